@@ -45,7 +45,11 @@ public sealed class OwnershipTransferOrchestration : Orchestrator<OwnershipTrans
             var canceled = context.WaitForExternalEvent<InviteCanceled>(OwnershipEvents.Canceled, waiting.Token);
             var expiry = context.CreateTimer(input.ExpiresAtUtc, waiting.Token);
             var first = await Task.WhenAny(accepted, dismissed, canceled, expiry);
-            await waiting.CancelAsync();
+
+            // Synchronously: CancelAsync would run the waiters' callbacks off the orchestration thread.
+#pragma warning disable CA1849
+            waiting.Cancel();
+#pragma warning restore CA1849
 
             if (first == expiry)
             {
