@@ -120,7 +120,7 @@ internal sealed class CancelledWaiter : Orchestrator<string?, string>
         var timer = context.CreateTimer(context.CurrentUtcDateTime.AddMilliseconds(200), CancellationToken.None);
         if (await Task.WhenAny(wait, timer) == timer)
         {
-            await cancel.CancelAsync();
+            cancel.Cancel(); // Synchronously: CancelAsync would run the callbacks off the orchestration thread.
         }
 
         context.SetCustomStatus("ready");
@@ -139,7 +139,7 @@ internal sealed class ApprovalWithTimeout : Orchestrator<int, string>
         var approval = context.WaitForExternalEvent<string>("approval");
         if (await Task.WhenAny(approval, timer) == approval)
         {
-            await cancel.CancelAsync();
+            cancel.Cancel(); // Synchronously: CancelAsync would run the callbacks off the orchestration thread.
             return $"approved:{approval.Result}";
         }
 
