@@ -309,16 +309,26 @@ public sealed class TransferStore
     private async Task<bool> TryTakeLockAsync(TableClient locks, OwnershipTransfer transfer, string key, CancellationToken cancellationToken)
     {
         var row = new TableEntity(transfer.OwnerId, key) { ["TransferId"] = transfer.Id };
-        try
+        for (var attempt = 1; attempt <= MaxAttempts; attempt++)
         {
-            await locks.AddEntityAsync(row, cancellationToken);
-            return true;
-        }
-        catch (RequestFailedException e) when (e.Status == 409)
-        {
-            // A lock whose transfer closed without releasing it (a crash at the wrong moment) is stale: take it over.
+            try
+            {
+                await locks.AddEntityAsync(row, cancellationToken);
+                return true;
+            }
+            catch (RequestFailedException e) when (e.Status == 409)
+            {
+                // Taken: by an open transfer, or by one that closed and is releasing it right now (or crashed
+                // before it could), whose lock is stale and can be taken over.
+            }
+
             var existing = await locks.GetEntityIfExistsAsync<TableEntity>(transfer.OwnerId, key, cancellationToken: cancellationToken);
-            if (!existing.HasValue || !await IsStaleAsync(existing.Value!, cancellationToken))
+            if (!existing.HasValue)
+            {
+                continue;
+            }
+
+            if (!await IsStaleAsync(existing.Value!, cancellationToken))
             {
                 return false;
             }
@@ -328,11 +338,13 @@ public sealed class TransferStore
                 await locks.UpdateEntityAsync(row, existing.Value!.ETag, TableUpdateMode.Replace, cancellationToken);
                 return true;
             }
-            catch (RequestFailedException again) when (OwnershipTables.IsConflict(again))
+            catch (RequestFailedException e) when (OwnershipTables.IsConflict(e))
             {
-                return false;
+                // Released or taken over meanwhile: look again.
             }
         }
+
+        return false;
     }
 
     private async Task<string?> FindOpenLockAsync(TableClient locks, string ownerId, string key, CancellationToken cancellationToken)
