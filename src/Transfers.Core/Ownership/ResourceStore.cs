@@ -156,8 +156,17 @@ public sealed class ResourceStore
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(ids);
+        if (ids.Count == 0)
+        {
+            return new MoveOutcome(0, []);
+        }
+
         var records = await _tables.GetAsync(OwnershipTables.Resources);
         var byOwner = await _tables.GetAsync(OwnershipTables.ResourcesByOwner);
+
+        // One range query for the whole set: a query costs about a scan of the table on Azurite, so per-batch
+        // queries would multiply that cost; ids of one owner are close in id order, so the range holds few others.
+        var found = await ReadRangeAsync(records, collection, ids, cancellationToken);
         var moved = 0;
         var errors = new ConcurrentBag<TransferError>();
         await Parallel.ForEachAsync(
@@ -165,7 +174,7 @@ public sealed class ResourceStore
             new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, concurrency), CancellationToken = cancellationToken },
             async (batch, token) =>
             {
-                var (batchMoved, batchErrors) = await MoveBatchAsync(records, byOwner, collection, batch, fromOwnerId, toOwnerId, transferId, token);
+                var (batchMoved, batchErrors) = await MoveBatchAsync(records, byOwner, collection, batch, found, fromOwnerId, toOwnerId, transferId, token);
                 Interlocked.Add(ref moved, batchMoved.Count);
                 foreach (var error in batchErrors)
                 {
@@ -176,9 +185,16 @@ public sealed class ResourceStore
     }
 
     private static async Task<(List<TableEntity> Moved, List<TransferError> Errors)> MoveBatchAsync(
-        TableClient records, TableClient byOwner, string collection, string[] ids, string fromOwnerId, string toOwnerId, string transferId, CancellationToken cancellationToken)
+        TableClient records,
+        TableClient byOwner,
+        string collection,
+        string[] ids,
+        IReadOnlyDictionary<string, TableEntity> found,
+        string fromOwnerId,
+        string toOwnerId,
+        string transferId,
+        CancellationToken cancellationToken)
     {
-        var found = await ReadRangeAsync(records, collection, ids, cancellationToken);
         var moved = new List<TableEntity>();
         var toMove = new List<TableEntity>();
         var errors = new List<TransferError>();
@@ -283,12 +299,10 @@ public sealed class ResourceStore
         }
     }
 
-    private static async Task<Dictionary<string, TableEntity>> ReadRangeAsync(TableClient records, string collection, string[] sortedIds, CancellationToken cancellationToken)
+    private static async Task<Dictionary<string, TableEntity>> ReadRangeAsync(TableClient records, string collection, IReadOnlyList<string> sortedIds, CancellationToken cancellationToken)
     {
-        // Ids of one owner are close in id order, so one range query per batch reads them far faster than point
-        // reads; rows of other ids in the range are skipped.
         var wanted = sortedIds.ToHashSet(StringComparer.Ordinal);
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {collection} and RowKey ge {sortedIds[0]} and RowKey le {sortedIds[^1]}");
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {collection} and RowKey ge {sortedIds[0]} and RowKey le {sortedIds[sortedIds.Count - 1]}");
         var found = new Dictionary<string, TableEntity>(StringComparer.Ordinal);
         await foreach (var row in records.QueryAsync<TableEntity>(filter, maxPerPage: 1000, cancellationToken: cancellationToken))
         {
