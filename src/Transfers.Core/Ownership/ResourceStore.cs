@@ -189,7 +189,7 @@ public sealed class ResourceStore
         TableClient byOwner,
         string collection,
         string[] ids,
-        IReadOnlyDictionary<string, TableEntity> found,
+        Dictionary<string, TableEntity> found,
         string fromOwnerId,
         string toOwnerId,
         string transferId,
