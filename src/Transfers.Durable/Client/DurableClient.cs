@@ -112,7 +112,8 @@ internal sealed class DurableClient(HubStore store, DurableEngine engine, Durabl
 
             await Task.WhenAny(completed, Task.Delay(delay, cancellationToken));
             cancellationToken.ThrowIfCancellationRequested();
-            delay = TimeSpan.FromMilliseconds(Math.Min(1000, delay.TotalMilliseconds * 2));
+            // Completions committed in this process arrive by signal; polling is for those committed elsewhere.
+            delay = TimeSpan.FromMilliseconds(Math.Min(2000, delay.TotalMilliseconds * 2));
         }
     }
 
