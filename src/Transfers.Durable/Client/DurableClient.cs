@@ -30,13 +30,13 @@ internal sealed class DurableClient(HubStore store, DurableEngine engine, Durabl
             UpdatedAt = now,
             StartAt = options?.StartAt,
         };
-        var (created, _) = await store.CreateInstanceAsync(record, cancellationToken);
+        var (created, instance) = await store.CreateInstanceAsync(record, cancellationToken);
         if (!created)
         {
             throw new InstanceAlreadyExistsException(instanceId);
         }
 
-        engine.Notify(instanceId);
+        engine.Created(instance);
         return instanceId;
     }
 

@@ -78,10 +78,16 @@ internal sealed partial class DurableEngine
             }
         }
 
+        var lost = _owned.Where((was, p) => was && !owned[p]).Any();
         _owned = owned;
         if (gained)
         {
             _scanWake.Release();
+        }
+
+        if (lost)
+        {
+            FlushMovedResults();
         }
     }
 
