@@ -71,6 +71,7 @@ internal sealed partial class DurableEngine
         if (instance is null)
         {
             _cache.Remove(instanceId);
+            offered.AddRange(results);
             return;
         }
 
@@ -78,6 +79,7 @@ internal sealed partial class DurableEngine
         if (instance.Status.IsTerminal())
         {
             // Late results and events of a finished instance have nobody to go to.
+            offered.AddRange(results);
             await _store.DeleteRowsAsync(instanceId, inbox.Select(m => m.RowKey), cancellationToken);
             if (more)
             {
@@ -144,6 +146,10 @@ internal sealed partial class DurableEngine
         {
             _cache.Remove(instanceId);
             SignalCompleted(instanceId);
+        }
+        else if (etag == default)
+        {
+            _cache.Remove(instanceId);
         }
         else
         {

@@ -137,7 +137,11 @@ internal sealed partial class DurableEngine : IHostedService, IDisposable
     /// <param name="instance">The created instance with the ETag of its row.</param>
     public void Created(InstanceRecord instance)
     {
-        _cache.Set(instance, []);
+        if (instance.ETag != default)
+        {
+            _cache.Set(instance, []);
+        }
+
         Notify(instance.InstanceId, read: false);
     }
 
