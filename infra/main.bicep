@@ -144,11 +144,9 @@ module function 'app/function.bicep' = {
     runtimeVersion: functionRuntimeVersion
     instanceMemoryMB: instanceMemoryMB
     maximumInstanceCount: maximumInstanceCount
-    transfersSettings: {
-      Transfers__Shares__SyncInterval: sharesSyncInterval
-      Transfers__Shares__AccessTtl: sharesAccessTtl
-      Transfers__Ownership__InviteTtl: ownershipInviteTtl
-    }
+    sharesSyncInterval: sharesSyncInterval
+    sharesAccessTtl: sharesAccessTtl
+    ownershipInviteTtl: ownershipInviteTtl
   }
   // The app starts as soon as it exists: give its identity the roles first.
   dependsOn: [

@@ -36,8 +36,14 @@ param adminApiKeySecretUri string
 @description('Durable Functions task hub name (TRANSFERS_TASKHUB, read by host.json).')
 param taskHubName string
 
-@description('Transfers settings (name to value, "__" separating sections), added to the app settings.')
-param transfersSettings object = {}
+@description('Transfers__Shares__SyncInterval: how often a file share transfer re-syncs.')
+param sharesSyncInterval string
+
+@description('Transfers__Shares__AccessTtl: lifetime of a share destination SAS.')
+param sharesAccessTtl string
+
+@description('Transfers__Ownership__InviteTtl: how long an ownership invitation waits for an answer.')
+param ownershipInviteTtl string
 
 @description('Runtime version of the .NET isolated worker.')
 @allowed([
@@ -122,24 +128,28 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
 }
 
 // Flex Consumption sets the worker runtime and extension version from functionAppConfig: FUNCTIONS_WORKER_RUNTIME
-// and FUNCTIONS_EXTENSION_VERSION must not be app settings there.
-var platformSettings = {
-  AzureWebJobsStorage__blobServiceUri: storage.properties.primaryEndpoints.blob
-  AzureWebJobsStorage__queueServiceUri: storage.properties.primaryEndpoints.queue
-  AzureWebJobsStorage__tableServiceUri: storage.properties.primaryEndpoints.table
-  AzureWebJobsStorage__credential: 'managedidentity'
-  AzureWebJobsStorage__clientId: identityClientId
-  APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsightsConnectionString
-  APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
-  AZURE_CLIENT_ID: identityClientId
-  TRANSFERS_TASKHUB: taskHubName
-  Transfers__AdminApiKey: '@Microsoft.KeyVault(SecretUri=${adminApiKeySecretUri})'
-}
-
+// and FUNCTIONS_EXTENSION_VERSION must not be app settings there. No setting holds a key or a connection string.
 resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
   parent: site
   name: 'appsettings'
-  properties: union(transfersSettings, platformSettings)
+  properties: {
+    // Durable Functions, the Functions host and Transfers.Core reach storage with the managed identity.
+    AzureWebJobsStorage__blobServiceUri: storage.properties.primaryEndpoints.blob
+    AzureWebJobsStorage__queueServiceUri: storage.properties.primaryEndpoints.queue
+    AzureWebJobsStorage__tableServiceUri: storage.properties.primaryEndpoints.table
+    AzureWebJobsStorage__credential: 'managedidentity'
+    AzureWebJobsStorage__clientId: identityClientId
+    // Telemetry is accepted only with an Entra ID token of the identity (local auth is off).
+    APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsightsConnectionString
+    APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
+    AZURE_CLIENT_ID: identityClientId
+    TRANSFERS_TASKHUB: taskHubName
+    // Resolved by the platform with keyVaultReferenceIdentity; the key itself is never an app setting.
+    Transfers__AdminApiKey: '@Microsoft.KeyVault(SecretUri=${adminApiKeySecretUri})'
+    Transfers__Shares__SyncInterval: sharesSyncInterval
+    Transfers__Shares__AccessTtl: sharesAccessTtl
+    Transfers__Ownership__InviteTtl: ownershipInviteTtl
+  }
 }
 
 resource ftpPublishing 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-04-01' = {
