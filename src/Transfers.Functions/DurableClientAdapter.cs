@@ -210,7 +210,7 @@ public sealed class DurableClientAdapter(DurableTaskClient inner, Port.DurableTa
     /// <returns>The port's status.</returns>
     public static Port.OrchestrationRuntimeStatus ToPort(OrchestrationRuntimeStatus status)
     {
-#pragma warning disable CS0618 // ContinuedAsNew and Canceled are obsolete in Durable Task but still values of the enum.
+#pragma warning disable CS0612, CS0618 // ContinuedAsNew and Canceled are obsolete in Durable Task but still values of the enum.
         return status switch
         {
             OrchestrationRuntimeStatus.Running => Port.OrchestrationRuntimeStatus.Running,
@@ -223,7 +223,7 @@ public sealed class DurableClientAdapter(DurableTaskClient inner, Port.DurableTa
             OrchestrationRuntimeStatus.Suspended => Port.OrchestrationRuntimeStatus.Suspended,
             _ => throw new ArgumentOutOfRangeException(nameof(status), status, "Unknown runtime status."),
         };
-#pragma warning restore CS0618
+#pragma warning restore CS0612, CS0618
     }
 
     /// <summary>The port's runtime status as Durable Task's, by name (the inverse of <see cref="ToPort(OrchestrationRuntimeStatus)"/>).</summary>
@@ -231,7 +231,7 @@ public sealed class DurableClientAdapter(DurableTaskClient inner, Port.DurableTa
     /// <returns>Durable Task's status.</returns>
     public static OrchestrationRuntimeStatus ToDurable(Port.OrchestrationRuntimeStatus status)
     {
-#pragma warning disable CS0618 // ContinuedAsNew is obsolete in Durable Task but still a value of the enum.
+#pragma warning disable CS0612, CS0618 // ContinuedAsNew is obsolete in Durable Task but still a value of the enum.
         return status switch
         {
             Port.OrchestrationRuntimeStatus.Running => OrchestrationRuntimeStatus.Running,
@@ -243,7 +243,7 @@ public sealed class DurableClientAdapter(DurableTaskClient inner, Port.DurableTa
             Port.OrchestrationRuntimeStatus.Suspended => OrchestrationRuntimeStatus.Suspended,
             _ => throw new ArgumentOutOfRangeException(nameof(status), status, "Unknown runtime status."),
         };
-#pragma warning restore CS0618
+#pragma warning restore CS0612, CS0618
     }
 
     private static bool IsActive(OrchestrationRuntimeStatus status) =>
