@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Runs Transfers locally: installs what is missing, starts Azurite (data under .azurite/) and the host on
+# http://localhost:7071. Ctrl-C or SIGTERM stops both. Settings from the environment override
+# local.settings.json, e.g.  Transfers__Shares__SyncInterval=00:00:05 ./run.sh
+set -euo pipefail
+cd "$(dirname "$0")"
+source scripts/azurite.sh
+ensure_tools
+
+blob=${AZURITE_BLOB_PORT:-10000}; queue=${AZURITE_QUEUE_PORT:-10001}; table=${AZURITE_TABLE_PORT:-10002}
+host_pid=""
+stop() {
+  trap - INT TERM EXIT
+  [ -n "$host_pid" ] && kill "$host_pid" 2>/dev/null && wait "$host_pid" 2>/dev/null
+  [ -n "${AZURITE_PID:-}" ] && kill "$AZURITE_PID" 2>/dev/null && wait "$AZURITE_PID" 2>/dev/null
+  exit 0
+}
+trap stop INT TERM EXIT
+
+start_azurite .azurite "$blob" "$queue" "$table"
+echo "Azurite on 127.0.0.1:$blob/$queue/$table (pid $AZURITE_PID, data in .azurite/)"
+
+# The default Azurite ports are what UseDevelopmentStorage=true means; other ports need the explicit string.
+if [ "$blob" != 10000 ] || [ "$queue" != 10001 ] || [ "$table" != 10002 ]; then
+  export AzureWebJobsStorage="$AZURITE_CONNECTION_STRING"
+fi
+
+# In the background and waited for, so that Ctrl-C interrupts the build at once.
+dotnet build src/Transfers.Host -c Release -nologo -clp:ErrorsOnly &
+host_pid=$!
+wait "$host_pid" || exit 1
+# The built app directly, so that host_pid is the server itself; its content root is the project folder.
+(cd src/Transfers.Host && exec dotnet bin/Release/net10.0/Transfers.Host.dll) &
+host_pid=$!
+echo "Transfers on http://localhost:7071 (pid $host_pid); Ctrl-C stops it"
+wait "$host_pid"

@@ -1,0 +1,55 @@
+namespace Transfers.Api.Auth;
+
+/// <summary>
+/// Endpoint filters that require an <c>X-API-KEY</c>. Each API family answers a failed check in its own error
+/// envelope, so the family passes the 401 result it wants.
+/// </summary>
+public static class ApiKeyEndpointFilters
+{
+    /// <summary>Requires a tenant key (or the admin key, acting as tenant <c>default</c>).</summary>
+    /// <typeparam name="TBuilder">The endpoint or group builder.</typeparam>
+    /// <param name="builder">The builder.</param>
+    /// <param name="unauthorized">Builds the 401 result in the family's envelope.</param>
+    /// <returns>The builder.</returns>
+    public static TBuilder RequireTenantKey<TBuilder>(this TBuilder builder, Func<HttpContext, IResult> unauthorized)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.AddEndpointFilter(async (context, next) =>
+        {
+            var authenticator = context.HttpContext.RequestServices.GetRequiredService<ApiKeyAuthenticator>();
+            var caller = await authenticator.AuthenticateAsync(context.HttpContext);
+            if (caller is null)
+            {
+                return unauthorized(context.HttpContext);
+            }
+
+            caller.AttachTo(context.HttpContext);
+            return await next(context);
+        });
+
+    /// <summary>Requires the admin key.</summary>
+    /// <typeparam name="TBuilder">The endpoint or group builder.</typeparam>
+    /// <param name="builder">The builder.</param>
+    /// <param name="unauthorized">Builds the 401 result in the family's envelope.</param>
+    /// <returns>The builder.</returns>
+    public static TBuilder RequireAdminKey<TBuilder>(this TBuilder builder, Func<HttpContext, IResult> unauthorized)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.AddEndpointFilter(async (context, next) =>
+        {
+            var authenticator = context.HttpContext.RequestServices.GetRequiredService<ApiKeyAuthenticator>();
+            if (!authenticator.IsAdminKey(context.HttpContext.Request.Headers[ApiKeyAuthenticator.HeaderName]))
+            {
+                return unauthorized(context.HttpContext);
+            }
+
+            new CallerIdentity(CallerIdentity.DefaultTenant, IsAdmin: true).AttachTo(context.HttpContext);
+            return await next(context);
+        });
+
+    /// <summary>Requires the admin key and answers a failure with <c>application/problem+json</c>.</summary>
+    /// <typeparam name="TBuilder">The endpoint or group builder.</typeparam>
+    /// <param name="builder">The builder.</param>
+    /// <returns>The builder.</returns>
+    public static TBuilder RequireAdminKey<TBuilder>(this TBuilder builder)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.RequireAdminKey(_ => Problems.Unauthorized($"A valid admin key is required in the {ApiKeyAuthenticator.HeaderName} header."));
+}

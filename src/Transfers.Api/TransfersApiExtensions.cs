@@ -1,0 +1,34 @@
+using Transfers.Api.Auth;
+using Transfers.Core;
+
+namespace Transfers.Api;
+
+/// <summary>Registration and mapping of the whole Transfers HTTP API, shared by every host.</summary>
+public static class TransfersApiExtensions
+{
+    /// <summary>The largest request body any route accepts.</summary>
+    public const long MaxRequestBodyBytes = 1024 * 1024;
+
+    /// <summary>Adds the core services and what the endpoints need.</summary>
+    /// <param name="services">The service collection.</param>
+    /// <returns>The service collection.</returns>
+    public static IServiceCollection AddTransfersApi(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.AddTransfersCore();
+        services.AddSingleton<ApiKeyAuthenticator>();
+        services.AddProblemDetails();
+        return services;
+    }
+
+    /// <summary>Maps health, admin and every family's routes.</summary>
+    /// <param name="app">The route builder.</param>
+    /// <returns>The route builder.</returns>
+    public static IEndpointRouteBuilder MapTransfersApi(this IEndpointRouteBuilder app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.MapHealthApi();
+        app.MapAdminApi();
+        return app;
+    }
+}

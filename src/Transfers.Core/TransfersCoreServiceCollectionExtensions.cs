@@ -1,0 +1,25 @@
+using Microsoft.Extensions.DependencyInjection;
+using Transfers.Core.Configuration;
+using Transfers.Core.Storage;
+using Transfers.Core.Tenants;
+
+namespace Transfers.Core;
+
+/// <summary>
+/// The one registration of Transfers' core services, shared by the local host and the Functions app so that both
+/// run the same code with the same settings.
+/// </summary>
+public static class TransfersCoreServiceCollectionExtensions
+{
+    /// <summary>Adds options, storage connections, key stores and every family's orchestrations and activities.</summary>
+    /// <param name="services">The service collection.</param>
+    /// <returns>The service collection.</returns>
+    public static IServiceCollection AddTransfersCore(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.AddOptions<TransfersOptions>().BindConfiguration(TransfersOptions.SectionName);
+        services.AddSingleton<StorageConnections>();
+        services.AddSingleton<ApiKeyStore>();
+        return services;
+    }
+}

@@ -1,0 +1,16 @@
+using Transfers.Api;
+using Transfers.Host;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddLocalSettings();
+builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = TransfersApiExtensions.MaxRequestBodyBytes);
+builder.Services.AddTransfersApi();
+
+var app = builder.Build();
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.MapTransfersApi();
+app.Run();
+
+/// <summary>The local host's entry point; public for <c>WebApplicationFactory</c>.</summary>
+public partial class Program;

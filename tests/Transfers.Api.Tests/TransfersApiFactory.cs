@@ -1,0 +1,37 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Configuration;
+using Transfers.Testing;
+
+namespace Transfers.Api.Tests;
+
+/// <summary>The local host in memory, on the test Azurite, with a known admin key.</summary>
+public sealed class TransfersApiFactory : WebApplicationFactory<Program>
+{
+    /// <summary>The admin key the tests use.</summary>
+    public const string AdminKey = "test-admin-key";
+
+    /// <summary>Creates a client that sends the given API key.</summary>
+    /// <param name="apiKey">The key, or null for none.</param>
+    /// <returns>The client.</returns>
+    public HttpClient CreateClient(string? apiKey)
+    {
+        var client = CreateClient();
+        if (apiKey is not null)
+        {
+            client.DefaultRequestHeaders.Add("X-API-KEY", apiKey);
+        }
+
+        return client;
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["AzureWebJobsStorage"] = Azurite.ConnectionString,
+            ["Transfers:AdminApiKey"] = AdminKey,
+        }));
+    }
+}
