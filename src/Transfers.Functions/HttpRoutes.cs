@@ -27,8 +27,15 @@ namespace Transfers.Functions;
 /// <param name="api">Runs the API's endpoints.</param>
 public sealed class HttpRoutes(ApiRequestPipeline api)
 {
-    // Routes of the Transfers API, one function each, grouped by family.
+    // Routes of the Transfers API, one function each, grouped by family. The API's /admin/... routes have no function:
+    // the Functions host reserves routes that start with "admin" for its own admin API.
 
-    /// <summary>Gets the pipeline; keeps the primary constructor parameter used while no route is listed yet.</summary>
-    internal ApiRequestPipeline Api => api;
+    /// <summary><c>GET /health</c>.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="client">The durable client.</param>
+    /// <returns>The API's response.</returns>
+    [Function("Health")]
+    public IActionResult Health(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest request,
+        [DurableClient] DurableTaskClient client) => api.Handle(request, client);
 }

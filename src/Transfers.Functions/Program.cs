@@ -1,16 +1,27 @@
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Azure.Functions.Worker.Builder;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Transfers.Api;
 using Transfers.Functions;
 
 // The Azure Functions host of Transfers (.NET isolated worker with ASP.NET Core integration).
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
 
-// Transfers.Core (and the families in it) are registered here with the same shared extension the local host calls,
-// never a copy of it; the API's endpoints are mapped with the same call as well. Until those extensions exist
-// (issues 3-6), the durable registry is empty and no route is served.
-// builder.Services.AddTransfersCore(builder.Configuration);
-// builder.Services.Configure<ApiRequestPipelineOptions>(options => options.MapEndpoints = endpoints => endpoints.MapTransfersApi());
+// The same registration the local host makes (Transfers.Api adds Transfers.Core and every family's orchestrations
+// and activities), then what only the Functions app needs.
+builder.Services.AddTransfersApi();
+builder.Services.Configure<ApiRequestPipelineOptions>(options =>
+{
+    // The local host's middleware and endpoints, as in src/Transfers.Host/Program.cs.
+    options.ConfigureMiddleware = static app =>
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+    };
+    options.MapEndpoints = static endpoints => endpoints.MapTransfersApi();
+});
 builder.Services.AddTransfersFunctions();
 
 builder.Build().Run();

@@ -171,7 +171,7 @@ public sealed class FunctionsAppTests
     }
 
     [Fact]
-    public void Program_Host_UsesTheIsolatedWorkerWithAspNetCoreIntegration()
+    public void Program_Host_UsesTheIsolatedWorkerAndTheSharedRegistrations()
     {
         // Arrange / Act
         var program = Repository.ReadText("src", "Transfers.Functions", "Program.cs");
@@ -180,6 +180,8 @@ public sealed class FunctionsAppTests
         Assert.Contains("FunctionsApplication.CreateBuilder(args)", program, StringComparison.Ordinal);
         Assert.Contains(".ConfigureFunctionsWebApplication()", program, StringComparison.Ordinal);
         Assert.Contains(".AddTransfersFunctions()", program, StringComparison.Ordinal);
+        Assert.Contains("builder.Services.AddTransfersApi();", program, StringComparison.Ordinal);
+        Assert.Contains("endpoints.MapTransfersApi()", program, StringComparison.Ordinal);
     }
 
     [Fact]
