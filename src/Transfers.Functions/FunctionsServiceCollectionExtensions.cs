@@ -9,9 +9,9 @@ public static class FunctionsServiceCollectionExtensions
 {
     /// <summary>
     /// Adds the durable runner behind the orchestrator and activity functions, the API pipeline behind the HTTP
-    /// functions, and the port's <see cref="IDurableClient"/> as a <see cref="DurableClientAdapter"/> over the
-    /// <c>[DurableClient]</c> of the current HTTP function (replacing any other registration: on Azure, Durable
-    /// Functions is the engine).
+    /// functions, and the port's <see cref="IDurableClient"/> as <see cref="CurrentDurableClient"/>: a
+    /// <see cref="DurableClientAdapter"/> over the <c>[DurableClient]</c> of the current HTTP function (replacing any
+    /// other registration: on Azure, Durable Functions is the engine).
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <returns>The service collection.</returns>
@@ -23,10 +23,7 @@ public static class FunctionsServiceCollectionExtensions
         services.AddOptions<ApiRequestPipelineOptions>();
         services.TryAddSingleton<ApiRequestPipeline>();
         services.TryAddTransient<DurableTaskRunner>();
-        services.Replace(ServiceDescriptor.Transient<IDurableClient>(static provider => new DurableClientAdapter(
-            DurableClientScope.Current ?? throw new InvalidOperationException(
-                "IDurableClient is available in the Functions app only while an HTTP function that binds [DurableClient] runs an endpoint."),
-            provider.GetRequiredService<DurableTaskRegistry>())));
+        services.Replace(ServiceDescriptor.Singleton<IDurableClient, CurrentDurableClient>());
         return services;
     }
 }

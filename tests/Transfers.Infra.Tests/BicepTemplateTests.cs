@@ -284,6 +284,22 @@ public sealed class BicepTemplateTests
     }
 
     [Fact]
+    public void Docs_AzureGuide_CoversAzdTheAzureCliAndFuncStart()
+    {
+        // Arrange / Act
+        var guide = Repository.ReadText("docs", "azure.md");
+
+        // Assert
+        Assert.Contains("azd up", guide, StringComparison.Ordinal);
+        Assert.Contains("az deployment group create", guide, StringComparison.Ordinal);
+        Assert.Contains("--template-file infra/main.bicep", guide, StringComparison.Ordinal);
+        Assert.Contains("func azure functionapp publish", guide, StringComparison.Ordinal);
+        Assert.Contains("func start", guide, StringComparison.Ordinal);
+        Assert.Contains("TRANSFERS_ADMIN_API_KEY", guide, StringComparison.Ordinal);
+        Assert.Contains("${TRANSFERS_ADMIN_API_KEY}", Repository.ReadText("infra", "main.parameters.json"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Parameters_EveryRequiredParameter_HasAValueInMainParametersJson()
     {
         // Arrange

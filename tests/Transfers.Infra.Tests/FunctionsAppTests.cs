@@ -155,6 +155,22 @@ public sealed class FunctionsAppTests
     }
 
     [Fact]
+    public void Adapters_CurrentDurableClient_ForwardsEveryMemberOfThePort()
+    {
+        // Arrange
+        var source = Repository.ReadText("src", "Transfers.Functions", "CurrentDurableClient.cs");
+        var registration = Repository.ReadText("src", "Transfers.Functions", "FunctionsServiceCollectionExtensions.cs");
+
+        // Act
+        var missing = MissingMembers(typeof(IDurableClient), source);
+
+        // Assert
+        Assert.Empty(missing);
+        Assert.Equal(typeof(IDurableClient).GetMethods().Length, Regex.Count(source, @"=>\s*Adapter\(\)\."));
+        Assert.Contains("ServiceDescriptor.Singleton<IDurableClient, CurrentDurableClient>()", registration, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Adapters_StatusMapping_CoversEveryPortStatus()
     {
         // Arrange
