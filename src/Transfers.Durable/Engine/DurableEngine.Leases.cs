@@ -131,7 +131,7 @@ internal sealed partial class DurableEngine
 
             await _store.Leases.DeleteEntityAsync(WorkerPartition, _workerId, ETag.All, cancellationToken);
         }
-        catch (RequestFailedException ex)
+        catch (Exception ex) when (ex is RequestFailedException or OperationCanceledException)
         {
             Log.LeaseFailed(_logger, ex);
         }

@@ -89,7 +89,10 @@ internal sealed partial class DurableEngine : IHostedService, IDisposable
         _steps.Writer.TryComplete();
         _work.Writer.TryComplete();
         await Task.WhenAll(_loops).WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        await ReleaseLeasesAsync(cancellationToken);
+
+        // Releasing is a courtesy that lets others take over before the leases expire; it must not fail the shutdown.
+        using var release = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        await ReleaseLeasesAsync(release.Token);
         Log.EngineStopped(_logger, _workerId);
     }
 
