@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
 using Transfers.Core.Storage;
 using Transfers.Core.Tabular;
@@ -42,9 +43,11 @@ public sealed partial record ExportDestination(
     DateTimeOffset UpdatedAt)
 {
     /// <summary>Gets the row file format.</summary>
+    [JsonIgnore]
     public RowFileFormat FileFormat => Format == "csv" ? RowFileFormat.Csv : RowFileFormat.Jsonl;
 
     /// <summary>Gets the row file compression.</summary>
+    [JsonIgnore]
     public RowFileCompression FileCompression => Compression == "gzip" ? RowFileCompression.Gzip : RowFileCompression.None;
 
     /// <summary>Whether a destination id has the shape this service issues.</summary>
