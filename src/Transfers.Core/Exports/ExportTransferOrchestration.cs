@@ -123,7 +123,7 @@ public sealed class ExportTransferOrchestration : Orchestrator<ExportTransferInp
             if (status == ExportStatus.Success && destination.IsBlob)
             {
                 var manifest = await context.CallActivityAsync<ExportFile>(
-                    nameof(WriteManifestActivity), new WriteManifestInput(input.TransferId, destination, model, files), retry);
+                    nameof(WriteManifestActivity), new WriteManifestInput(input.TransferId, destination, model, [.. files]), retry);
                 files.Add(manifest);
             }
         }
