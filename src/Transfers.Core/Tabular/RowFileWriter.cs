@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.IO.Compression;
 using System.Security.Cryptography;
@@ -14,12 +15,14 @@ namespace Transfers.Core.Tabular;
 /// </summary>
 public sealed class RowFileWriter : IAsyncDisposable
 {
-    private static readonly byte[] s_newLine = "\n"u8.ToArray();
     private readonly MeasuringStream _measured;
     private readonly Stream _body;
     private readonly RowFileFormat _format;
-    private readonly Utf8JsonWriter? _json;
-    private readonly StreamWriter? _csv;
+
+    // Rows are serialized into this buffer and handed to the stream once per call, asynchronously: a synchronous write
+    // into a network stream would block a thread for every upload.
+    private readonly ArrayBufferWriter<byte> _pending = new(64 * 1024);
+    private readonly Utf8JsonWriter _json;
     private IReadOnlyList<string>? _columns;
     private bool _completed;
 
@@ -37,14 +40,7 @@ public sealed class RowFileWriter : IAsyncDisposable
             : _measured;
         _format = format;
         _columns = columns is { Count: > 0 } ? columns : null;
-        if (format == RowFileFormat.Jsonl)
-        {
-            _json = new Utf8JsonWriter(_body, new JsonWriterOptions { SkipValidation = true });
-        }
-        else
-        {
-            _csv = new StreamWriter(_body, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), 64 * 1024, leaveOpen: true) { NewLine = "\r\n" };
-        }
+        _json = new Utf8JsonWriter(_pending, new JsonWriterOptions { SkipValidation = true });
     }
 
     /// <summary>Gets how many rows were written.</summary>
@@ -67,26 +63,27 @@ public sealed class RowFileWriter : IAsyncDisposable
         foreach (var row in rows)
         {
             _columns ??= DefaultColumns(row);
-            if (_json is not null)
+            if (_format == RowFileFormat.Jsonl)
             {
                 WriteJson(_json, row, _columns);
                 _json.Flush();
-                _body.Write(s_newLine);
+                _pending.Write("\n"u8);
             }
             else
             {
                 if (Rows == 0)
                 {
-                    await _csv!.WriteLineAsync(string.Join(',', _columns.Select(Csv)));
+                    WriteLine(string.Join(',', _columns.Select(Csv)));
                 }
 
-                await _csv!.WriteLineAsync(string.Join(',', _columns.Select(c => Csv(Format(Value(row, c))))));
+                WriteLine(string.Join(',', _columns.Select(c => Csv(Format(Value(row, c))))));
             }
 
             Rows++;
         }
 
-        cancellationToken.ThrowIfCancellationRequested();
+        await _body.WriteAsync(_pending.WrittenMemory, cancellationToken);
+        _pending.ResetWrittenCount();
     }
 
     /// <summary>Flushes and closes the compression, then fixes <see cref="Bytes"/> and <see cref="Sha256"/>.</summary>
@@ -99,16 +96,7 @@ public sealed class RowFileWriter : IAsyncDisposable
         }
 
         _completed = true;
-        if (_json is not null)
-        {
-            await _json.DisposeAsync();
-        }
-
-        if (_csv is not null)
-        {
-            await _csv.DisposeAsync();
-        }
-
+        await _json.DisposeAsync();
         if (!ReferenceEquals(_body, _measured))
         {
             await _body.DisposeAsync();
@@ -120,6 +108,15 @@ public sealed class RowFileWriter : IAsyncDisposable
 
     /// <inheritdoc/>
     public async ValueTask DisposeAsync() => await CompleteAsync();
+
+    private void WriteLine(string line)
+    {
+        var span = _pending.GetSpan(Encoding.UTF8.GetMaxByteCount(line.Length) + 2);
+        var written = Encoding.UTF8.GetBytes(line, span);
+        span[written] = (byte)'\r';
+        span[written + 1] = (byte)'\n';
+        _pending.Advance(written + 2);
+    }
 
     private static List<string> DefaultColumns(TableEntity row) =>
         ["PartitionKey", "RowKey", .. row.Keys.Where(k => k is not "PartitionKey" and not "RowKey" and not "Timestamp" and not "odata.etag")];

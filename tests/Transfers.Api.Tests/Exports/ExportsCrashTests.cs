@@ -41,8 +41,8 @@ public sealed class ExportsCrashTests
             await ExportsCalls.CreateModelAsync(client, "events", source);
             var tableDestination = await ExportsCalls.CreateDestinationAsync(client, new { name = "t", vendor = "azure_table_storage", table_prefix = prefix });
             var blobDestination = await ExportsCalls.CreateDestinationAsync(client, new { name = "b", vendor = "azure_blob_storage", bucket_name = container, format = "jsonl", compression = "gzip" });
-            toTable = await ExportsCalls.SubmitAsync(client, tableDestination, new { });
-            toBlob = await ExportsCalls.SubmitAsync(client, blobDestination, new { });
+            toTable = await ExportsCalls.SubmitAsync(client, tableDestination, new { is_debug_mode = true });
+            toBlob = await ExportsCalls.SubmitAsync(client, blobDestination, new { is_debug_mode = true });
 
             await Eventually.MatchAsync(
                 async () => (await ExportsCalls.GetAsync(client, $"/transfers/{toTable}")).Body.GetProperty("data"),
