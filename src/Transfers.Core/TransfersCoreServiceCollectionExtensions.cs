@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Transfers.Core.Configuration;
 using Transfers.Core.Exports;
+using Transfers.Core.Ownership;
 using Transfers.Core.Storage;
 using Transfers.Core.Tenants;
 
@@ -22,6 +23,7 @@ public static class TransfersCoreServiceCollectionExtensions
         services.AddSingleton<StorageConnections>();
         services.AddSingleton<ApiKeyStore>();
         services.AddExports();
+        services.AddOwnership();
         return services;
     }
 }
