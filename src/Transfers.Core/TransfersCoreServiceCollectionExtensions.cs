@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Transfers.Core.Configuration;
+using Transfers.Core.Shares;
 using Transfers.Core.Storage;
 using Transfers.Core.Tenants;
 
@@ -20,6 +21,7 @@ public static class TransfersCoreServiceCollectionExtensions
         services.AddOptions<TransfersOptions>().BindConfiguration(TransfersOptions.SectionName);
         services.AddSingleton<StorageConnections>();
         services.AddSingleton<ApiKeyStore>();
+        services.AddShares();
         return services;
     }
 }
