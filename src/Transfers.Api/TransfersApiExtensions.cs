@@ -1,4 +1,5 @@
 using Transfers.Api.Auth;
+using Transfers.Api.Shares;
 using Transfers.Core;
 
 namespace Transfers.Api;
@@ -29,6 +30,7 @@ public static class TransfersApiExtensions
         ArgumentNullException.ThrowIfNull(app);
         app.MapHealthApi();
         app.MapAdminApi();
+        app.MapSharesApi();
         return app;
     }
 }
