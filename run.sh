@@ -25,7 +25,10 @@ if [ "$blob" != 10000 ] || [ "$queue" != 10001 ] || [ "$table" != 10002 ]; then
   export AzureWebJobsStorage="$AZURITE_CONNECTION_STRING"
 fi
 
-dotnet build src/Transfers.Host -c Release -nologo -clp:ErrorsOnly
+# In the background and waited for, so that Ctrl-C interrupts the build at once.
+dotnet build src/Transfers.Host -c Release -nologo -clp:ErrorsOnly &
+host_pid=$!
+wait "$host_pid" || exit 1
 # The built app directly, so that host_pid is the server itself; its content root is the project folder.
 (cd src/Transfers.Host && exec dotnet bin/Release/net10.0/Transfers.Host.dll) &
 host_pid=$!

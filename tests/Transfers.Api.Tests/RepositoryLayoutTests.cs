@@ -1,0 +1,36 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Transfers.Testing;
+
+namespace Transfers.Api.Tests;
+
+public sealed partial class RepositoryLayoutTests
+{
+    [Fact]
+    public void LocalSolutionFilter_ListsEverySolutionProjectButTheFunctionsApp()
+    {
+        var solution = File.ReadAllText(RepositoryRoot.File("Transfers.Functions.sln"));
+        var inSolution = ProjectPath().Matches(solution).Select(m => m.Groups[1].Value.Replace('\\', '/')).ToHashSet();
+        using var filter = JsonDocument.Parse(File.ReadAllText(RepositoryRoot.File("Transfers.Local.slnf")));
+
+        var inFilter = filter.RootElement.GetProperty("solution").GetProperty("projects").EnumerateArray().Select(p => p.GetString()!).ToHashSet();
+
+        inSolution.RemoveWhere(p => p.StartsWith("src/Transfers.Functions/", StringComparison.Ordinal));
+        Assert.Equal(inSolution.Order(), inFilter.Order());
+        Assert.All(inFilter, p => Assert.True(File.Exists(RepositoryRoot.File(p)), p));
+    }
+
+    [Fact]
+    public void LocalSettingsSample_HasTheFunctionsKeysAndALocalOnlyAdminKey()
+    {
+        using var sample = JsonDocument.Parse(File.ReadAllText(RepositoryRoot.File("local.settings.sample.json")));
+        var values = sample.RootElement.GetProperty("Values");
+
+        Assert.Equal("UseDevelopmentStorage=true", values.GetProperty("AzureWebJobsStorage").GetString());
+        Assert.Equal("dotnet-isolated", values.GetProperty("FUNCTIONS_WORKER_RUNTIME").GetString());
+        Assert.Contains("not-for-production", values.GetProperty("Transfers__AdminApiKey").GetString(), StringComparison.Ordinal);
+    }
+
+    [GeneratedRegex("\"([^\"]+\\.csproj)\"")]
+    private static partial Regex ProjectPath();
+}
