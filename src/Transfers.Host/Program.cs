@@ -1,15 +1,18 @@
 using Transfers.Api;
+using Transfers.Durable;
 using Transfers.Host;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddLocalSettings();
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = TransfersApiExtensions.MaxRequestBodyBytes);
 builder.Services.AddTransfersApi();
+builder.Services.AddDurableEngine(builder.Configuration);
 
 var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.MapTransfersApi();
+app.MapDurableManagementApi();
 app.Run();
 
 /// <summary>The local host's entry point; public for <c>WebApplicationFactory</c>.</summary>

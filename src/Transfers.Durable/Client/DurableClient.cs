@@ -1,0 +1,141 @@
+using Transfers.Core.DurableTask;
+using Transfers.Durable.Engine;
+using Transfers.Durable.Storage;
+
+namespace Transfers.Durable.Client;
+
+/// <summary>The engine's <see cref="IDurableClient"/>: writes instance rows and inbox messages, then wakes the local engine.</summary>
+internal sealed class DurableClient(HubStore store, DurableEngine engine, DurableTaskRegistry registry) : IDurableClient
+{
+    /// <inheritdoc/>
+    public async Task<string> ScheduleNewOrchestrationInstanceAsync(string orchestratorName, object? input = null, StartOrchestrationOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(orchestratorName);
+        if (!registry.Orchestrators.ContainsKey(orchestratorName))
+        {
+            throw new ArgumentException($"No orchestration named '{orchestratorName}' is registered.", nameof(orchestratorName));
+        }
+
+        var instanceId = options?.InstanceId ?? Guid.NewGuid().ToString("N");
+        InstanceIds.Validate(instanceId);
+        await store.EnsureCreatedAsync();
+        var now = DateTimeOffset.UtcNow;
+        var record = new InstanceRecord
+        {
+            InstanceId = instanceId,
+            Name = orchestratorName,
+            Status = OrchestrationRuntimeStatus.Pending,
+            Input = DurableJson.Serialize(input),
+            CreatedAt = now,
+            UpdatedAt = now,
+            StartAt = options?.StartAt,
+        };
+        var (created, _) = await store.CreateInstanceAsync(record, cancellationToken);
+        if (!created)
+        {
+            throw new InstanceAlreadyExistsException(instanceId);
+        }
+
+        engine.Notify(instanceId);
+        return instanceId;
+    }
+
+    /// <inheritdoc/>
+    public async Task<OrchestrationMetadata?> GetInstanceAsync(string instanceId, bool getInputsAndOutputs = false, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(instanceId);
+        if (!InstanceIds.TryValidate(instanceId, out _))
+        {
+            return null;
+        }
+
+        await store.EnsureCreatedAsync();
+        return (await store.GetInstanceAsync(instanceId, getInputsAndOutputs, cancellationToken))?.ToMetadata(getInputsAndOutputs);
+    }
+
+    /// <inheritdoc/>
+    public async Task<OrchestrationQueryPage> QueryInstancesAsync(OrchestrationQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        await store.EnsureCreatedAsync();
+        return await store.QueryInstancesAsync(query, cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public async Task RaiseEventAsync(string instanceId, string eventName, object? eventPayload = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(eventName);
+        var instance = await RequireAsync(instanceId, cancellationToken);
+        if (instance.Status.IsTerminal())
+        {
+            // As in Durable Functions: an event for a finished instance is dropped.
+            return;
+        }
+
+        await SendAsync(instanceId, new InboxMessage(Rows.Event(DateTime.UtcNow), InboxKind.Event, instance.Generation, -1, eventName, DurableJson.Serialize(eventPayload)), cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public Task TerminateInstanceAsync(string instanceId, object? output = null, CancellationToken cancellationToken = default) =>
+        ControlAsync(instanceId, InboxKind.Terminate, DurableJson.Serialize(output), cancellationToken);
+
+    /// <inheritdoc/>
+    public Task SuspendInstanceAsync(string instanceId, string? reason = null, CancellationToken cancellationToken = default) =>
+        ControlAsync(instanceId, InboxKind.Suspend, DurableJson.Serialize(reason), cancellationToken);
+
+    /// <inheritdoc/>
+    public Task ResumeInstanceAsync(string instanceId, string? reason = null, CancellationToken cancellationToken = default) =>
+        ControlAsync(instanceId, InboxKind.Resume, DurableJson.Serialize(reason), cancellationToken);
+
+    /// <inheritdoc/>
+    public async Task<int> PurgeInstanceAsync(string instanceId, CancellationToken cancellationToken = default)
+    {
+        InstanceIds.Validate(instanceId);
+        await store.EnsureCreatedAsync();
+        return await store.PurgeInstanceAsync(instanceId, cancellationToken) ? 1 : 0;
+    }
+
+    /// <inheritdoc/>
+    public async Task<OrchestrationMetadata> WaitForInstanceCompletionAsync(string instanceId, bool getInputsAndOutputs = false, CancellationToken cancellationToken = default)
+    {
+        InstanceIds.Validate(instanceId);
+        var delay = TimeSpan.FromMilliseconds(20);
+        while (true)
+        {
+            // Register before reading, so a completion between the read and the wait is not missed.
+            var completed = engine.WhenCompletedLocally(instanceId);
+            var metadata = await store.GetInstanceAsync(instanceId, getInputsAndOutputs, cancellationToken) ?? throw new InstanceNotFoundException(instanceId);
+            if (metadata.Status.IsTerminal())
+            {
+                return metadata.ToMetadata(getInputsAndOutputs);
+            }
+
+            await Task.WhenAny(completed, Task.Delay(delay, cancellationToken));
+            cancellationToken.ThrowIfCancellationRequested();
+            // Completions committed in this process arrive by signal; polling is for those committed elsewhere.
+            delay = TimeSpan.FromMilliseconds(Math.Min(2000, delay.TotalMilliseconds * 2));
+        }
+    }
+
+    private async Task ControlAsync(string instanceId, InboxKind kind, string? data, CancellationToken cancellationToken)
+    {
+        var instance = await RequireAsync(instanceId, cancellationToken);
+        if (!instance.Status.IsTerminal())
+        {
+            await SendAsync(instanceId, new InboxMessage(Rows.Control(), kind, instance.Generation, -1, null, data), cancellationToken);
+        }
+    }
+
+    private async Task SendAsync(string instanceId, InboxMessage message, CancellationToken cancellationToken)
+    {
+        await store.AddInboxAsync(instanceId, message, cancellationToken);
+        engine.Notify(instanceId);
+    }
+
+    private async Task<InstanceRecord> RequireAsync(string instanceId, CancellationToken cancellationToken)
+    {
+        InstanceIds.Validate(instanceId);
+        await store.EnsureCreatedAsync();
+        return await store.GetInstanceAsync(instanceId, withPayloads: false, cancellationToken) ?? throw new InstanceNotFoundException(instanceId);
+    }
+}

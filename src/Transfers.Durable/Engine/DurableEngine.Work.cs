@@ -1,0 +1,201 @@
+using Microsoft.Extensions.DependencyInjection;
+using Transfers.Core.DurableTask;
+using Transfers.Durable.Storage;
+
+namespace Transfers.Durable.Engine;
+
+/// <summary>Committed work: activities, timers, starting sub-orchestrations and notifying parents.</summary>
+internal sealed partial class DurableEngine
+{
+    /// <summary>Timers further out than this are left to the partition scan rather than held in memory.</summary>
+    private static readonly TimeSpan TimerHorizon = TimeSpan.FromMinutes(5);
+
+    private void Dispatch(WorkItem work)
+    {
+        var delay = work.Kind == WorkKind.Timer ? work.FireAt - DateTime.UtcNow : TimeSpan.Zero;
+        if (!_running || delay > TimerHorizon || !_inflight.TryAdd(work.Key, 0))
+        {
+            return;
+        }
+
+        Track(work.InstanceId, 1);
+        if (delay <= TimeSpan.Zero)
+        {
+            _work.Writer.TryWrite(work);
+            return;
+        }
+
+        _ = FireLaterAsync(work, delay, _stopping.Token);
+    }
+
+    private async Task FireLaterAsync(WorkItem work, TimeSpan delay, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Task.Delay(delay, cancellationToken);
+            _work.Writer.TryWrite(work);
+        }
+        catch (OperationCanceledException)
+        {
+            Done(work);
+        }
+    }
+
+    private void WakeAt(string instanceId, DateTime at)
+    {
+        var delay = at - DateTime.UtcNow;
+        if (delay < TimerHorizon)
+        {
+            _ = WakeLaterAsync(instanceId, delay, _stopping.Token);
+        }
+    }
+
+    private async Task WakeLaterAsync(string instanceId, TimeSpan delay, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Task.Delay(delay, cancellationToken);
+            Notify(instanceId);
+        }
+        catch (OperationCanceledException)
+        {
+            // Shutting down: the scan of whoever owns the partition next picks the start up.
+        }
+    }
+
+    private void Done(WorkItem work)
+    {
+        _inflight.TryRemove(work.Key, out _);
+        Track(work.InstanceId, -1);
+    }
+
+    private async Task WorkLoopAsync(CancellationToken cancellationToken)
+    {
+        await foreach (var work in _work.Reader.ReadAllAsync(CancellationToken.None))
+        {
+            try
+            {
+                if (!cancellationToken.IsCancellationRequested && Owns(work.InstanceId))
+                {
+                    await ExecuteAsync(work, cancellationToken);
+                }
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                // The work row stays, so the partition scan dispatches it again.
+                Log.WorkFailed(_logger, work.InstanceId, work.RowKey, ex);
+            }
+            catch (OperationCanceledException)
+            {
+                // Shutting down: the work row stays for the next owner.
+            }
+            finally
+            {
+                Done(work);
+            }
+        }
+    }
+
+    private async Task ExecuteAsync(WorkItem work, CancellationToken cancellationToken)
+    {
+        switch (work.Kind)
+        {
+            case WorkKind.Activity:
+                await RunActivityAsync(work, cancellationToken);
+                break;
+            case WorkKind.Timer:
+                await CompleteAsync(work, new InboxMessage(Rows.TaskResult(work.Generation, work.TaskId), InboxKind.TimerFired, work.Generation, work.TaskId, null, null));
+                break;
+            case WorkKind.StartChild:
+                await StartChildAsync(work, cancellationToken);
+                break;
+            default:
+                var result = new InboxMessage(Rows.TaskResult(work.TargetGeneration, work.TaskId), Enum.Parse<InboxKind>(work.Name!), work.TargetGeneration, work.TaskId, null, work.Data);
+                await _store.AddInboxAsync(work.TargetId!, result, cancellationToken);
+                await _store.DeleteWorkAsync(work, cancellationToken);
+                Notify(work.TargetId!);
+                break;
+        }
+    }
+
+    private async Task RunActivityAsync(WorkItem work, CancellationToken cancellationToken)
+    {
+        InboxMessage result;
+        var key = Rows.TaskResult(work.Generation, work.TaskId);
+        try
+        {
+            using var scope = _services.CreateScope();
+            if (!_registry.TryCreateActivity(work.Name!, scope.ServiceProvider, out var activity))
+            {
+                throw new ArgumentException($"No activity named '{work.Name}' is registered.");
+            }
+
+            var input = DurableJson.Deserialize(work.Data, activity!.InputType);
+            var output = await activity.RunAsync(new ActivityContext(work.Name!, work.InstanceId), input, cancellationToken);
+            result = new InboxMessage(key, InboxKind.TaskCompleted, work.Generation, work.TaskId, null, DurableJson.Serialize(output));
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            Log.ActivityFailed(_logger, work.Name!, work.InstanceId, ex);
+            result = new InboxMessage(key, InboxKind.TaskFailed, work.Generation, work.TaskId, null, DurableJson.Serialize(TaskFailureDetails.FromException(ex)));
+        }
+
+        await CompleteAsync(work, result);
+    }
+
+    private async Task CompleteAsync(WorkItem work, InboxMessage result)
+    {
+        // Not cancellable: once the activity ran, recording its result is cheaper than running it again.
+        if (await _store.CompleteWorkAsync(work, result, CancellationToken.None))
+        {
+            Notify(work.InstanceId);
+        }
+    }
+
+    private async Task StartChildAsync(WorkItem work, CancellationToken cancellationToken)
+    {
+        var childId = work.TargetId!;
+        var existing = await _store.GetInstanceAsync(childId, withPayloads: false, cancellationToken);
+        if (existing is not null && existing.ParentId == work.InstanceId && existing.ParentGeneration == work.Generation && existing.ParentTaskId == work.TaskId)
+        {
+            // Started before a crash; the child reports to its parent itself.
+            await _store.DeleteWorkAsync(work, cancellationToken);
+            return;
+        }
+
+        string? error = null;
+        if (!_registry.Orchestrators.ContainsKey(work.Name!))
+        {
+            error = $"No orchestration named '{work.Name}' is registered.";
+        }
+        else
+        {
+            var now = DateTimeOffset.UtcNow;
+            var (created, _) = await _store.CreateInstanceAsync(
+                new InstanceRecord
+                {
+                    InstanceId = childId,
+                    Name = work.Name!,
+                    Status = OrchestrationRuntimeStatus.Pending,
+                    Input = work.Data,
+                    CreatedAt = now,
+                    UpdatedAt = now,
+                    ParentId = work.InstanceId,
+                    ParentGeneration = work.Generation,
+                    ParentTaskId = work.TaskId,
+                },
+                cancellationToken);
+            error = created ? null : new InstanceAlreadyExistsException(childId).Message;
+        }
+
+        if (error is not null)
+        {
+            var failure = DurableJson.Serialize(new TaskFailureDetails(typeof(InvalidOperationException).FullName!, error));
+            await CompleteAsync(work, new InboxMessage(Rows.TaskResult(work.Generation, work.TaskId), InboxKind.SubOrchestrationFailed, work.Generation, work.TaskId, null, failure));
+            return;
+        }
+
+        await _store.DeleteWorkAsync(work, cancellationToken);
+        Notify(childId);
+    }
+}

@@ -1,0 +1,188 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Transfers.Core.DurableTask;
+using Transfers.Durable.Storage;
+
+namespace Transfers.Durable.Engine;
+
+/// <summary>
+/// The engine of one process: leases hub partitions, runs orchestration steps and activities of the instances in
+/// them as soon as they are committed, and scans its partitions for work that nobody in this process knows about
+/// (after a restart, or written by another process).
+/// </summary>
+internal sealed partial class DurableEngine : IHostedService, IDisposable
+{
+    private readonly HubStore _store;
+    private readonly DurableTaskRegistry _registry;
+    private readonly IServiceProvider _services;
+    private readonly ILoggerFactory _loggerFactory;
+    private readonly ILogger _logger;
+    private readonly DurableEngineOptions _options;
+    private readonly string _workerId = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid():N}";
+    private readonly Channel<string> _steps = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleWriter = false });
+    private readonly Channel<WorkItem> _work = Channel.CreateUnbounded<WorkItem>();
+    private readonly Dictionary<string, bool> _stepState = [];
+    private readonly Lock _stepGate = new();
+    private readonly ConcurrentDictionary<string, byte> _inflight = new();
+    private readonly ConcurrentDictionary<string, int> _active = new();
+    private readonly ConcurrentDictionary<string, TaskCompletionSource> _completionWaiters = new();
+    private readonly SemaphoreSlim _scanWake = new(0);
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly List<Task> _loops = [];
+    private volatile bool[] _owned;
+    private volatile bool _running;
+
+    /// <summary>Initializes a new instance of the <see cref="DurableEngine"/> class.</summary>
+    /// <param name="store">The hub storage.</param>
+    /// <param name="registry">The orchestrations and activities.</param>
+    /// <param name="services">Creates orchestrations and activities per call.</param>
+    /// <param name="loggerFactory">The logger factory.</param>
+    /// <param name="options">The engine options.</param>
+    public DurableEngine(HubStore store, DurableTaskRegistry registry, IServiceProvider services, ILoggerFactory loggerFactory, IOptions<DurableEngineOptions> options)
+    {
+        _store = store;
+        _registry = registry;
+        _services = services;
+        _loggerFactory = loggerFactory;
+        _logger = loggerFactory.CreateLogger<DurableEngine>();
+        _options = options.Value;
+        _owned = new bool[store.PartitionCount];
+    }
+
+    /// <inheritdoc/>
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await _store.EnsureCreatedAsync();
+        _running = true;
+        var token = _stopping.Token;
+        await BalanceLeasesAsync(token);
+        _loops.Add(Task.Run(() => LeaseLoopAsync(token), CancellationToken.None));
+        _loops.Add(Task.Run(() => ScanLoopAsync(token), CancellationToken.None));
+        for (var i = 0; i < _options.MaxConcurrentOrchestrations; i++)
+        {
+            _loops.Add(Task.Run(() => StepLoopAsync(token), CancellationToken.None));
+        }
+
+        for (var i = 0; i < _options.MaxConcurrentActivities; i++)
+        {
+            _loops.Add(Task.Run(() => WorkLoopAsync(token), CancellationToken.None));
+        }
+
+        Log.EngineStarted(_logger, _workerId, _store.PartitionCount);
+    }
+
+    /// <inheritdoc/>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (!_running)
+        {
+            return;
+        }
+
+        _running = false;
+        await _stopping.CancelAsync();
+        _steps.Writer.TryComplete();
+        _work.Writer.TryComplete();
+        await Task.WhenAll(_loops).WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await ReleaseLeasesAsync(cancellationToken);
+        Log.EngineStopped(_logger, _workerId);
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        _stopping.Dispose();
+        _scanWake.Dispose();
+    }
+
+    /// <summary>Asks for a step of an instance if this process owns its partition; several asks while one runs make one more step.</summary>
+    /// <param name="instanceId">The instance id.</param>
+    public void Notify(string instanceId)
+    {
+        if (!_running || !Owns(instanceId))
+        {
+            return;
+        }
+
+        lock (_stepGate)
+        {
+            if (_stepState.ContainsKey(instanceId))
+            {
+                _stepState[instanceId] = true;
+                return;
+            }
+
+            _stepState[instanceId] = false;
+        }
+
+        Track(instanceId, 1);
+        _steps.Writer.TryWrite(instanceId);
+    }
+
+    /// <summary>Gets a task that completes when this process commits a terminal status for the instance.</summary>
+    /// <param name="instanceId">The instance id.</param>
+    /// <returns>The task; it may never complete when another process finishes the instance.</returns>
+    public Task WhenCompletedLocally(string instanceId) =>
+        _completionWaiters.GetOrAdd(instanceId, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+
+    private bool Owns(string instanceId) => _owned[_store.PartitionOf(instanceId)];
+
+    private void Track(string instanceId, int delta)
+    {
+        var count = _active.AddOrUpdate(instanceId, delta, (_, c) => c + delta);
+        if (count <= 0)
+        {
+            _active.TryRemove(new KeyValuePair<string, int>(instanceId, count));
+        }
+    }
+
+    private void SignalCompleted(string instanceId)
+    {
+        if (_completionWaiters.TryRemove(instanceId, out var waiter))
+        {
+            waiter.TrySetResult();
+        }
+    }
+
+    private async Task StepLoopAsync(CancellationToken cancellationToken)
+    {
+        await foreach (var instanceId in _steps.Reader.ReadAllAsync(CancellationToken.None))
+        {
+            if (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+
+            try
+            {
+                await RunStepAsync(instanceId, cancellationToken);
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                // The index row stays, so the partition scan retries the instance later.
+                Log.StepFailed(_logger, instanceId, ex);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            finally
+            {
+                bool again;
+                lock (_stepGate)
+                {
+                    again = _stepState.Remove(instanceId, out var dirty) && dirty;
+                }
+
+                Track(instanceId, -1);
+                if (again)
+                {
+                    Notify(instanceId);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,135 @@
+using Azure;
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using Microsoft.Extensions.Options;
+
+namespace Transfers.Durable.Storage;
+
+/// <summary>
+/// The task hub's storage: <c>{hub}Instances</c> (one partition per instance: instance row, history, inbox and pending
+/// work), <c>{hub}Index</c> (one row per instance that may have something to do, partitioned by hub partition),
+/// <c>{hub}Leases</c> (partition leases and worker heartbeats) and the blob container <c>{hub}-payloads</c>.
+/// </summary>
+internal sealed partial class HubStore
+{
+    private readonly TableClient _instances;
+    private readonly TableClient _index;
+    private readonly BlobContainerClient _payloads;
+    private readonly Lazy<Task> _created;
+
+    /// <summary>Initializes a new instance of the <see cref="HubStore"/> class.</summary>
+    /// <param name="options">The engine options.</param>
+    public HubStore(IOptions<DurableEngineOptions> options)
+    {
+        var settings = options.Value;
+        settings.Validate();
+        PartitionCount = settings.PartitionCount;
+        var tables = new TableServiceClient(settings.StorageConnection);
+        _instances = tables.GetTableClient(settings.HubName + "Instances");
+        _index = tables.GetTableClient(settings.HubName + "Index");
+        Leases = tables.GetTableClient(settings.HubName + "Leases");
+        _payloads = new BlobServiceClient(settings.StorageConnection).GetBlobContainerClient(settings.HubName.ToLowerInvariant() + "-payloads");
+        _created = new Lazy<Task>(CreateAsync);
+    }
+
+    /// <summary>Gets the number of hub partitions.</summary>
+    public int PartitionCount { get; }
+
+    /// <summary>Gets the lease table.</summary>
+    public TableClient Leases { get; }
+
+    /// <summary>Creates the tables and the container once per process.</summary>
+    /// <returns>A task that completes when they exist.</returns>
+    public Task EnsureCreatedAsync() => _created.Value;
+
+    /// <summary>Maps an instance to its hub partition with a hash that is the same in every process.</summary>
+    /// <param name="instanceId">The instance id.</param>
+    /// <returns>The partition number.</returns>
+    public int PartitionOf(string instanceId)
+    {
+        var hash = 2166136261u;
+        foreach (var c in instanceId)
+        {
+            hash = (hash ^ c) * 16777619u;
+        }
+
+        return (int)(hash % (uint)PartitionCount);
+    }
+
+    /// <summary>Marks an instance as having something to do. Written before the work itself, so a crash in between leaves only a stale index row.</summary>
+    /// <param name="instanceId">The instance id.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>A task that completes when the row is written.</returns>
+    public async Task TouchIndexAsync(string instanceId, CancellationToken cancellationToken = default)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var row = new TableEntity(Rows.Partition(PartitionOf(instanceId)), instanceId) { ["DueAt"] = DateTimeOffset.UnixEpoch, ["Touched"] = now };
+        await _index.UpsertEntityAsync(row, TableUpdateMode.Replace, cancellationToken);
+    }
+
+    /// <summary>Lists the index rows of one partition.</summary>
+    /// <param name="partition">The hub partition.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>The rows.</returns>
+    public async Task<List<IndexEntry>> ListIndexAsync(int partition, CancellationToken cancellationToken = default)
+    {
+        var entries = new List<IndexEntry>();
+        await foreach (var row in _index.QueryAsync<TableEntity>(e => e.PartitionKey == Rows.Partition(partition), cancellationToken: cancellationToken))
+        {
+            entries.Add(new IndexEntry(row.RowKey, row.GetDateTimeOffset("DueAt") ?? DateTimeOffset.UnixEpoch, row.GetDateTimeOffset("Touched") ?? DateTimeOffset.UnixEpoch, row.ETag, row.PartitionKey));
+        }
+
+        return entries;
+    }
+
+    /// <summary>Postpones the next look at an instance, unless someone touched its index row since it was read.</summary>
+    /// <param name="entry">The index row as read.</param>
+    /// <param name="dueAt">When to look next.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>A task that completes when the row is updated or was found changed.</returns>
+    public async Task PostponeIndexAsync(IndexEntry entry, DateTimeOffset dueAt, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            var row = new TableEntity(entry.PartitionKey, entry.InstanceId) { ["DueAt"] = dueAt, ["Touched"] = entry.Touched };
+            await _index.UpdateEntityAsync(row, entry.ETag, TableUpdateMode.Replace, cancellationToken);
+        }
+        catch (RequestFailedException ex) when (ex.Status is 404 or 412)
+        {
+            // Touched or removed meanwhile: the newer state wins.
+        }
+    }
+
+    /// <summary>Removes an index row, unless someone touched it since it was read.</summary>
+    /// <param name="entry">The index row as read.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>A task that completes when the row is gone or was found changed.</returns>
+    public async Task RemoveIndexAsync(IndexEntry entry, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await _index.DeleteEntityAsync(entry.PartitionKey, entry.InstanceId, entry.ETag, cancellationToken);
+        }
+        catch (RequestFailedException ex) when (ex.Status is 404 or 412)
+        {
+            // Touched or removed meanwhile: the newer state wins.
+        }
+    }
+
+    private async Task CreateAsync()
+    {
+        await Task.WhenAll(
+            _instances.CreateIfNotExistsAsync(),
+            _index.CreateIfNotExistsAsync(),
+            Leases.CreateIfNotExistsAsync(),
+            _payloads.CreateIfNotExistsAsync());
+    }
+}
+
+/// <summary>An index row: an instance that may have something to do from <see cref="DueAt"/> on.</summary>
+/// <param name="InstanceId">The instance id.</param>
+/// <param name="DueAt">When to look at it.</param>
+/// <param name="Touched">When a writer last announced work for it.</param>
+/// <param name="ETag">The row's ETag as read.</param>
+/// <param name="PartitionKey">The hub partition's key.</param>
+internal sealed record IndexEntry(string InstanceId, DateTimeOffset DueAt, DateTimeOffset Touched, ETag ETag, string PartitionKey);

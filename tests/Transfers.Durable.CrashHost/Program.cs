@@ -1,0 +1,21 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
+using Transfers.Durable;
+using Transfers.Durable.CrashHost;
+
+// Usage: Transfers.Durable.CrashHost <hub> <storage connection string>
+var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+{
+    ["AzureWebJobsStorage"] = args[1],
+    ["Transfers:Durable:HubName"] = args[0],
+    ["Transfers:Durable:LeaseDuration"] = "00:00:03",
+    ["Transfers:Durable:PollingIntervalMin"] = "00:00:00.050",
+    ["Transfers:Durable:PollingIntervalMax"] = "00:00:00.500",
+});
+builder.Services.AddCrashWorkload();
+builder.Services.AddDurableEngine(builder.Configuration);
+using var host = builder.Build();
+await host.StartAsync();
+Console.WriteLine("ready");
+await host.WaitForShutdownAsync();

@@ -1,0 +1,34 @@
+using Transfers.Core.DurableTask;
+using Transfers.Testing;
+
+namespace Transfers.Durable.Tests;
+
+public sealed class ContinueAsNewTests
+{
+    [Fact]
+    public async Task ContinueAsNew_ThousandIterations_KeepsHistoryBoundedAndCarriesEvents()
+    {
+        // Arrange
+        await using var host = await EngineHost.StartAsync(Azurite.UniqueName("eternal"));
+        var id = await host.Client.ScheduleNewOrchestrationInstanceAsync(nameof(Eternal), new EternalInput(0, 1000));
+        var rowCounts = new List<int>();
+
+        // Act: the event arrives while the instance is still continuing as new; nobody waits for it until the end.
+        await Eventually.MatchAsync(async () => (await host.Client.GetInstanceAsync(id, true))!.ReadInputAs<EternalInput>()!.Iteration, n => n >= 3);
+        await host.Client.RaiseEventAsync(id, "ping", "carried");
+        for (var i = 0; i < 5; i++)
+        {
+            rowCounts.Add((await host.RowsAsync(id)).Count);
+            await Task.Delay(200);
+        }
+
+        var result = await host.WaitAsync(id, timeoutSeconds: 180);
+
+        // Assert
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, result.RuntimeStatus);
+        Assert.Equal("1000:carried", result.ReadOutputAs<string>());
+        var rows = await host.RowsAsync(id);
+        Assert.True(rows.Count(r => r.RowKey.StartsWith("h|", StringComparison.Ordinal)) <= 10, $"{rows.Count} rows left");
+        Assert.All(rowCounts, n => Assert.True(n <= 12, $"{n} rows while running"));
+    }
+}

@@ -1,0 +1,154 @@
+using Transfers.Core.DurableTask;
+using Transfers.Testing;
+
+namespace Transfers.Durable.Tests;
+
+public sealed class ManagementTests : IAsyncLifetime
+{
+    private EngineHost _host = null!;
+
+    public async Task InitializeAsync() => _host = await EngineHost.StartAsync(Azurite.UniqueName("manage"));
+
+    public async Task DisposeAsync() => await _host.DisposeAsync();
+
+    [Fact]
+    public async Task SuspendInstance_EventWhileSuspended_WaitsUntilResumed()
+    {
+        // Arrange
+        var id = await _host.Client.ScheduleNewOrchestrationInstanceAsync(nameof(EventWaiter), "go");
+        await _host.StatusAsync(id, OrchestrationRuntimeStatus.Running);
+
+        // Act
+        await _host.Client.SuspendInstanceAsync(id, "hold");
+        await _host.StatusAsync(id, OrchestrationRuntimeStatus.Suspended);
+        await _host.Client.RaiseEventAsync(id, "go", "done");
+        await Task.Delay(1000);
+        var whileSuspended = await _host.Client.GetInstanceAsync(id);
+        await _host.Client.ResumeInstanceAsync(id, "carry on");
+        var result = await _host.WaitAsync(id);
+
+        // Assert
+        Assert.Equal(OrchestrationRuntimeStatus.Suspended, whileSuspended!.RuntimeStatus);
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, result.RuntimeStatus);
+        Assert.Equal("done", result.ReadOutputAs<string>());
+    }
+
+    [Fact]
+    public async Task TerminateInstance_Waiting_EndsTerminatedWithOutput()
+    {
+        // Arrange
+        var id = await _host.Client.ScheduleNewOrchestrationInstanceAsync(nameof(EventWaiter), "never");
+        await _host.StatusAsync(id, OrchestrationRuntimeStatus.Running);
+
+        // Act
+        await _host.Client.TerminateInstanceAsync(id, "stop");
+        var result = await _host.WaitAsync(id);
+
+        // Assert
+        Assert.Equal(OrchestrationRuntimeStatus.Terminated, result.RuntimeStatus);
+        Assert.Equal("stop", result.ReadOutputAs<string>());
+    }
+
+    [Fact]
+    public async Task PurgeInstance_Completed_DeletesEverythingOnce()
+    {
+        // Arrange
+        var result = await _host.RunAsync(nameof(Sequence), "x");
+
+        // Act
+        var first = await _host.Client.PurgeInstanceAsync(result.InstanceId);
+        var second = await _host.Client.PurgeInstanceAsync(result.InstanceId);
+
+        // Assert
+        Assert.Equal(1, first);
+        Assert.Equal(0, second);
+        Assert.Null(await _host.Client.GetInstanceAsync(result.InstanceId));
+        Assert.Empty(await _host.RowsAsync(result.InstanceId));
+    }
+
+    [Fact]
+    public async Task ScheduleNew_IdOfRunningInstance_ThrowsInstanceAlreadyExists()
+    {
+        // Arrange
+        var id = await _host.Client.ScheduleNewOrchestrationInstanceAsync(nameof(EventWaiter), "never");
+
+        // Act + Assert
+        var error = await Assert.ThrowsAsync<InstanceAlreadyExistsException>(
+            () => _host.Client.ScheduleNewOrchestrationInstanceAsync(nameof(EventWaiter), "never", new StartOrchestrationOptions(id)));
+        Assert.Contains(id, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ScheduleNew_IdOfCompletedInstance_StartsAFreshGeneration()
+    {
+        // Arrange
+        var first = await _host.RunAsync(nameof(Sequence), "x");
+
+        // Act
+        var second = await _host.RunAsync(nameof(Sequence), "x", first.InstanceId);
+
+        // Assert
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, second.RuntimeStatus);
+        Assert.Equal(5, second.ReadOutputAs<int>());
+        await _host.AssertNoDuplicateHistoryAsync(first.InstanceId);
+    }
+
+    [Theory]
+    [InlineData("a/b", "'/'")]
+    [InlineData("a#b", "'#'")]
+    [InlineData("", "empty")]
+    public async Task ScheduleNew_BadInstanceId_ThrowsArgumentExceptionSayingWhy(string id, string expected)
+    {
+        var error = await Assert.ThrowsAsync<ArgumentException>(
+            () => _host.Client.ScheduleNewOrchestrationInstanceAsync(nameof(Sequence), "x", new StartOrchestrationOptions(id)));
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ScheduleNew_TooLongInstanceId_ThrowsArgumentException()
+    {
+        var error = await Assert.ThrowsAsync<ArgumentException>(
+            () => _host.Client.ScheduleNewOrchestrationInstanceAsync(nameof(Sequence), "x", new StartOrchestrationOptions(new string('a', 257))));
+        Assert.Contains("256", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ScheduleNew_UnknownOrchestration_ThrowsArgumentExceptionNamingIt()
+    {
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => _host.Client.ScheduleNewOrchestrationInstanceAsync("NoSuchThing"));
+        Assert.Contains("'NoSuchThing'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task QueryInstances_ByStatusAndPrefix_PagesThroughMatches()
+    {
+        // Arrange
+        var prefix = Azurite.UniqueName("q");
+        for (var i = 0; i < 3; i++)
+        {
+            await _host.RunAsync(nameof(Sequence), "x", $"{prefix}-{i}");
+        }
+
+        // Act
+        var seen = new List<OrchestrationMetadata>();
+        string? token = null;
+        do
+        {
+            var page = await _host.Client.QueryInstancesAsync(new OrchestrationQuery
+            {
+                InstanceIdPrefix = prefix,
+                Statuses = [OrchestrationRuntimeStatus.Completed],
+                PageSize = 2,
+                ContinuationToken = token,
+                FetchInputsAndOutputs = true,
+            });
+            seen.AddRange(page.Instances);
+            token = page.ContinuationToken;
+        }
+        while (token is not null);
+
+        // Assert
+        Assert.Equal(3, seen.Count);
+        Assert.All(seen, m => Assert.Equal("5", m.SerializedOutput));
+    }
+}

@@ -1,0 +1,140 @@
+using Transfers.Core.DurableTask;
+using Transfers.Testing;
+
+namespace Transfers.Durable.Tests;
+
+public sealed class OrchestrationTests : IAsyncLifetime
+{
+    private EngineHost _host = null!;
+
+    public async Task InitializeAsync() => _host = await EngineHost.StartAsync(Azurite.UniqueName("orch"));
+
+    public async Task DisposeAsync() => await _host.DisposeAsync();
+
+    [Fact]
+    public async Task CallActivityAsync_SequenceOfFive_CompletesWithSumAndRunsEachOnce()
+    {
+        // Arrange
+        var id = Azurite.UniqueName("seq");
+
+        // Act
+        var result = await _host.RunAsync(nameof(Sequence), "x", id);
+
+        // Assert
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, result.RuntimeStatus);
+        Assert.Equal(5, result.ReadOutputAs<int>());
+        Assert.All(Enumerable.Range(0, 5), i => Assert.Equal(1, TestWorkload.Runs[$"{id}/{i}"]));
+        await _host.AssertNoDuplicateHistoryAsync(id);
+    }
+
+    [Fact]
+    public async Task Replay_NewGuidAndCurrentTime_AreTheSameOnEveryReplay()
+    {
+        // Act
+        var result = await _host.RunAsync(nameof(Replayed));
+
+        // Assert: the first episode sent guid|time to the activity; the final episode replayed them and must agree.
+        var values = result.ReadOutputAs<List<string>>()!;
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, result.RuntimeStatus);
+        Assert.Equal($"{values[0]}|{values[1]}", values[2]);
+        Assert.Equal(values[3], values[4]);
+        Assert.NotEqual(values[0], values[3]);
+        Assert.True(DateTime.Parse(values[5]).ToUniversalTime() >= DateTime.Parse(values[1]).ToUniversalTime());
+    }
+
+    [Fact]
+    public async Task CallActivityAsync_WithRetryPolicy_RetriesAfterBackOff()
+    {
+        // Arrange
+        var id = Azurite.UniqueName("retry");
+
+        // Act
+        var result = await _host.RunAsync(nameof(RetryingCall), 2, id);
+
+        // Assert: two failures, then success; waits of at least 300 ms and 600 ms between attempts.
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, result.RuntimeStatus);
+        Assert.Equal("ok after 3", result.ReadOutputAs<string>());
+        var attempts = Flaky.Attempts[id].ToArray();
+        Assert.Equal(3, attempts.Length);
+        Assert.True(attempts[1] - attempts[0] >= TimeSpan.FromMilliseconds(300), $"first back-off was {attempts[1] - attempts[0]}");
+        Assert.True(attempts[2] - attempts[1] >= TimeSpan.FromMilliseconds(600), $"second back-off was {attempts[2] - attempts[1]}");
+        var timers = (await _host.RowsAsync(id)).Count(r => r.GetString("Type") == "TimerCreated");
+        Assert.Equal(2, timers);
+    }
+
+    [Fact]
+    public async Task CallActivityAsync_RetriesExhausted_FailsWithActivityError()
+    {
+        // Act
+        var result = await _host.RunAsync(nameof(RetryingCall), 5, Azurite.UniqueName("exhaust"));
+
+        // Assert
+        Assert.Equal(OrchestrationRuntimeStatus.Failed, result.RuntimeStatus);
+        Assert.Contains("attempt 3 fails", result.FailureDetails!.ErrorMessage, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CallActivityAsync_FanOutOfThousand_SumsAllResults()
+    {
+        // Act
+        var result = await _host.RunAsync(nameof(FanOut), 1000, Azurite.UniqueName("fan"), timeoutSeconds: 120);
+
+        // Assert
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, result.RuntimeStatus);
+        Assert.Equal(Enumerable.Range(0, 1000).Sum(i => (long)i * i), result.ReadOutputAs<long>());
+        await _host.AssertNoDuplicateHistoryAsync(result.InstanceId);
+    }
+
+    [Fact]
+    public async Task CallSubOrchestratorAsync_ChildSequence_ReturnsChildOutput()
+    {
+        // Act
+        var result = await _host.RunAsync(nameof(Parent));
+
+        // Assert
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, result.RuntimeStatus);
+        Assert.Equal(6, result.ReadOutputAs<int>());
+    }
+
+    [Fact]
+    public async Task ScheduleNew_OneMegabyteInput_RoundTripsThroughActivityAndBlobs()
+    {
+        // Arrange
+        var big = string.Create(1024 * 1024, 0, (span, _) =>
+        {
+            for (var i = 0; i < span.Length; i++)
+            {
+                span[i] = (char)('a' + (i % 26));
+            }
+        });
+
+        // Act
+        var result = await _host.RunAsync(nameof(BigEcho), big);
+
+        // Assert
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, result.RuntimeStatus);
+        Assert.Equal(big, result.ReadOutputAs<string>());
+        Assert.Equal(big, result.ReadInputAs<string>());
+        Assert.Contains(await _host.RowsAsync(result.InstanceId), r => r.ContainsKey("InputBlob"));
+    }
+
+    [Fact]
+    public async Task Replay_CodeCallsDifferentActivity_FailsWithNondeterminismNamingBoth()
+    {
+        // Arrange: the first episode calls Echo, then waits for "go".
+        var id = Azurite.UniqueName("nondet");
+        await _host.Client.ScheduleNewOrchestrationInstanceAsync(nameof(Switching), null, new StartOrchestrationOptions(id));
+        await Eventually.MatchAsync(async () => (await _host.RowsAsync(id)).Count(r => r.GetString("Type") == "TaskCompleted"), n => n == 1);
+
+        // Act: the code now calls Square where history has Echo.
+        TestWorkload.Switches[id] = nameof(Square);
+        await _host.Client.RaiseEventAsync(id, "go", "now");
+        var result = await _host.WaitAsync(id);
+
+        // Assert
+        Assert.Equal(OrchestrationRuntimeStatus.Failed, result.RuntimeStatus);
+        Assert.Contains("Non-deterministic", result.FailureDetails!.ErrorMessage, StringComparison.Ordinal);
+        Assert.Contains("'Echo'", result.FailureDetails.ErrorMessage, StringComparison.Ordinal);
+        Assert.Contains("'Square'", result.FailureDetails.ErrorMessage, StringComparison.Ordinal);
+    }
+}
