@@ -32,7 +32,7 @@ public abstract class ShareSyncOrchestration : Orchestrator<ShareSyncInput, stri
         {
             var resume = context.WaitForExternalEvent<ResumeShareTransfer>(ShareEvents.Resume, waits.Token);
             var woken = await Task.WhenAny(resume, cancel);
-            await waits.CancelAsync();
+            waits.Cancel();
             if (woken == cancel)
             {
                 return Ended;
@@ -51,8 +51,9 @@ public abstract class ShareSyncOrchestration : Orchestrator<ShareSyncInput, stri
             await Task.WhenAny(timer, pause, cancel);
         }
 
-        // Cancelling the token also cancels the timer, so no timer outlives this episode.
-        await waits.CancelAsync();
+        // Cancelling the token also cancels the timer, so no timer outlives this episode. Synchronously: the callbacks
+        // must run on the orchestration thread.
+        waits.Cancel();
         if (cancel.IsCompleted)
         {
             return Ended;
