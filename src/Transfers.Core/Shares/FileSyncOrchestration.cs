@@ -11,6 +11,7 @@ namespace Transfers.Core.Shares;
 public sealed class FileSyncOrchestration : ShareSyncOrchestration
 {
     private readonly int _maxConcurrentBatches;
+    private readonly int _maxErrors;
 
     /// <summary>Initializes a new instance of the <see cref="FileSyncOrchestration"/> class.</summary>
     /// <param name="options">The Shares settings.</param>
@@ -18,6 +19,7 @@ public sealed class FileSyncOrchestration : ShareSyncOrchestration
     {
         ArgumentNullException.ThrowIfNull(options);
         _maxConcurrentBatches = Math.Max(1, options.Value.MaxConcurrentBatches);
+        _maxErrors = Math.Max(1, options.Value.MaxErrors);
     }
 
     /// <inheritdoc/>
@@ -36,7 +38,7 @@ public sealed class FileSyncOrchestration : ShareSyncOrchestration
             return false;
         }
 
-        var totals = new CheckTotals();
+        var totals = new CheckTotals(_maxErrors);
         try
         {
             var deleteBatches = new List<string>();
@@ -133,9 +135,8 @@ public sealed class FileSyncOrchestration : ShareSyncOrchestration
     }
 
     /// <summary>The running counts of one check.</summary>
-    private sealed class CheckTotals
+    private sealed class CheckTotals(int maxErrors)
     {
-        private const int MaxErrors = 50;
         private readonly List<ShareTransferError> _errors = [];
 
         public long FilesTotal { get; set; }
@@ -162,7 +163,7 @@ public sealed class FileSyncOrchestration : ShareSyncOrchestration
             FilesDone += result.Copied;
             BytesDone += result.Bytes;
             Failed += result.Failed;
-            _errors.AddRange(result.Errors.Take(MaxErrors - _errors.Count));
+            _errors.AddRange(result.Errors.Take(maxErrors - _errors.Count));
         }
 
         public void Add(DeleteBatchResult result)
