@@ -1,5 +1,6 @@
 using Transfers.Api.Auth;
 using Transfers.Api.Shares;
+using Transfers.Api.Exports;
 using Transfers.Core;
 
 namespace Transfers.Api;
@@ -31,6 +32,7 @@ public static class TransfersApiExtensions
         app.MapHealthApi();
         app.MapAdminApi();
         app.MapSharesApi();
+        app.MapExportsApi();
         return app;
     }
 }

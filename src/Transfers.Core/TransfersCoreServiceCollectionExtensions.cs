@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Transfers.Core.Configuration;
 using Transfers.Core.Shares;
+using Transfers.Core.Exports;
 using Transfers.Core.Storage;
 using Transfers.Core.Tenants;
 
@@ -22,6 +23,7 @@ public static class TransfersCoreServiceCollectionExtensions
         services.AddSingleton<StorageConnections>();
         services.AddSingleton<ApiKeyStore>();
         services.AddShares();
+        services.AddExports();
         return services;
     }
 }
