@@ -1,4 +1,6 @@
 using Transfers.Api.Auth;
+using Transfers.Api.Shares;
+using Transfers.Api.Exports;
 using Transfers.Api.Ownership;
 using Transfers.Core;
 
@@ -30,6 +32,8 @@ public static class TransfersApiExtensions
         ArgumentNullException.ThrowIfNull(app);
         app.MapHealthApi();
         app.MapAdminApi();
+        app.MapSharesApi();
+        app.MapExportsApi();
         app.MapOwnershipApi();
         return app;
     }

@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
+using Azure.Core;
 using Azure.Data.Tables;
+using Azure.Identity;
 using Azure.Storage.Blobs;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
@@ -35,37 +37,64 @@ public sealed class StorageConnections
     /// <summary>Whether a connection of that name is configured.</summary>
     /// <param name="name">The connection name; <c>null</c> means <see cref="DefaultName"/>.</param>
     /// <returns><c>true</c> when it can be resolved.</returns>
-    public bool Exists(string? name) => TryGetConnectionString(name, out _);
+    public bool Exists(string? name) => Resolve(name) is not null;
 
     /// <summary>Gets a table service client for a named connection.</summary>
     /// <param name="name">The connection name; <c>null</c> means <see cref="DefaultName"/>.</param>
     /// <returns>The client, shared per name.</returns>
     public TableServiceClient Tables(string? name = null) =>
-        _tables.GetOrAdd(Normalize(name), n => new TableServiceClient(Require(n)));
+        _tables.GetOrAdd(Normalize(name), n => Require(n) switch
+        {
+            { ConnectionString: { } cs } => new TableServiceClient(cs),
+            var identity => new TableServiceClient(identity.Endpoint("tableServiceUri", n), identity.Credential()),
+        });
 
     /// <summary>Gets a blob service client for a named connection.</summary>
     /// <param name="name">The connection name; <c>null</c> means <see cref="DefaultName"/>.</param>
     /// <returns>The client, shared per name.</returns>
     public BlobServiceClient Blobs(string? name = null) =>
-        _blobs.GetOrAdd(Normalize(name), n => new BlobServiceClient(Require(n)));
+        _blobs.GetOrAdd(Normalize(name), n => Require(n) switch
+        {
+            { ConnectionString: { } cs } => new BlobServiceClient(cs),
+            var identity => new BlobServiceClient(identity.Endpoint("blobServiceUri", n), identity.Credential()),
+        });
 
     private static string Normalize(string? name) => string.IsNullOrWhiteSpace(name) ? DefaultName : name;
 
-    private string Require(string name) =>
-        TryGetConnectionString(name, out var value)
-            ? value
-            : throw new InvalidOperationException($"The storage connection '{name}' is not configured (Transfers:Connections:{name}).");
+    private Connection Require(string name) =>
+        Resolve(name) ?? throw new InvalidOperationException($"The storage connection '{name}' is not configured (Transfers:Connections:{name}).");
 
-    private bool TryGetConnectionString(string? name, out string value)
+    // A connection is a connection string, or (as Functions' identity-based connections) a section with service URIs
+    // and an optional managed identity client id. The default one is AzureWebJobsStorage.
+    private Connection? Resolve(string? name)
     {
         var normalized = Normalize(name);
         if (_options.CurrentValue.Connections.TryGetValue(normalized, out var configured) && !string.IsNullOrWhiteSpace(configured))
         {
-            value = configured;
-            return true;
+            return new Connection(configured, null);
         }
 
-        value = normalized.Equals(DefaultName, StringComparison.OrdinalIgnoreCase) ? _configuration["AzureWebJobsStorage"] ?? string.Empty : string.Empty;
-        return value.Length > 0;
+        var section = normalized.Equals(DefaultName, StringComparison.OrdinalIgnoreCase)
+            ? _configuration.GetSection("AzureWebJobsStorage")
+            : _configuration.GetSection($"{TransfersOptions.SectionName}:Connections:{normalized}");
+        if (!string.IsNullOrWhiteSpace(section.Value))
+        {
+            return new Connection(section.Value, null);
+        }
+
+        return section["blobServiceUri"] is not null || section["tableServiceUri"] is not null ? new Connection(null, section) : null;
+    }
+
+    private sealed record Connection(string? ConnectionString, IConfigurationSection? Identity)
+    {
+        public Uri Endpoint(string key, string name) =>
+            Identity?[key] is { Length: > 0 } uri
+                ? new Uri(uri)
+                : throw new InvalidOperationException($"The storage connection '{name}' has no {key}.");
+
+        public TokenCredential Credential() =>
+            Identity?["clientId"] is { Length: > 0 } clientId
+                ? new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(clientId))
+                : new DefaultAzureCredential();
     }
 }

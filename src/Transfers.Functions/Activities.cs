@@ -1,0 +1,25 @@
+using Microsoft.Azure.Functions.Worker;
+
+namespace Transfers.Functions;
+
+/// <summary>
+/// One activity function (<see cref="FunctionAttribute"/> with an <see cref="ActivityTriggerAttribute"/> on its input and
+/// the <see cref="FunctionContext"/>) per activity registered in Transfers.Core; all of them run through
+/// <see cref="DurableTaskRunner.RunActivityAsync"/>.
+/// </summary>
+/// <remarks>
+/// To add an activity registered as <c>"CopyFiles"</c> (tests/Transfers.Infra.Tests fails until it is here):
+/// <code>
+/// [Function("CopyFiles")]
+/// public Task&lt;string?&gt; CopyFiles([ActivityTrigger] string? input, FunctionContext context) =&gt; runner.RunActivityAsync("CopyFiles", input, context);
+/// </code>
+/// The input is always a string: the orchestration side sends the <see cref="DurablePayload"/> text of the value.
+/// </remarks>
+/// <param name="runner">Runs the Core activity behind each function.</param>
+public sealed class Activities(DurableTaskRunner runner)
+{
+    // Registered activities, one function each, in name order.
+
+    /// <summary>Gets the runner; keeps the primary constructor parameter used while no activity is registered yet.</summary>
+    internal DurableTaskRunner Runner => runner;
+}
