@@ -36,7 +36,7 @@ var report = new StringBuilder();
 report.AppendLine("# Ownership benchmark").AppendLine()
     .AppendLine(CultureInfo.InvariantCulture, $"Accept-to-done time of one ownership transfer of {resourceCount:N0} resources (1 integration; flows, exports, imports and connections tied to it), ")
     .AppendLine("measured from the accept request until the transfer record reads `done`; the local host runs as a separate process (Release build) ")
-    .AppendLine(CultureInfo.InvariantCulture, $"on a fresh Azurite 3.37, {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC. Run: `dotnet build src/Transfers.Host -c Release && dotnet run -c Release --project bench/Transfers.Ownership.Bench [resources]`.")
+    .AppendLine(CultureInfo.InvariantCulture, $"on a fresh Azurite 3.37, {Environment.ProcessorCount} cores (shared with other builds; load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]} at start), {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC. Run: `dotnet build src/Transfers.Host -c Release && dotnet run -c Release --project bench/Transfers.Ownership.Bench [resources]`.")
     .AppendLine()
     .AppendLine("| settings | invite (closure + toTransfer rows) | accept → done | resources/s |")
     .AppendLine("|---|---|---|---|");
@@ -112,6 +112,9 @@ static async Task<(string Id, string Email, string Token)> CreateUserAsync(HostP
 static HttpClient Bearer(HostProcess host, string token)
 {
     var client = host.CreateClient();
+
+    // An invitation of many resources takes longer than the helper's default timeout on a loaded machine.
+    client.Timeout = TimeSpan.FromMinutes(10);
     client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
     return client;
 }

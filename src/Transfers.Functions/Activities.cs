@@ -22,4 +22,46 @@ public sealed class Activities(DurableTaskRunner runner)
 
     /// <summary>Gets the runner; keeps the primary constructor parameter used while no activity is registered yet.</summary>
     internal DurableTaskRunner Runner => runner;
+
+    /// <summary>The Ownership activity <c>CompleteOwnershipTransfer</c>.</summary>
+    /// <param name="input">The activity input.</param>
+    /// <param name="context">The function context.</param>
+    /// <returns>The activity output.</returns>
+    [Function("CompleteOwnershipTransfer")]
+    public Task<string?> CompleteOwnershipTransfer([ActivityTrigger] string? input, FunctionContext context) => runner.RunActivityAsync("CompleteOwnershipTransfer", input, context);
+
+    /// <summary>The Ownership activity <c>ExpireOwnershipInvite</c>.</summary>
+    /// <param name="input">The activity input.</param>
+    /// <param name="context">The function context.</param>
+    /// <returns>The activity output.</returns>
+    [Function("ExpireOwnershipInvite")]
+    public Task<string?> ExpireOwnershipInvite([ActivityTrigger] string? input, FunctionContext context) => runner.RunActivityAsync("ExpireOwnershipInvite", input, context);
+
+    /// <summary>The Ownership activity <c>MoveOwnershipChunk</c>.</summary>
+    /// <param name="input">The activity input.</param>
+    /// <param name="context">The function context.</param>
+    /// <returns>The activity output.</returns>
+    [Function("MoveOwnershipChunk")]
+    public Task<string?> MoveOwnershipChunk([ActivityTrigger] string? input, FunctionContext context) => runner.RunActivityAsync("MoveOwnershipChunk", input, context);
+
+    /// <summary>The Ownership activity <c>PlanOwnershipMoves</c>.</summary>
+    /// <param name="input">The activity input.</param>
+    /// <param name="context">The function context.</param>
+    /// <returns>The activity output.</returns>
+    [Function("PlanOwnershipMoves")]
+    public Task<string?> PlanOwnershipMoves([ActivityTrigger] string? input, FunctionContext context) => runner.RunActivityAsync("PlanOwnershipMoves", input, context);
+
+    /// <summary>The Ownership activity <c>ReleaseOwnershipLocks</c>.</summary>
+    /// <param name="input">The activity input.</param>
+    /// <param name="context">The function context.</param>
+    /// <returns>The activity output.</returns>
+    [Function("ReleaseOwnershipLocks")]
+    public Task<string?> ReleaseOwnershipLocks([ActivityTrigger] string? input, FunctionContext context) => runner.RunActivityAsync("ReleaseOwnershipLocks", input, context);
+
+    /// <summary>The Ownership activity <c>StartOwnershipTransfer</c>.</summary>
+    /// <param name="input">The activity input.</param>
+    /// <param name="context">The function context.</param>
+    /// <returns>The activity output.</returns>
+    [Function("StartOwnershipTransfer")]
+    public Task<string?> StartOwnershipTransfer([ActivityTrigger] string? input, FunctionContext context) => runner.RunActivityAsync("StartOwnershipTransfer", input, context);
 }

@@ -38,4 +38,114 @@ public sealed class HttpRoutes(ApiRequestPipeline api)
     public IActionResult Health(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest request,
         [DurableClient] DurableTaskClient client) => api.Handle(request, client);
+
+    // Ownership family (docs/ownership.md).
+
+    /// <summary><c>GET /v1/transfers/preview</c>.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="client">The durable client.</param>
+    /// <returns>The API's response.</returns>
+    [Function("Ownership_PreviewTransfer")]
+    public IActionResult OwnershipPreviewTransfer(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/transfers/preview")] HttpRequest request,
+        [DurableClient] DurableTaskClient client) => api.Handle(request, client);
+
+    /// <summary><c>POST /v1/transfers/invite</c>.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="client">The durable client.</param>
+    /// <returns>The API's response.</returns>
+    [Function("Ownership_InviteTransfer")]
+    public IActionResult OwnershipInviteTransfer(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/transfers/invite")] HttpRequest request,
+        [DurableClient] DurableTaskClient client) => api.Handle(request, client);
+
+    /// <summary><c>GET /v1/transfers</c>.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="client">The durable client.</param>
+    /// <returns>The API's response.</returns>
+    [Function("Ownership_ListOutboundTransfers")]
+    public IActionResult OwnershipListOutboundTransfers(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/transfers")] HttpRequest request,
+        [DurableClient] DurableTaskClient client) => api.Handle(request, client);
+
+    /// <summary><c>GET /v1/transfers/invited</c>.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="client">The durable client.</param>
+    /// <returns>The API's response.</returns>
+    [Function("Ownership_ListInboundTransfers")]
+    public IActionResult OwnershipListInboundTransfers(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/transfers/invited")] HttpRequest request,
+        [DurableClient] DurableTaskClient client) => api.Handle(request, client);
+
+    /// <summary><c>GET /v1/transfers/{_id}</c>.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="client">The durable client.</param>
+    /// <returns>The API's response.</returns>
+    [Function("Ownership_GetTransfer")]
+    public IActionResult OwnershipGetTransfer(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/transfers/{_id}")] HttpRequest request,
+        [DurableClient] DurableTaskClient client) => api.Handle(request, client);
+
+    /// <summary><c>PUT /v1/transfers/{_id}/accept</c>.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="client">The durable client.</param>
+    /// <returns>The API's response.</returns>
+    [Function("Ownership_AcceptTransfer")]
+    public IActionResult OwnershipAcceptTransfer(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "v1/transfers/{_id}/accept")] HttpRequest request,
+        [DurableClient] DurableTaskClient client) => api.Handle(request, client);
+
+    /// <summary><c>PUT /v1/transfers/{_id}/dismiss</c>.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="client">The durable client.</param>
+    /// <returns>The API's response.</returns>
+    [Function("Ownership_DismissTransfer")]
+    public IActionResult OwnershipDismissTransfer(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "v1/transfers/{_id}/dismiss")] HttpRequest request,
+        [DurableClient] DurableTaskClient client) => api.Handle(request, client);
+
+    /// <summary><c>PUT /v1/transfers/{_id}/cancel</c>.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="client">The durable client.</param>
+    /// <returns>The API's response.</returns>
+    [Function("Ownership_CancelTransfer")]
+    public IActionResult OwnershipCancelTransfer(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "v1/transfers/{_id}/cancel")] HttpRequest request,
+        [DurableClient] DurableTaskClient client) => api.Handle(request, client);
+
+    /// <summary><c>DELETE /v1/transfers/{_id}</c>.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="client">The durable client.</param>
+    /// <returns>The API's response.</returns>
+    [Function("Ownership_DeleteTransfer")]
+    public IActionResult OwnershipDeleteTransfer(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "v1/transfers/{_id}")] HttpRequest request,
+        [DurableClient] DurableTaskClient client) => api.Handle(request, client);
+
+    /// <summary><c>POST /v1/{collection}</c>.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="client">The durable client.</param>
+    /// <returns>The API's response.</returns>
+    [Function("Ownership_CreateResource")]
+    public IActionResult OwnershipCreateResource(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/{collection:regex(^(integrations|flows|exports|imports|connections|filedefinitions|notifications|scripts|iclients|stacks|revisions|ediprofiles|syncs|datasets|lookupcaches|ialicenseinstalls)$)}")] HttpRequest request,
+        [DurableClient] DurableTaskClient client) => api.Handle(request, client);
+
+    /// <summary><c>GET /v1/{collection}</c>.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="client">The durable client.</param>
+    /// <returns>The API's response.</returns>
+    [Function("Ownership_ListResources")]
+    public IActionResult OwnershipListResources(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/{collection:regex(^(integrations|flows|exports|imports|connections|filedefinitions|notifications|scripts|iclients|stacks|revisions|ediprofiles|syncs|datasets|lookupcaches|ialicenseinstalls)$)}")] HttpRequest request,
+        [DurableClient] DurableTaskClient client) => api.Handle(request, client);
+
+    /// <summary><c>GET /v1/{collection}/{_id}</c>.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="client">The durable client.</param>
+    /// <returns>The API's response.</returns>
+    [Function("Ownership_GetResource")]
+    public IActionResult OwnershipGetResource(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/{collection:regex(^(integrations|flows|exports|imports|connections|filedefinitions|notifications|scripts|iclients|stacks|revisions|ediprofiles|syncs|datasets|lookupcaches|ialicenseinstalls)$)}/{_id}")] HttpRequest request,
+        [DurableClient] DurableTaskClient client) => api.Handle(request, client);
 }

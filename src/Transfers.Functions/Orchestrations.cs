@@ -25,4 +25,10 @@ public sealed class Orchestrations(DurableTaskRunner runner)
 
     /// <summary>Gets the runner; keeps the primary constructor parameter used while no orchestration is registered yet.</summary>
     internal DurableTaskRunner Runner => runner;
+
+    /// <summary>The Ownership orchestration <c>OwnershipTransferOrchestration</c>: one invitation from invite to its end.</summary>
+    /// <param name="context">The orchestration context.</param>
+    /// <returns>The orchestration output.</returns>
+    [Function("OwnershipTransferOrchestration")]
+    public Task<string?> OwnershipTransferOrchestration([OrchestrationTrigger] TaskOrchestrationContext context) => runner.RunOrchestrationAsync(context);
 }
