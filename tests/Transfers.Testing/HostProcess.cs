@@ -21,6 +21,9 @@ public sealed class HostProcess : IAsyncDisposable
     /// <summary>Gets the host's base address.</summary>
     public Uri BaseAddress { get; }
 
+    /// <summary>Gets the OS process id, for measurements such as peak memory.</summary>
+    public int ProcessId => _process.Id;
+
     /// <summary>Gets a value indicating whether the process is still running.</summary>
     public bool IsRunning => !_process.HasExited;
 

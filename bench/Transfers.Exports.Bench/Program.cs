@@ -1,0 +1,198 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Azure.Data.Tables;
+using Transfers.Core.Tabular;
+using Transfers.Testing;
+
+// Exports benchmark. Seeds N rows in 5 models (the seeding is the raw batch-write baseline), scans them raw (the
+// scan baseline), then runs the real host as a separate process and exports everything to gzip JSONL blobs and to a
+// table destination through the API. Prints one table and writes it to --out.
+var rows = ArgInt("--rows", 1_000_000);
+var models = ArgInt("--models", 5);
+var writers = ArgInt("--write-concurrency", 32);
+var output = Arg("--out") ?? "bench/results/exports.md";
+var perModel = rows / models;
+var tables = Enumerable.Range(0, models).Select(m => $"benchsrc{m}").ToArray();
+var baseTime = new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero);
+var payloadBytesPerRow = MeasureJsonlBytesPerRow();
+var payloadMb = rows * payloadBytesPerRow / (1024.0 * 1024.0);
+var results = new List<string>();
+Console.WriteLine($"Exports benchmark: {rows:N0} rows in {models} models, ~{payloadBytesPerRow:F0} JSONL bytes per row ({payloadMb:F1} MB).");
+
+// Baseline 1: plain 100-entity batch writes of the rows, many batches in flight (this also seeds the sources).
+var write = Stopwatch.StartNew();
+foreach (var table in tables)
+{
+    await Azurite.Tables.GetTableClient(table).CreateIfNotExistsAsync();
+}
+
+await Parallel.ForEachAsync(
+    Batches(),
+    new ParallelOptions { MaxDegreeOfParallelism = writers },
+    async (batch, ct) => await Azurite.Tables.GetTableClient(batch.Table).SubmitTransactionAsync(batch.Actions, ct));
+write.Stop();
+Report("Raw batch write (100-entity batches, " + writers + " in flight)", rows, write.Elapsed, payloadMb);
+
+// Baseline 2: the fastest plain scan: every table read in parallel, 1000-row pages, nothing written.
+var scan = Stopwatch.StartNew();
+var scanned = await Task.WhenAll(tables.Select(async table =>
+{
+    long count = 0;
+    await foreach (var page in Azurite.Tables.GetTableClient(table).QueryAsync<TableEntity>(maxPerPage: 1000).AsPages())
+    {
+        count += page.Values.Count;
+    }
+
+    return count;
+}));
+scan.Stop();
+Report("Raw scan (all tables in parallel)", scanned.Sum(), scan.Elapsed, payloadMb);
+
+// The exports, through the real host process and its durable engine.
+await using var host = await HostProcess.StartAsync(new Dictionary<string, string>
+{
+    ["Transfers__Durable__HubName"] = "benchhub" + Guid.NewGuid().ToString("N")[..8],
+    ["Transfers__Exports__QueuePollInterval"] = "00:00:00.250",
+});
+using var admin = host.CreateClient("test-admin-key");
+admin.Timeout = TimeSpan.FromMinutes(5);
+using var issued = await admin.PostAsync("/admin/tenants/bench/keys", null);
+var key = (await issued.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("key").GetString()!;
+using var client = host.CreateClient(key);
+string[] primaryKey = ["id"];
+for (var m = 0; m < models; m++)
+{
+    (await client.PostAsJsonAsync("/models", new { model_name = $"model{m}", source_table = tables[m], primary_key = primaryKey, last_updated_at_column = "last_updated_at" })).EnsureSuccessStatusCode();
+}
+
+var blobDestination = await CreateDestinationAsync(new { name = "blobs", vendor = "azure_blob_storage", bucket_name = "benchout", format = "jsonl", compression = "gzip" });
+var tableDestination = await CreateDestinationAsync(new { name = "tables", vendor = "azure_table_storage", table_prefix = "benchdst" });
+
+var (blobElapsed, blobTransfer) = await ExportAsync(blobDestination);
+Report("Export to gzip JSONL blobs", blobTransfer.GetProperty("rows_transferred").GetInt64(), blobElapsed, payloadMb, blobTransfer.GetProperty("volume_transferred_in_mb").GetDouble());
+var (tableElapsed, tableTransfer) = await ExportAsync(tableDestination);
+Report("Export to table destination", tableTransfer.GetProperty("rows_transferred").GetInt64(), tableElapsed, payloadMb);
+
+var peakRssMb = PeakRssMb(host.ProcessId);
+var blobRatio = (rows / blobElapsed.TotalSeconds) / (rows / scan.Elapsed.TotalSeconds);
+var tableRatio = (rows / tableElapsed.TotalSeconds) / (rows / write.Elapsed.TotalSeconds);
+Console.WriteLine($"Host peak RSS: {peakRssMb:F0} MB");
+Console.WriteLine($"Blob export / raw scan: {blobRatio:F2}x (target >= 0.7); table export / raw batch write: {tableRatio:F2}x (target >= 0.7)");
+
+var markdown = new StringBuilder()
+    .AppendLine(CultureInfo.InvariantCulture, $"Run {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, Azurite (fresh), {rows:N0} rows in {models} models ({perModel:N0} each), ~{payloadBytesPerRow:F0} JSONL bytes per row.")
+    .AppendLine()
+    .AppendLine("| what | rows | seconds | rows/s | MB/s (JSONL payload) | output MB |")
+    .AppendLine("|---|---:|---:|---:|---:|---:|");
+foreach (var line in results)
+{
+    markdown.AppendLine(line);
+}
+
+markdown.AppendLine()
+    .AppendLine(CultureInfo.InvariantCulture, $"- Blob export / raw scan: **{blobRatio:F2}x** (target >= 0.7)")
+    .AppendLine(CultureInfo.InvariantCulture, $"- Table export / raw batch write: **{tableRatio:F2}x** (target >= 0.7)")
+    .AppendLine(CultureInfo.InvariantCulture, $"- Host peak RSS (VmHWM of the host process, both exports): **{peakRssMb:F0} MB** (target <= 500 MB)");
+Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
+await File.WriteAllTextAsync(output, markdown.ToString());
+Console.WriteLine($"Wrote {output}");
+return;
+
+IEnumerable<(string Table, List<TableTransactionAction> Actions)> Batches()
+{
+    foreach (var table in tables)
+    {
+        // 64 partitions per table; rows are generated partition by partition so each batch is 100 rows of one partition.
+        for (var p = 0; p < 64; p++)
+        {
+            var batch = new List<TableTransactionAction>(100);
+            for (var i = p; i < perModel; i += 64)
+            {
+                batch.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, Row(i)));
+                if (batch.Count == 100)
+                {
+                    yield return (table, batch);
+                    batch = new List<TableTransactionAction>(100);
+                }
+            }
+
+            if (batch.Count > 0)
+            {
+                yield return (table, batch);
+            }
+        }
+    }
+}
+
+TableEntity Row(int i) => new($"p{i % 64:D2}", i.ToString("D8", CultureInfo.InvariantCulture))
+{
+    ["id"] = i.ToString(CultureInfo.InvariantCulture),
+    ["customer"] = $"customer-{i % 9973}",
+    ["amount"] = (i % 100_000) / 100.0,
+    ["quantity"] = i % 17,
+    ["status"] = (i % 3) switch { 0 => "open", 1 => "paid", _ => "shipped" },
+    ["note"] = "benchmark row with a little text to make it realistic",
+    ["last_updated_at"] = baseTime.AddSeconds(i),
+};
+
+double MeasureJsonlBytesPerRow()
+{
+    using var sink = new MemoryStream();
+    var writer = new RowFileWriter(sink, RowFileFormat.Jsonl, RowFileCompression.None);
+    writer.WriteAsync(Enumerable.Range(0, 1000).Select(Row)).AsTask().GetAwaiter().GetResult();
+    writer.CompleteAsync().GetAwaiter().GetResult();
+    return writer.Bytes / 1000.0;
+}
+
+async Task<string> CreateDestinationAsync(object body)
+{
+    using var response = await client.PostAsJsonAsync("/destinations", body);
+    response.EnsureSuccessStatusCode();
+    return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("data").GetProperty("id").GetString()!;
+}
+
+async Task<(TimeSpan Elapsed, JsonElement Transfer)> ExportAsync(string destinationId)
+{
+    var clock = Stopwatch.StartNew();
+    using var submitted = await client.PostAsJsonAsync($"/destinations/{destinationId}/transfer", new { });
+    submitted.EnsureSuccessStatusCode();
+    var id = (await submitted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("data").GetProperty("transfer_id").GetString()!;
+    while (true)
+    {
+        await Task.Delay(250);
+        var transfer = (await client.GetFromJsonAsync<JsonElement>($"/transfers/{id}")).GetProperty("data");
+        var status = transfer.GetProperty("status").GetString();
+        if (status is "SUCCESS" or "PARTIAL_FAILURE" or "ERROR" or "CANCELLED")
+        {
+            clock.Stop();
+            if (status != "SUCCESS")
+            {
+                throw new InvalidOperationException($"Transfer {id} ended {status}: {transfer}");
+            }
+
+            return (clock.Elapsed, transfer);
+        }
+    }
+}
+
+void Report(string what, long count, TimeSpan elapsed, double mb, double? outputMb = null)
+{
+    var line = string.Create(
+        CultureInfo.InvariantCulture,
+        $"| {what} | {count:N0} | {elapsed.TotalSeconds:F1} | {count / elapsed.TotalSeconds:N0} | {mb / elapsed.TotalSeconds:F2} | {(outputMb is { } o ? o.ToString("F1", CultureInfo.InvariantCulture) : "")} |");
+    results.Add(line);
+    Console.WriteLine(line);
+}
+
+static double PeakRssMb(int pid)
+{
+    var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+    return line is null ? double.NaN : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024.0;
+}
+
+string? Arg(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
+
+int ArgInt(string name, int fallback) => Arg(name) is { } value ? int.Parse(value, CultureInfo.InvariantCulture) : fallback;

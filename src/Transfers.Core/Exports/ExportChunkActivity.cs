@@ -1,0 +1,151 @@
+using Azure.Data.Tables;
+using Azure.Storage.Blobs.Models;
+using Azure.Storage.Blobs.Specialized;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Transfers.Core.DurableTask;
+using Transfers.Core.Storage;
+using Transfers.Core.Tabular;
+
+namespace Transfers.Core.Exports;
+
+/// <summary>
+/// Exports one chunk of one model: reads at most <c>RowsPerChunk</c> window rows from the chunk's continuation token
+/// and writes them to the chunk's own blob (overwritten when retried) or upserts them into the model's table
+/// (idempotent), then records progress. Rows stream through; memory holds a few pages.
+/// </summary>
+/// <param name="connections">The storage connections.</param>
+/// <param name="transfers">The transfer store.</param>
+/// <param name="debugLog">The debug log.</param>
+/// <param name="options">The Exports settings.</param>
+/// <param name="logger">The logger.</param>
+public sealed class ExportChunkActivity(
+    StorageConnections connections,
+    ExportTransferStore transfers,
+    ExportDebugLog debugLog,
+    IOptionsMonitor<ExportsOptions> options,
+    ILogger<ExportChunkActivity> logger) : Activity<ExportChunkInput, ExportChunkResult>
+{
+    /// <inheritdoc/>
+    public override async Task<ExportChunkResult> RunAsync(ActivityContext context, ExportChunkInput input, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var model = input.Model;
+        var source = connections.Tables(model.SourceConnection).GetTableClient(model.SourceTable);
+        var query = new TableRowQuery
+        {
+            TimestampColumn = model.LastUpdatedAtColumn,
+            From = model.Window.Start,
+            To = model.Window.End,
+            Columns = model.Columns,
+        };
+
+        var (read, bytes, file) = input.Destination.IsBlob
+            ? await WriteBlobAsync(input, source, query, cancellationToken)
+            : await WriteTableAsync(input, source, query, cancellationToken);
+
+        var files = file is null ? input.FilesBefore : [.. input.FilesBefore, file.Path];
+        await transfers.SaveModelAsync(
+            input.TransferId,
+            new ExportModelMetrics
+            {
+                ModelName = model.ModelName,
+                Status = ExportStatus.Running,
+                StartTransferWindowAt = model.Window.Start,
+                EndTransferWindowAt = model.Window.End,
+                RowsTransferred = input.RowsBefore + read.Rows,
+                BytesTransferred = input.BytesBefore + bytes,
+                Files = files,
+            },
+            cancellationToken);
+        Log.ChunkExported(logger, input.TransferId, model.ModelName, input.ChunkIndex, read.Rows);
+        if (input.IsDebugMode)
+        {
+            await debugLog.WriteAsync(
+                input.TransferId,
+                $"1-{model.ModelName}-{input.ChunkIndex:D6}",
+                $"Model {model.ModelName} chunk {input.ChunkIndex}: {read.Rows} rows, {bytes} bytes{(file is null ? string.Empty : " to " + file.Path)}{(read.ContinuationToken is null ? ", last chunk" : string.Empty)}.",
+                cancellationToken);
+        }
+
+        var transfer = await transfers.GetAsync(input.Tenant, input.TransferId, cancellationToken);
+        return new ExportChunkResult(read.Rows, bytes, file, read.ContinuationToken, transfer?.CancelRequested ?? false);
+    }
+
+    private async Task<(TableReadResult Read, long Bytes, ExportFile? File)> WriteBlobAsync(
+        ExportChunkInput input, TableClient source, TableRowQuery query, CancellationToken cancellationToken)
+    {
+        var destination = input.Destination;
+        var container = connections.Blobs(destination.Connection).GetBlobContainerClient(destination.Container);
+        await container.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+        var path = ExportPaths.DataFile(destination, input.Model, input.TransferId, input.ChunkIndex);
+        var blob = container.GetBlockBlobClient(path);
+
+        // The blob opens on the first row, so an empty chunk writes no file; overwrite makes a retry replace it. A
+        // failure leaves the stream undisposed on purpose: disposing would commit a partial file.
+        Stream? stream = null;
+        RowFileWriter? writer = null;
+        var read = await TableRowReader.ReadAsync(source, query, input.ContinuationToken, input.RowsPerChunk, async (rows, ct) =>
+        {
+            if (writer is null)
+            {
+                stream = await blob.OpenWriteAsync(
+                    overwrite: true,
+                    new BlockBlobOpenWriteOptions { BufferSize = options.CurrentValue.BlobBlockSizeBytes, HttpHeaders = new BlobHttpHeaders { ContentType = ContentType(destination) } },
+                    ct);
+                writer = new RowFileWriter(stream, destination.Format, destination.Compression, input.Model.Columns);
+            }
+
+            await writer.WriteAsync(rows, ct);
+        }, cancellationToken);
+        if (writer is null)
+        {
+            return (read, 0, null);
+        }
+
+        await writer.CompleteAsync();
+        await stream!.DisposeAsync();
+        return (read, writer.Bytes, new ExportFile(path, writer.Rows, writer.Bytes, writer.Sha256!));
+    }
+
+    private async Task<(TableReadResult Read, long Bytes, ExportFile? File)> WriteTableAsync(
+        ExportChunkInput input, TableClient source, TableRowQuery query, CancellationToken cancellationToken)
+    {
+        var table = connections.Tables(input.Destination.Connection).GetTableClient(ExportPaths.Table(input.Destination, input.Model.ModelName));
+        await table.CreateIfNotExistsAsync(cancellationToken);
+        var writer = new TableBatchWriter(table, options.CurrentValue.MaxParallelTableBatches);
+        long bytes = 0;
+        var read = await TableRowReader.ReadAsync(source, query, input.ContinuationToken, input.RowsPerChunk, async (rows, ct) =>
+        {
+            foreach (var row in rows)
+            {
+                var entity = ExportRowKeys.ToDestinationEntity(row, input.Model.PrimaryKey);
+                bytes += EstimateBytes(entity);
+                await writer.AddAsync(entity, ct);
+            }
+        }, cancellationToken);
+        await writer.FlushAsync(cancellationToken);
+        return (read, bytes, null);
+    }
+
+    private static long EstimateBytes(TableEntity entity)
+    {
+        long bytes = (entity.PartitionKey.Length + entity.RowKey.Length) * 2L;
+        foreach (var (name, value) in entity)
+        {
+            bytes += name.Length + value switch
+            {
+                string s => s.Length * 2L,
+                byte[] b => b.Length,
+                _ => 8,
+            };
+        }
+
+        return bytes;
+    }
+
+    private static string ContentType(ExportTarget destination) =>
+        destination.Compression == RowFileCompression.Gzip ? "application/gzip"
+        : destination.Format == RowFileFormat.Csv ? "text/csv"
+        : "application/x-ndjson";
+}

@@ -1,0 +1,145 @@
+using System.Text.Json.Serialization;
+using System.Text.RegularExpressions;
+using Transfers.Core.Storage;
+using Transfers.Core.Tabular;
+
+namespace Transfers.Core.Exports;
+
+/// <summary>The kinds of destination, with their API names.</summary>
+public static class ExportVendors
+{
+    /// <summary>Files in a blob container.</summary>
+    public const string AzureBlobStorage = "azure_blob_storage";
+
+    /// <summary>One table per model.</summary>
+    public const string AzureTableStorage = "azure_table_storage";
+}
+
+/// <summary>A recipient's destination: where transfers write each model's rows.</summary>
+/// <param name="Id">The destination id.</param>
+/// <param name="Name">A display name.</param>
+/// <param name="Vendor"><see cref="ExportVendors.AzureBlobStorage"/> or <see cref="ExportVendors.AzureTableStorage"/>.</param>
+/// <param name="Connection">The named storage connection.</param>
+/// <param name="BucketName">The blob container (blob destinations).</param>
+/// <param name="TablePrefix">The prefix of the per-model table names (table destinations).</param>
+/// <param name="PathPrefix">The folder under which files are written (blob destinations); may be empty.</param>
+/// <param name="Format"><c>jsonl</c> or <c>csv</c>.</param>
+/// <param name="Compression"><c>gzip</c> or <c>none</c>.</param>
+/// <param name="EnabledModels">The models this destination receives; all when null.</param>
+/// <param name="CreatedAt">When it was created.</param>
+/// <param name="UpdatedAt">When it was last changed.</param>
+public sealed partial record ExportDestination(
+    string Id,
+    string Name,
+    string Vendor,
+    string Connection,
+    string? BucketName,
+    string? TablePrefix,
+    string? PathPrefix,
+    string Format,
+    string Compression,
+    IReadOnlyList<string>? EnabledModels,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt)
+{
+    /// <summary>Gets the row file format.</summary>
+    [JsonIgnore]
+    public RowFileFormat FileFormat => Format == "csv" ? RowFileFormat.Csv : RowFileFormat.Jsonl;
+
+    /// <summary>Gets the row file compression.</summary>
+    [JsonIgnore]
+    public RowFileCompression FileCompression => Compression == "gzip" ? RowFileCompression.Gzip : RowFileCompression.None;
+
+    /// <summary>Whether a destination id has the shape this service issues.</summary>
+    /// <param name="id">The id.</param>
+    /// <returns><c>true</c> when well-formed.</returns>
+    public static bool IsWellFormedId(string? id) => id is not null && IdPattern().IsMatch(id);
+
+    /// <summary>Makes a new destination id.</summary>
+    /// <returns>The id.</returns>
+    public static string NewId() => "dst_" + Guid.NewGuid().ToString("N");
+
+    /// <summary>Whether the destination receives a model.</summary>
+    /// <param name="modelName">The model name.</param>
+    /// <returns><c>true</c> when enabled.</returns>
+    public bool IsEnabled(string modelName) => EnabledModels is null || EnabledModels.Contains(modelName, StringComparer.Ordinal);
+
+    /// <summary>Checks a destination; the first problem found, or <c>null</c>.</summary>
+    /// <param name="connections">Resolves the connection name.</param>
+    /// <returns>The error message, or <c>null</c> when valid.</returns>
+    public string? Validate(StorageConnections connections)
+    {
+        ArgumentNullException.ThrowIfNull(connections);
+        if (string.IsNullOrWhiteSpace(Name) || Name.Length > 200)
+        {
+            return "name must be 1-200 characters.";
+        }
+
+        if (!connections.Exists(Connection))
+        {
+            return $"connection '{Connection}' is not configured.";
+        }
+
+        if (Format is not ("jsonl" or "csv"))
+        {
+            return "format must be 'jsonl' or 'csv'.";
+        }
+
+        if (Compression is not ("gzip" or "none"))
+        {
+            return "compression must be 'gzip' or 'none'.";
+        }
+
+        if (EnabledModels?.FirstOrDefault(m => !ExportModel.IsValidName(m)) is { } badModel)
+        {
+            return $"enabled_models: '{badModel}' is not a valid model name.";
+        }
+
+        switch (Vendor)
+        {
+            case ExportVendors.AzureBlobStorage:
+                if (BucketName is null || !ContainerPattern().IsMatch(BucketName) || BucketName.Contains("--", StringComparison.Ordinal))
+                {
+                    return "bucket_name must be a valid blob container name (3-63 lower-case letters, digits and single hyphens).";
+                }
+
+                if (TablePrefix is not null)
+                {
+                    return "table_prefix applies to azure_table_storage destinations only.";
+                }
+
+                if (PathPrefix is not null && (PathPrefix.Length > 200 || !PathPattern().IsMatch(PathPrefix)))
+                {
+                    return "path_prefix must be up to 200 letters, digits, '/', '-', '_' or '.', without '..' segments.";
+                }
+
+                return null;
+            case ExportVendors.AzureTableStorage:
+                if (TablePrefix is null || !TablePrefixPattern().IsMatch(TablePrefix))
+                {
+                    return "table_prefix must be a letter followed by up to 19 letters or digits.";
+                }
+
+                if (BucketName is not null || PathPrefix is not null)
+                {
+                    return "bucket_name and path_prefix apply to azure_blob_storage destinations only.";
+                }
+
+                return null;
+            default:
+                return "vendor must be 'azure_blob_storage' or 'azure_table_storage'.";
+        }
+    }
+
+    [GeneratedRegex("^dst_[0-9a-f]{32}$")]
+    private static partial Regex IdPattern();
+
+    [GeneratedRegex("^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$")]
+    private static partial Regex ContainerPattern();
+
+    [GeneratedRegex("^[A-Za-z][A-Za-z0-9]{0,19}$")]
+    private static partial Regex TablePrefixPattern();
+
+    [GeneratedRegex(@"^(?!.*(^|/)\.\.?(/|$))[A-Za-z0-9_.\-]+(/[A-Za-z0-9_.\-]+)*$")]
+    private static partial Regex PathPattern();
+}

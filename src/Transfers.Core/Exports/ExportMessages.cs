@@ -1,0 +1,141 @@
+using Transfers.Core.Tabular;
+
+namespace Transfers.Core.Exports;
+
+/// <summary>The input of <see cref="ExportTransferOrchestration"/>.</summary>
+/// <param name="Tenant">The owner.</param>
+/// <param name="TransferId">The transfer id.</param>
+public sealed record ExportTransferInput(string Tenant, string TransferId);
+
+/// <summary>Whether a transfer may start.</summary>
+/// <param name="Exists">Whether the transfer record exists.</param>
+/// <param name="IsTurn">Whether no earlier transfer to the destination is unfinished.</param>
+/// <param name="CancelRequested">Whether a client asked to cancel.</param>
+/// <param name="PollInterval">How long to wait before asking again.</param>
+public sealed record ExportTurn(bool Exists, bool IsTurn, bool CancelRequested, TimeSpan PollInterval);
+
+/// <summary>Where a transfer writes, as resolved when it started.</summary>
+/// <param name="Id">The destination id.</param>
+/// <param name="Vendor">The destination kind.</param>
+/// <param name="Connection">The named storage connection.</param>
+/// <param name="Container">The blob container (blob destinations).</param>
+/// <param name="TablePrefix">The table name prefix (table destinations).</param>
+/// <param name="PathPrefix">The blob folder; empty for the container root.</param>
+/// <param name="Format">The file format.</param>
+/// <param name="Compression">The file compression.</param>
+public sealed record ExportTarget(
+    string Id,
+    string Vendor,
+    string Connection,
+    string? Container,
+    string? TablePrefix,
+    string PathPrefix,
+    RowFileFormat Format,
+    RowFileCompression Compression)
+{
+    /// <summary>Gets a value indicating whether the destination is a blob container.</summary>
+    public bool IsBlob => Vendor == ExportVendors.AzureBlobStorage;
+}
+
+/// <summary>One model of a transfer, as resolved when it started.</summary>
+/// <param name="ModelName">The model name.</param>
+/// <param name="SourceTable">The source table.</param>
+/// <param name="SourceConnection">The source connection name.</param>
+/// <param name="PrimaryKey">The key columns.</param>
+/// <param name="LastUpdatedAtColumn">The window column.</param>
+/// <param name="Columns">The exported columns; all when null.</param>
+/// <param name="Window">The model's window.</param>
+public sealed record ExportModelPlan(
+    string ModelName,
+    string SourceTable,
+    string SourceConnection,
+    IReadOnlyList<string> PrimaryKey,
+    string LastUpdatedAtColumn,
+    IReadOnlyList<string>? Columns,
+    ExportWindow Window);
+
+/// <summary>What a started transfer does; settings are fixed here so that replays see the same values.</summary>
+/// <param name="Error">Why the transfer cannot run (its destination is gone), or <c>null</c>.</param>
+/// <param name="Destination">The destination.</param>
+/// <param name="Models">The models with their windows.</param>
+/// <param name="IsDebugMode">Whether to keep a debug log.</param>
+/// <param name="RowsPerChunk">The most rows per chunk (and per file).</param>
+/// <param name="MaxParallelModels">How many models run at once.</param>
+/// <param name="MaxAttempts">Attempts per activity.</param>
+/// <param name="FirstRetryInterval">The delay before an activity's first retry.</param>
+public sealed record ExportPlan(
+    string? Error,
+    ExportTarget? Destination,
+    IReadOnlyList<ExportModelPlan> Models,
+    bool IsDebugMode,
+    int RowsPerChunk,
+    int MaxParallelModels,
+    int MaxAttempts,
+    TimeSpan FirstRetryInterval);
+
+/// <summary>The input of <see cref="StartTransferActivity"/>.</summary>
+/// <param name="Tenant">The owner.</param>
+/// <param name="TransferId">The transfer id.</param>
+/// <param name="StartedAt">The orchestration's time.</param>
+public sealed record StartTransferInput(string Tenant, string TransferId, DateTimeOffset StartedAt);
+
+/// <summary>One written file.</summary>
+/// <param name="Path">The blob name.</param>
+/// <param name="Rows">Its rows.</param>
+/// <param name="Bytes">Its stored size.</param>
+/// <param name="Sha256">The lower-case hex SHA-256 of its bytes.</param>
+public sealed record ExportFile(string Path, long Rows, long Bytes, string Sha256);
+
+/// <summary>The input of <see cref="ExportChunkActivity"/>: one chunk of one model.</summary>
+/// <param name="Tenant">The owner.</param>
+/// <param name="TransferId">The transfer id.</param>
+/// <param name="IsDebugMode">Whether to write the debug log.</param>
+/// <param name="Destination">The destination.</param>
+/// <param name="Model">The model.</param>
+/// <param name="ChunkIndex">The chunk number, from 0; names the chunk's file.</param>
+/// <param name="ContinuationToken">Where the chunk starts; <c>null</c> for the first.</param>
+/// <param name="RowsPerChunk">The most rows of the chunk.</param>
+/// <param name="RowsBefore">Rows of the model's earlier chunks, for progress.</param>
+/// <param name="BytesBefore">Bytes of the model's earlier chunks, for progress.</param>
+/// <param name="FilesBefore">Files of the model's earlier chunks, for progress.</param>
+public sealed record ExportChunkInput(
+    string Tenant,
+    string TransferId,
+    bool IsDebugMode,
+    ExportTarget Destination,
+    ExportModelPlan Model,
+    int ChunkIndex,
+    string? ContinuationToken,
+    int RowsPerChunk,
+    long RowsBefore,
+    long BytesBefore,
+    IReadOnlyList<string> FilesBefore);
+
+/// <summary>What one chunk did.</summary>
+/// <param name="Rows">Rows written.</param>
+/// <param name="Bytes">Bytes written.</param>
+/// <param name="File">The file written (blob destinations with rows), or <c>null</c>.</param>
+/// <param name="NextToken">Where the next chunk starts; <c>null</c> when the model is done.</param>
+/// <param name="CancelRequested">Whether a client asked to cancel meanwhile.</param>
+public sealed record ExportChunkResult(long Rows, long Bytes, ExportFile? File, string? NextToken, bool CancelRequested);
+
+/// <summary>The input of <see cref="WriteManifestActivity"/>.</summary>
+/// <param name="TransferId">The transfer id.</param>
+/// <param name="Destination">The destination.</param>
+/// <param name="Model">The model.</param>
+/// <param name="Files">The model's files, in order.</param>
+public sealed record WriteManifestInput(string TransferId, ExportTarget Destination, ExportModelPlan Model, IReadOnlyList<ExportFile> Files);
+
+/// <summary>The input of <see cref="RecordModelResultActivity"/>.</summary>
+/// <param name="Tenant">The owner.</param>
+/// <param name="TransferId">The transfer id.</param>
+/// <param name="DestinationId">The destination id.</param>
+/// <param name="Metrics">The model's final metrics; SUCCESS advances its watermark.</param>
+public sealed record RecordModelResultInput(string Tenant, string TransferId, string DestinationId, ExportModelMetrics Metrics);
+
+/// <summary>The input of <see cref="FinishTransferActivity"/>.</summary>
+/// <param name="Tenant">The owner.</param>
+/// <param name="TransferId">The transfer id.</param>
+/// <param name="Status">The final status.</param>
+/// <param name="EndedAt">The orchestration's time.</param>
+public sealed record FinishTransferInput(string Tenant, string TransferId, string Status, DateTimeOffset EndedAt);

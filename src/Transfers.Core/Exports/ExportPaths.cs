@@ -1,0 +1,47 @@
+using System.Globalization;
+using Transfers.Core.Tabular;
+
+namespace Transfers.Core.Exports;
+
+/// <summary>Where an export's files and tables go. Names depend only on the transfer, model and chunk, so a retried chunk overwrites its own file.</summary>
+public static class ExportPaths
+{
+    /// <summary>The blob name of one chunk's file: <c>{prefix}/{model}/dt=YYYY-MM-DD/part-{transfer}-{n}.{ext}</c>.</summary>
+    /// <param name="destination">The destination.</param>
+    /// <param name="model">The model; its window end gives the date.</param>
+    /// <param name="transferId">The transfer id.</param>
+    /// <param name="chunkIndex">The chunk number.</param>
+    /// <returns>The blob name.</returns>
+    public static string DataFile(ExportTarget destination, ExportModelPlan model, string transferId, int chunkIndex)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        ArgumentNullException.ThrowIfNull(model);
+        var date = model.Window.End.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        return Prefixed(destination, $"{model.ModelName}/dt={date}/part-{transferId}-{chunkIndex:D5}{RowFileNames.Extension(destination.Format, destination.Compression)}");
+    }
+
+    /// <summary>The blob name of a model's manifest: <c>{prefix}/_manifests/{model}/manifest_{transfer}.json</c>.</summary>
+    /// <param name="destination">The destination.</param>
+    /// <param name="modelName">The model name.</param>
+    /// <param name="transferId">The transfer id.</param>
+    /// <returns>The blob name.</returns>
+    public static string Manifest(ExportTarget destination, string modelName, string transferId)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        return Prefixed(destination, $"_manifests/{modelName}/manifest_{transferId}.json");
+    }
+
+    /// <summary>The table a model is written to: the prefix and the model name without underscores.</summary>
+    /// <param name="destination">The destination.</param>
+    /// <param name="modelName">The model name.</param>
+    /// <returns>The table name.</returns>
+    public static string Table(ExportTarget destination, string modelName)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        ArgumentNullException.ThrowIfNull(modelName);
+        return destination.TablePrefix + modelName.Replace("_", string.Empty, StringComparison.Ordinal);
+    }
+
+    private static string Prefixed(ExportTarget destination, string path) =>
+        destination.PathPrefix.Length == 0 ? path : destination.PathPrefix + "/" + path;
+}

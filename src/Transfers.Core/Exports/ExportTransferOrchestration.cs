@@ -1,0 +1,159 @@
+using Transfers.Core.DurableTask;
+
+namespace Transfers.Core.Exports;
+
+/// <summary>
+/// Runs one transfer: waits until the destination's earlier transfers have ended, resolves the models and their
+/// windows, exports every model in chunks (models in parallel, bounded), writes each blob model's manifest last,
+/// advances the watermark of each model that succeeded and records the outcome. A cancel request stops it between
+/// chunks. Only counts and file descriptions pass through history, never rows.
+/// </summary>
+public sealed class ExportTransferOrchestration : Orchestrator<ExportTransferInput, string>
+{
+    /// <inheritdoc/>
+    public override async Task<string> RunAsync(IOrchestrationContext context, ExportTransferInput input)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(input);
+        while (true)
+        {
+            var turn = await context.CallActivityAsync<ExportTurn>(nameof(CheckTransferTurnActivity), input);
+            if (!turn.Exists)
+            {
+                return ExportStatus.Error;
+            }
+
+            if (turn.CancelRequested)
+            {
+                return await FinishAsync(context, input, ExportStatus.Cancelled);
+            }
+
+            if (turn.IsTurn)
+            {
+                break;
+            }
+
+            await context.CreateTimer(context.CurrentUtcDateTime + turn.PollInterval, CancellationToken.None);
+        }
+
+        string status;
+        try
+        {
+            var plan = await context.CallActivityAsync<ExportPlan>(
+                nameof(StartTransferActivity), new StartTransferInput(input.Tenant, input.TransferId, context.CurrentUtcDateTime));
+            status = plan.Error is null ? await RunModelsAsync(context, input, plan) : ExportStatus.Error;
+        }
+        catch (TaskFailedException)
+        {
+            status = ExportStatus.Error;
+        }
+
+        return await FinishAsync(context, input, status);
+    }
+
+    /// <summary>The transfer's status from its models' statuses.</summary>
+    /// <param name="modelStatuses">Each model's status.</param>
+    /// <returns>SUCCESS, PARTIAL_FAILURE, ERROR or CANCELLED.</returns>
+    internal static string Combine(IReadOnlyCollection<string> modelStatuses)
+    {
+        if (modelStatuses.Contains(ExportStatus.Cancelled))
+        {
+            return ExportStatus.Cancelled;
+        }
+
+        var failed = modelStatuses.Count(s => s == ExportStatus.Error);
+        return failed == 0 ? ExportStatus.Success : failed == modelStatuses.Count ? ExportStatus.Error : ExportStatus.PartialFailure;
+    }
+
+    private static async Task<string> RunModelsAsync(IOrchestrationContext context, ExportTransferInput input, ExportPlan plan)
+    {
+        var retry = new RetryPolicy(plan.MaxAttempts, plan.FirstRetryInterval, backoffCoefficient: 2.0);
+        var running = new List<Task<string>>();
+        var statuses = new List<string>();
+        foreach (var model in plan.Models)
+        {
+            if (running.Count >= plan.MaxParallelModels)
+            {
+                var done = await Task.WhenAny(running);
+                running.Remove(done);
+                statuses.Add(await done);
+            }
+
+            running.Add(RunModelAsync(context, input, plan, model, retry));
+        }
+
+        statuses.AddRange(await Task.WhenAll(running));
+        return Combine(statuses);
+    }
+
+    private static async Task<string> RunModelAsync(IOrchestrationContext context, ExportTransferInput input, ExportPlan plan, ExportModelPlan model, RetryPolicy retry)
+    {
+        var destination = plan.Destination!;
+        var files = new List<ExportFile>();
+        long rows = 0, bytes = 0;
+        string? error = null;
+        var status = ExportStatus.Success;
+        try
+        {
+            string? token = null;
+            var chunk = 0;
+            do
+            {
+                var result = await context.CallActivityAsync<ExportChunkResult>(
+                    nameof(ExportChunkActivity),
+                    new ExportChunkInput(input.Tenant, input.TransferId, plan.IsDebugMode, destination, model, chunk, token, plan.RowsPerChunk, rows, bytes, [.. files.Select(f => f.Path)]),
+                    retry);
+                rows += result.Rows;
+                bytes += result.Bytes;
+                if (result.File is not null)
+                {
+                    files.Add(result.File);
+                }
+
+                token = result.NextToken;
+                chunk++;
+                if (token is not null && result.CancelRequested)
+                {
+                    status = ExportStatus.Cancelled;
+                    break;
+                }
+            }
+            while (token is not null);
+
+            if (status == ExportStatus.Success && destination.IsBlob)
+            {
+                var manifest = await context.CallActivityAsync<ExportFile>(
+                    nameof(WriteManifestActivity), new WriteManifestInput(input.TransferId, destination, model, [.. files]), retry);
+                files.Add(manifest);
+            }
+        }
+        catch (TaskFailedException ex)
+        {
+            status = ExportStatus.Error;
+            error = ex.FailureDetails.ErrorMessage;
+        }
+
+        var metrics = new ExportModelMetrics
+        {
+            ModelName = model.ModelName,
+            Status = status,
+            StartTransferWindowAt = model.Window.Start,
+            EndTransferWindowAt = model.Window.End,
+            RowsTransferred = rows,
+            BytesTransferred = bytes,
+            Files = [.. files.Select(f => f.Path)],
+            Error = error,
+        };
+        await context.CallActivityAsync(nameof(RecordModelResultActivity), new RecordModelResultInput(input.Tenant, input.TransferId, destination.Id, metrics), retry);
+        return status;
+    }
+
+    private static async Task<string> FinishAsync(IOrchestrationContext context, ExportTransferInput input, string status)
+    {
+        await context.CallActivityAsync(
+            nameof(FinishTransferActivity),
+            new FinishTransferInput(input.Tenant, input.TransferId, status, context.CurrentUtcDateTime),
+            new RetryPolicy(10, TimeSpan.FromSeconds(1), 2.0, TimeSpan.FromMinutes(1)));
+        return status;
+    }
+}

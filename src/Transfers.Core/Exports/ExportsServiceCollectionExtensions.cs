@@ -1,0 +1,32 @@
+using Microsoft.Extensions.DependencyInjection;
+using Transfers.Core.DurableTask;
+
+namespace Transfers.Core.Exports;
+
+/// <summary>Registration of the Exports family.</summary>
+public static class ExportsServiceCollectionExtensions
+{
+    /// <summary>Adds the Exports settings, stores, orchestration and activities.</summary>
+    /// <param name="services">The service collection.</param>
+    /// <returns>The service collection.</returns>
+    public static IServiceCollection AddExports(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.AddOptions<ExportsOptions>().BindConfiguration(ExportsOptions.SectionName);
+        services.AddSingleton<ExportsTables>();
+        services.AddSingleton<ExportModelStore>();
+        services.AddSingleton<ExportDestinationStore>();
+        services.AddSingleton<ExportTransferStore>();
+        services.AddSingleton<ExportWatermarkStore>();
+        services.AddSingleton<ExportDebugLog>();
+        services.AddDurableTasks(r => r
+            .AddOrchestrator<ExportTransferOrchestration>()
+            .AddActivity<CheckTransferTurnActivity>()
+            .AddActivity<StartTransferActivity>()
+            .AddActivity<ExportChunkActivity>()
+            .AddActivity<WriteManifestActivity>()
+            .AddActivity<RecordModelResultActivity>()
+            .AddActivity<FinishTransferActivity>());
+        return services;
+    }
+}

@@ -1,0 +1,28 @@
+using Transfers.Core.DurableTask;
+
+namespace Transfers.Core.Exports;
+
+/// <summary>Records a transfer's final status and frees its destination for the next transfer.</summary>
+/// <param name="transfers">The transfer store.</param>
+/// <param name="debugLog">The debug log.</param>
+public sealed class FinishTransferActivity(ExportTransferStore transfers, ExportDebugLog debugLog) : Activity<FinishTransferInput, bool>
+{
+    /// <inheritdoc/>
+    public override async Task<bool> RunAsync(ActivityContext context, FinishTransferInput input, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var transfer = await transfers.GetAsync(input.Tenant, input.TransferId, cancellationToken);
+        if (transfer is null)
+        {
+            return false;
+        }
+
+        await transfers.FinishAsync(input.Tenant, transfer, input.Status, input.EndedAt, cancellationToken);
+        if (transfer.IsDebugMode)
+        {
+            await debugLog.WriteAsync(input.TransferId, "z-end", $"Ended {input.Status}: {transfer.RowsTransferred} rows, {transfer.VolumeTransferredInMb} MB.", cancellationToken);
+        }
+
+        return true;
+    }
+}

@@ -1,0 +1,86 @@
+using Microsoft.Extensions.Options;
+using Transfers.Core.DurableTask;
+
+namespace Transfers.Core.Exports;
+
+/// <summary>
+/// Marks a transfer RUNNING and fixes what it does: the destination, the models (the requested ones, or every model
+/// the destination receives) and each model's window from its watermark.
+/// </summary>
+/// <param name="transfers">The transfer store.</param>
+/// <param name="destinations">The destination store.</param>
+/// <param name="models">The model store.</param>
+/// <param name="watermarks">The watermark store.</param>
+/// <param name="debugLog">The debug log.</param>
+/// <param name="options">The Exports settings.</param>
+public sealed class StartTransferActivity(
+    ExportTransferStore transfers,
+    ExportDestinationStore destinations,
+    ExportModelStore models,
+    ExportWatermarkStore watermarks,
+    ExportDebugLog debugLog,
+    IOptionsMonitor<ExportsOptions> options) : Activity<StartTransferInput, ExportPlan>
+{
+    /// <inheritdoc/>
+    public override async Task<ExportPlan> RunAsync(ActivityContext context, StartTransferInput input, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var settings = options.CurrentValue;
+        var request = await transfers.GetRequestAsync(input.Tenant, input.TransferId, cancellationToken)
+            ?? throw new InvalidOperationException($"Transfer '{input.TransferId}' does not exist.");
+        var (transfer, requestedStart, requestedEnd) = request;
+        var destination = await destinations.GetAsync(input.Tenant, transfer.DestinationId, cancellationToken);
+        if (destination is null)
+        {
+            return new ExportPlan("The destination no longer exists.", null, [], transfer.IsDebugMode, 1, 1, 1, TimeSpan.FromSeconds(1));
+        }
+
+        var all = await models.ListAsync(input.Tenant, cancellationToken);
+        var chosen = transfer.Models.Count > 0
+            ? all.Where(m => transfer.Models.Contains(m.ModelName, StringComparer.Ordinal))
+            : all.Where(m => destination.IsEnabled(m.ModelName));
+        var plans = new List<ExportModelPlan>();
+        foreach (var model in chosen.OrderBy(m => m.ModelName, StringComparer.Ordinal))
+        {
+            var watermark = await watermarks.GetAsync(input.Tenant, destination.Id, model.ModelName, cancellationToken);
+            var window = ExportWindows.Resolve(requestedStart, requestedEnd, transfer.FullRefresh, watermark, transfer.SubmittedAt);
+            plans.Add(new ExportModelPlan(model.ModelName, model.SourceTable, model.SourceConnection, model.PrimaryKey, model.LastUpdatedAtColumn, model.Columns, window));
+        }
+
+        var overall = plans.Count == 0
+            ? ExportWindows.Resolve(requestedStart, requestedEnd, transfer.FullRefresh, null, transfer.SubmittedAt)
+            : new ExportWindow(plans.Min(p => p.Window.Start), plans.Max(p => p.Window.End));
+        var pending = plans
+            .Select(p => new ExportModelMetrics { ModelName = p.ModelName, Status = ExportStatus.Pending, StartTransferWindowAt = p.Window.Start, EndTransferWindowAt = p.Window.End })
+            .ToList();
+        await transfers.MarkStartedAsync(input.Tenant, input.TransferId, input.StartedAt, overall, pending, cancellationToken);
+        if (transfer.IsDebugMode)
+        {
+            await debugLog.WriteAsync(
+                input.TransferId,
+                "0-start",
+                $"Started: {plans.Count} model(s) to {destination.Vendor} destination {destination.Id}; " +
+                string.Join("; ", plans.Select(p => $"{p.ModelName} [{p.Window.Start:O}, {p.Window.End:O})")),
+                cancellationToken);
+        }
+
+        var target = new ExportTarget(
+            destination.Id,
+            destination.Vendor,
+            destination.Connection,
+            destination.BucketName,
+            destination.TablePrefix,
+            destination.PathPrefix?.Trim('/') ?? string.Empty,
+            destination.FileFormat,
+            destination.FileCompression);
+        return new ExportPlan(
+            null,
+            target,
+            plans,
+            transfer.IsDebugMode,
+            Math.Max(1, settings.RowsPerFile),
+            Math.Max(1, settings.MaxParallelModels),
+            Math.Max(1, settings.ActivityMaxAttempts),
+            settings.ActivityFirstRetryInterval > TimeSpan.Zero ? settings.ActivityFirstRetryInterval : TimeSpan.FromSeconds(1));
+    }
+}

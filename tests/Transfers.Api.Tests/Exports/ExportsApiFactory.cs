@@ -1,0 +1,164 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Azure.Data.Tables;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Configuration;
+using Transfers.Testing;
+
+namespace Transfers.Api.Tests.Exports;
+
+/// <summary>The local host in memory with its own task hub and Exports settings that make transfers quick to observe.</summary>
+public sealed class ExportsApiFactory : WebApplicationFactory<Program>
+{
+    /// <summary>The rows per file (and per chunk) the tests run with, small so that models span several chunks.</summary>
+    public const int RowsPerFile = 40;
+
+    private readonly string _hub = Azurite.UniqueName("exhub");
+
+    /// <summary>Issues a key for a new tenant and returns a client that sends it.</summary>
+    /// <returns>The client.</returns>
+    public async Task<HttpClient> CreateTenantClientAsync()
+    {
+        using var admin = CreateClient();
+        admin.DefaultRequestHeaders.Add("X-API-KEY", TransfersApiFactory.AdminKey);
+        using var response = await admin.PostAsync($"/admin/tenants/{Azurite.UniqueName("t")}/keys", null);
+        response.EnsureSuccessStatusCode();
+        var key = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("key").GetString()!;
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Add("X-API-KEY", key);
+        return client;
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["AzureWebJobsStorage"] = Azurite.ConnectionString,
+            ["Transfers:AdminApiKey"] = TransfersApiFactory.AdminKey,
+            ["Transfers:Durable:HubName"] = _hub,
+            ["Transfers:Durable:PollingIntervalMax"] = "00:00:00.500",
+            ["Transfers:Exports:RowsPerFile"] = RowsPerFile.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Transfers:Exports:QueuePollInterval"] = "00:00:00.200",
+            ["Transfers:Exports:ActivityMaxAttempts"] = "2",
+            ["Transfers:Exports:ActivityFirstRetryInterval"] = "00:00:00.200",
+        }));
+    }
+}
+
+/// <summary>Calls of the Exports API and source-table seeding shared by the tests.</summary>
+public static class ExportsCalls
+{
+    /// <summary>Seeds a source table: rows <c>id</c> 0..count-1 in 4 partitions, updated at <paramref name="updatedAt"/>.</summary>
+    /// <param name="table">The table name.</param>
+    /// <param name="ids">The row ids.</param>
+    /// <param name="updatedAt">The last_updated_at of every row.</param>
+    /// <param name="version">A value written to each row, to tell versions apart.</param>
+    /// <returns>A task that completes when written.</returns>
+    public static async Task SeedAsync(string table, IEnumerable<int> ids, DateTimeOffset updatedAt, int version = 1)
+    {
+        var client = Azurite.Tables.GetTableClient(table);
+        await client.CreateIfNotExistsAsync();
+        var writer = new Transfers.Core.Tabular.TableBatchWriter(client);
+        foreach (var id in ids)
+        {
+            await writer.AddAsync(new TableEntity($"p{id % 4}", id.ToString("D6", System.Globalization.CultureInfo.InvariantCulture))
+            {
+                ["id"] = id.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["name"] = $"row {id}",
+                ["version"] = version,
+                ["last_updated_at"] = updatedAt,
+            });
+        }
+
+        await writer.FlushAsync();
+    }
+
+    /// <summary>Posts JSON and returns the status and parsed body.</summary>
+    /// <param name="client">The client.</param>
+    /// <param name="path">The path.</param>
+    /// <param name="body">The body, serialized as is.</param>
+    /// <returns>The response status and JSON body.</returns>
+    public static async Task<(System.Net.HttpStatusCode Status, JsonElement Body)> PostAsync(HttpClient client, string path, object body)
+    {
+        using var response = await client.PostAsJsonAsync(path, body);
+        return (response.StatusCode, await ReadAsync(response));
+    }
+
+    /// <summary>Posts raw text as JSON.</summary>
+    /// <param name="client">The client.</param>
+    /// <param name="path">The path.</param>
+    /// <param name="raw">The body text.</param>
+    /// <returns>The response status and JSON body.</returns>
+    public static async Task<(System.Net.HttpStatusCode Status, JsonElement Body)> PostRawAsync(HttpClient client, string path, string raw)
+    {
+        using var content = new StringContent(raw, System.Text.Encoding.UTF8, "application/json");
+        using var response = await client.PostAsync(path, content);
+        return (response.StatusCode, await ReadAsync(response));
+    }
+
+    /// <summary>Gets a path.</summary>
+    /// <param name="client">The client.</param>
+    /// <param name="path">The path.</param>
+    /// <returns>The response status and JSON body.</returns>
+    public static async Task<(System.Net.HttpStatusCode Status, JsonElement Body)> GetAsync(HttpClient client, string path)
+    {
+        using var response = await client.GetAsync(path);
+        return (response.StatusCode, await ReadAsync(response));
+    }
+
+    /// <summary>Creates a model over a source table with primary key <c>id</c>.</summary>
+    /// <param name="client">The tenant client.</param>
+    /// <param name="name">The model name.</param>
+    /// <param name="table">The source table.</param>
+    /// <returns>A task that completes when created.</returns>
+    public static async Task CreateModelAsync(HttpClient client, string name, string table)
+    {
+        var (status, body) = await PostAsync(client, "/models", new { model_name = name, source_table = table, primary_key = new[] { "id" }, last_updated_at_column = "last_updated_at" });
+        Assert.True(status == System.Net.HttpStatusCode.OK, body.ToString());
+    }
+
+    /// <summary>Creates a destination and returns its id.</summary>
+    /// <param name="client">The tenant client.</param>
+    /// <param name="body">The destination body.</param>
+    /// <returns>The destination id.</returns>
+    public static async Task<string> CreateDestinationAsync(HttpClient client, object body)
+    {
+        var (status, json) = await PostAsync(client, "/destinations", body);
+        Assert.True(status == System.Net.HttpStatusCode.OK, json.ToString());
+        return json.GetProperty("data").GetProperty("id").GetString()!;
+    }
+
+    /// <summary>Submits a transfer and returns its id.</summary>
+    /// <param name="client">The tenant client.</param>
+    /// <param name="destinationId">The destination id.</param>
+    /// <param name="body">The request body.</param>
+    /// <returns>The transfer id.</returns>
+    public static async Task<string> SubmitAsync(HttpClient client, string destinationId, object body)
+    {
+        var (status, json) = await PostAsync(client, $"/destinations/{destinationId}/transfer", body);
+        Assert.True(status == System.Net.HttpStatusCode.OK, json.ToString());
+        return json.GetProperty("data").GetProperty("transfer_id").GetString()!;
+    }
+
+    /// <summary>Waits until a transfer ends and returns it.</summary>
+    /// <param name="client">The tenant client.</param>
+    /// <param name="transferId">The transfer id.</param>
+    /// <param name="timeout">How long to wait.</param>
+    /// <returns>The transfer's <c>data</c>.</returns>
+    public static async Task<JsonElement> WaitEndedAsync(HttpClient client, string transferId, TimeSpan? timeout = null)
+    {
+        var body = await Eventually.MatchAsync(
+            async () => (await GetAsync(client, $"/transfers/{transferId}")).Body,
+            b => b.GetProperty("data").GetProperty("status").GetString() is "SUCCESS" or "PARTIAL_FAILURE" or "ERROR" or "CANCELLED",
+            timeout ?? TimeSpan.FromSeconds(90));
+        return body.GetProperty("data");
+    }
+
+    private static async Task<JsonElement> ReadAsync(HttpResponseMessage response)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        return text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
+    }
+}

@@ -1,0 +1,232 @@
+using System.IO.Compression;
+using System.Net;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Azure.Data.Tables;
+using Transfers.Testing;
+
+namespace Transfers.Api.Tests.Exports;
+
+public sealed class ExportsTransferTests(ExportsApiFactory factory) : IClassFixture<ExportsApiFactory>
+{
+    [Fact]
+    public async Task Transfers_IncrementalWindowsToBlobs_ExportEachChangeOnceAndManifestsMatchFiles()
+    {
+        using var client = await factory.CreateTenantClientAsync();
+        var source = Azurite.UniqueName("src");
+        var container = Azurite.UniqueName("out");
+        await ExportsCalls.SeedAsync(source, Enumerable.Range(0, 100), DateTimeOffset.UtcNow.AddHours(-1));
+        await ExportsCalls.CreateModelAsync(client, "orders", source);
+        var destination = await ExportsCalls.CreateDestinationAsync(client, new { name = "blobs", vendor = "azure_blob_storage", bucket_name = container, path_prefix = "feed", format = "jsonl", compression = "gzip" });
+
+        var first = await ExportsCalls.WaitEndedAsync(client, await ExportsCalls.SubmitAsync(client, destination, new { }));
+        await ExportsCalls.SeedAsync(source, Enumerable.Range(90, 20), DateTimeOffset.UtcNow, version: 2);
+        var second = await ExportsCalls.WaitEndedAsync(client, await ExportsCalls.SubmitAsync(client, destination, new { }));
+        var third = await ExportsCalls.WaitEndedAsync(client, await ExportsCalls.SubmitAsync(client, destination, new { }));
+
+        Assert.Equal("SUCCESS", first.GetProperty("status").GetString());
+        Assert.Equal(100, first.GetProperty("rows_transferred").GetInt64());
+        Assert.Equal(DateTimeOffset.UnixEpoch, first.GetProperty("start_transfer_window_at").GetDateTimeOffset());
+        Assert.Equal(20, second.GetProperty("rows_transferred").GetInt64());
+        Assert.Equal(first.GetProperty("end_transfer_window_at").GetDateTimeOffset(), second.GetProperty("start_transfer_window_at").GetDateTimeOffset());
+        Assert.Equal(0, third.GetProperty("rows_transferred").GetInt64());
+        var firstIds = await ReadManifestRowsAsync(container, first);
+        var secondIds = await ReadManifestRowsAsync(container, second);
+        Assert.Equal(Enumerable.Range(0, 100).Select(i => i.ToString()), firstIds.Order(StringComparer.Ordinal).Select(int.Parse).Order().Select(i => i.ToString()));
+        Assert.Equal(Enumerable.Range(90, 20).Select(i => i.ToString()), secondIds.Select(int.Parse).Order().Select(i => i.ToString()));
+        Assert.Empty(await ReadManifestRowsAsync(container, third));
+        var files = first.GetProperty("model_metrics")[0].GetProperty("files").EnumerateArray().Select(f => f.GetString()!).ToList();
+        Assert.Equal(4, files.Count);
+        Assert.Matches(@"^feed/orders/dt=\d{4}-\d{2}-\d{2}/part-tr[0-9a-f]{24}-00000\.jsonl\.gz$", files[0]);
+        Assert.Equal($"feed/_manifests/orders/manifest_{first.GetProperty("id").GetString()}.json", files[^1]);
+    }
+
+    [Fact]
+    public async Task Transfers_FullRefreshAndExplicitWindow_SelectExactRows()
+    {
+        using var client = await factory.CreateTenantClientAsync();
+        var source = Azurite.UniqueName("src");
+        var container = Azurite.UniqueName("out");
+        var t0 = new DateTimeOffset(2024, 3, 1, 0, 0, 0, TimeSpan.Zero);
+        await ExportsCalls.SeedAsync(source, Enumerable.Range(0, 30), t0);
+        await ExportsCalls.SeedAsync(source, Enumerable.Range(30, 30), t0.AddDays(1));
+        await ExportsCalls.CreateModelAsync(client, "items", source);
+        var destination = await ExportsCalls.CreateDestinationAsync(client, new { name = "csv", vendor = "azure_blob_storage", bucket_name = container, format = "csv", compression = "none" });
+
+        var incremental = await ExportsCalls.WaitEndedAsync(client, await ExportsCalls.SubmitAsync(client, destination, new { }));
+        var full = await ExportsCalls.WaitEndedAsync(client, await ExportsCalls.SubmitAsync(client, destination, new { full_refresh = true }));
+        var window = await ExportsCalls.WaitEndedAsync(client, await ExportsCalls.SubmitAsync(client, destination, new
+        {
+            start_transfer_window_at = "2024-03-01T12:00:00Z",
+            end_transfer_window_at = "2024-03-02T00:00:01+00:00",
+            tags = new Dictionary<string, string> { ["run"] = "backfill_1" },
+        }));
+
+        Assert.Equal(60, incremental.GetProperty("rows_transferred").GetInt64());
+        Assert.Equal(60, full.GetProperty("rows_transferred").GetInt64());
+        Assert.Equal(30, window.GetProperty("rows_transferred").GetInt64());
+        Assert.Equal(new DateTimeOffset(2024, 3, 1, 12, 0, 0, TimeSpan.Zero), window.GetProperty("start_transfer_window_at").GetDateTimeOffset());
+        Assert.Equal("backfill_1", window.GetProperty("tags").GetProperty("run").GetString());
+        Assert.Equal(Enumerable.Range(30, 30), (await ReadManifestRowsAsync(container, window)).Select(int.Parse).Order());
+    }
+
+    [Fact]
+    public async Task Transfers_TableDestination_UpsertsEveryRowOnceAndRerunChangesNothing()
+    {
+        using var client = await factory.CreateTenantClientAsync();
+        var source = Azurite.UniqueName("src");
+        var prefix = "t" + Azurite.UniqueName("p")[..12];
+        await ExportsCalls.SeedAsync(source, Enumerable.Range(0, 150), DateTimeOffset.UtcNow.AddMinutes(-5));
+        await ExportsCalls.CreateModelAsync(client, "user_events", source);
+        var destination = await ExportsCalls.CreateDestinationAsync(client, new { name = "tables", vendor = "azure_table_storage", table_prefix = prefix });
+
+        var first = await ExportsCalls.WaitEndedAsync(client, await ExportsCalls.SubmitAsync(client, destination, new { models = new[] { "user_events" } }));
+        var rerun = await ExportsCalls.WaitEndedAsync(client, await ExportsCalls.SubmitAsync(client, destination, new { full_refresh = true }));
+
+        Assert.Equal("SUCCESS", first.GetProperty("status").GetString());
+        Assert.Equal(150, first.GetProperty("rows_transferred").GetInt64());
+        Assert.Equal(150, rerun.GetProperty("rows_transferred").GetInt64());
+        var rows = new List<TableEntity>();
+        await foreach (var row in Azurite.Tables.GetTableClient(prefix + "userevents").QueryAsync<TableEntity>())
+        {
+            rows.Add(row);
+        }
+
+        Assert.Equal(150, rows.Count);
+        Assert.Equal(150, rows.Select(r => r.RowKey).Distinct().Count());
+        Assert.All(rows, r => Assert.Equal(r.RowKey, r.GetString("id")));
+    }
+
+    [Fact]
+    public async Task Transfers_OneDestination_RunOneAtATimeInSubmissionOrder()
+    {
+        using var client = await factory.CreateTenantClientAsync();
+        var source = Azurite.UniqueName("src");
+        await ExportsCalls.SeedAsync(source, Enumerable.Range(0, 200), DateTimeOffset.UtcNow.AddMinutes(-5));
+        await ExportsCalls.CreateModelAsync(client, "orders", source);
+        var destination = await ExportsCalls.CreateDestinationAsync(client, new { name = "b", vendor = "azure_blob_storage", bucket_name = Azurite.UniqueName("out") });
+
+        var ids = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            ids.Add(await ExportsCalls.SubmitAsync(client, destination, new { full_refresh = true }));
+        }
+
+        var ended = new List<JsonElement>();
+        foreach (var id in ids)
+        {
+            ended.Add(await ExportsCalls.WaitEndedAsync(client, id));
+        }
+
+        Assert.All(ended, t => Assert.Equal("SUCCESS", t.GetProperty("status").GetString()));
+        for (var i = 1; i < ended.Count; i++)
+        {
+            Assert.True(
+                ended[i].GetProperty("started_at").GetDateTimeOffset() >= ended[i - 1].GetProperty("ended_at").GetDateTimeOffset(),
+                $"Transfer {i} started before transfer {i - 1} ended.");
+        }
+
+        var (_, listed) = await ExportsCalls.GetAsync(client, $"/transfers?destination_id={destination}&status=SUCCESS&page_size=2");
+        Assert.Equal(2, listed.GetProperty("data").GetProperty("transfers").GetArrayLength());
+        Assert.True(listed.GetProperty("data").GetProperty("has_next").GetBoolean());
+        Assert.Equal(ids[2], listed.GetProperty("data").GetProperty("transfers")[0].GetProperty("id").GetString());
+        var token = listed.GetProperty("data").GetProperty("next_page_token").GetString();
+        var (_, rest) = await ExportsCalls.GetAsync(client, $"/transfers?destination_id={destination}&page_size=2&page_token={token}");
+        Assert.Equal(ids[0], rest.GetProperty("data").GetProperty("transfers")[0].GetProperty("id").GetString());
+        Assert.False(rest.GetProperty("data").GetProperty("has_next").GetBoolean());
+    }
+
+    [Fact]
+    public async Task Transfers_OneModelFails_PartialFailureAndOnlyTheGoodWatermarkAdvances()
+    {
+        using var client = await factory.CreateTenantClientAsync();
+        var source = Azurite.UniqueName("src");
+        await ExportsCalls.SeedAsync(source, Enumerable.Range(0, 10), DateTimeOffset.UtcNow.AddMinutes(-5));
+        await ExportsCalls.CreateModelAsync(client, "good", source);
+        await ExportsCalls.CreateModelAsync(client, "missing", Azurite.UniqueName("none"));
+        var destination = await ExportsCalls.CreateDestinationAsync(client, new { name = "b", vendor = "azure_blob_storage", bucket_name = Azurite.UniqueName("out") });
+
+        var first = await ExportsCalls.WaitEndedAsync(client, await ExportsCalls.SubmitAsync(client, destination, new { is_debug_mode = true }));
+        var second = await ExportsCalls.WaitEndedAsync(client, await ExportsCalls.SubmitAsync(client, destination, new { }));
+        var (logStatus, logs) = await ExportsCalls.GetAsync(client, $"/transfers/{first.GetProperty("id").GetString()}/logs");
+
+        Assert.Equal("PARTIAL_FAILURE", first.GetProperty("status").GetString());
+        var metrics = first.GetProperty("model_metrics").EnumerateArray().ToDictionary(m => m.GetProperty("model_name").GetString()!);
+        Assert.Equal("SUCCESS", metrics["good"].GetProperty("status").GetString());
+        Assert.Equal("ERROR", metrics["missing"].GetProperty("status").GetString());
+        Assert.False(string.IsNullOrEmpty(metrics["missing"].GetProperty("error").GetString()));
+        var secondMetrics = second.GetProperty("model_metrics").EnumerateArray().ToDictionary(m => m.GetProperty("model_name").GetString()!);
+        Assert.Equal(first.GetProperty("end_transfer_window_at").GetDateTimeOffset(), secondMetrics["good"].GetProperty("start_transfer_window_at").GetDateTimeOffset());
+        Assert.Equal(DateTimeOffset.UnixEpoch, secondMetrics["missing"].GetProperty("start_transfer_window_at").GetDateTimeOffset());
+        Assert.Equal(HttpStatusCode.OK, logStatus);
+        Assert.True(logs.GetProperty("data").GetProperty("entries").GetArrayLength() >= 3);
+    }
+
+    [Fact]
+    public async Task Cancel_QueuedTransfer_EndsCancelledWithoutExporting()
+    {
+        using var client = await factory.CreateTenantClientAsync();
+        var source = Azurite.UniqueName("src");
+        await ExportsCalls.SeedAsync(source, Enumerable.Range(0, 400), DateTimeOffset.UtcNow.AddMinutes(-5));
+        await ExportsCalls.CreateModelAsync(client, "orders", source);
+        var destination = await ExportsCalls.CreateDestinationAsync(client, new { name = "b", vendor = "azure_blob_storage", bucket_name = Azurite.UniqueName("out") });
+        var running = await ExportsCalls.SubmitAsync(client, destination, new { });
+        var queued = await ExportsCalls.SubmitAsync(client, destination, new { });
+
+        var (cancelStatus, _) = await ExportsCalls.PostAsync(client, $"/transfers/{queued}/cancel", new { });
+        var cancelled = await ExportsCalls.WaitEndedAsync(client, queued);
+        var first = await ExportsCalls.WaitEndedAsync(client, running);
+        var (againStatus, again) = await ExportsCalls.PostAsync(client, $"/transfers/{queued}/cancel", new { });
+
+        Assert.Equal(HttpStatusCode.OK, cancelStatus);
+        Assert.Equal("CANCELLED", cancelled.GetProperty("status").GetString());
+        Assert.Equal(0, cancelled.GetProperty("rows_transferred").GetInt64());
+        Assert.Equal("SUCCESS", first.GetProperty("status").GetString());
+        Assert.Equal(HttpStatusCode.Conflict, againStatus);
+        Assert.Equal("error", again.GetProperty("status").GetString());
+    }
+
+    /// <summary>Reads a model's manifest, checks every file against it, and returns the ids of all rows in its files.</summary>
+    private static async Task<List<string>> ReadManifestRowsAsync(string container, JsonElement transfer)
+    {
+        var files = transfer.GetProperty("model_metrics")[0].GetProperty("files").EnumerateArray().Select(f => f.GetString()!).ToList();
+        var blobs = Azurite.Blobs.GetBlobContainerClient(container);
+        var manifest = JsonDocument.Parse((await blobs.GetBlobClient(files[^1]).DownloadContentAsync()).Value.Content.ToString()).RootElement;
+        var ids = new List<string>();
+        long total = 0;
+        foreach (var file in manifest.GetProperty("files").EnumerateArray())
+        {
+            var bytes = (await blobs.GetBlobClient(file.GetProperty("path").GetString()).DownloadContentAsync()).Value.Content.ToArray();
+            Assert.Equal(file.GetProperty("sha256").GetString(), Convert.ToHexStringLower(SHA256.HashData(bytes)));
+            Assert.Equal(file.GetProperty("bytes").GetInt64(), bytes.Length);
+            var path = file.GetProperty("path").GetString()!;
+            Stream stream = new MemoryStream(bytes);
+            if (path.EndsWith(".gz", StringComparison.Ordinal))
+            {
+                stream = new GZipStream(stream, CompressionMode.Decompress);
+            }
+
+            using var reader = new StreamReader(stream);
+            var lines = (await reader.ReadToEndAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('\r')).ToList();
+            if (path.EndsWith(".csv", StringComparison.Ordinal))
+            {
+                var header = lines[0].Split(',');
+                var idColumn = Array.IndexOf(header, "id");
+                lines = [.. lines.Skip(1).Select(l => l.Split(',')[idColumn])];
+                ids.AddRange(lines);
+            }
+            else
+            {
+                ids.AddRange(lines.Select(l => JsonDocument.Parse(l).RootElement.GetProperty("id").GetString()!));
+            }
+
+            Assert.Equal(file.GetProperty("rows").GetInt64(), lines.Count);
+            total += lines.Count;
+        }
+
+        Assert.Equal(manifest.GetProperty("total_rows").GetInt64(), total);
+        Assert.Equal(ids.Count, ids.Distinct().Count());
+        Assert.Equal(files.Count - 1, manifest.GetProperty("files").GetArrayLength());
+        return ids;
+    }
+}

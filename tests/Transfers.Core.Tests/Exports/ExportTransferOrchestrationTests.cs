@@ -1,0 +1,210 @@
+using Transfers.Core.DurableTask;
+using Transfers.Core.Exports;
+using Transfers.Core.Tabular;
+
+namespace Transfers.Core.Tests.Exports;
+
+public sealed class ExportTransferOrchestrationTests
+{
+    private static readonly DateTime s_now = new(2024, 6, 1, 12, 0, 0, DateTimeKind.Utc);
+    private static readonly ExportTransferInput s_input = new("acme", "tr000000000000000000000001");
+    private static readonly ExportWindow s_window = new(DateTimeOffset.UnixEpoch, new DateTimeOffset(s_now));
+
+    private readonly Mock<IOrchestrationContext> _context = new(MockBehavior.Strict);
+    private readonly List<ExportChunkInput> _chunks = [];
+    private readonly List<RecordModelResultInput> _results = [];
+    private readonly List<WriteManifestInput> _manifests = [];
+    private readonly List<FinishTransferInput> _finished = [];
+
+    public ExportTransferOrchestrationTests()
+    {
+        _context.SetupGet(c => c.CurrentUtcDateTime).Returns(s_now);
+        _context.Setup(c => c.CallActivityAsync(nameof(RecordModelResultActivity), It.IsAny<object?>(), It.IsAny<RetryPolicy?>()))
+            .Callback<string, object?, RetryPolicy?>((_, i, _) => _results.Add((RecordModelResultInput)i!))
+            .Returns(Task.CompletedTask);
+        _context.Setup(c => c.CallActivityAsync(nameof(FinishTransferActivity), It.IsAny<object?>(), It.IsAny<RetryPolicy?>()))
+            .Callback<string, object?, RetryPolicy?>((_, i, _) => _finished.Add((FinishTransferInput)i!))
+            .Returns(Task.CompletedTask);
+        _context.Setup(c => c.CallActivityAsync<ExportFile>(nameof(WriteManifestActivity), It.IsAny<object?>(), It.IsAny<RetryPolicy?>()))
+            .Returns<string, object?, RetryPolicy?>((_, i, _) =>
+            {
+                var input = (WriteManifestInput)i!;
+                _manifests.Add(input);
+                return Task.FromResult(new ExportFile($"_manifests/{input.Model.ModelName}/manifest.json", 0, 10, "hash"));
+            });
+        SetupTurns(new ExportTurn(true, true, false, TimeSpan.FromSeconds(1)));
+    }
+
+    [Fact]
+    public async Task RunAsync_TwoModels_ExportsEveryChunkWritesManifestsAndSucceeds()
+    {
+        SetupPlan(Blob, "a", "b");
+        SetupChunks(model => model == "a" ? 3 : 1);
+
+        var status = await new ExportTransferOrchestration().RunAsync(_context.Object, s_input);
+
+        Assert.Equal(ExportStatus.Success, status);
+        Assert.Equal([0, 1, 2], _chunks.Where(c => c.Model.ModelName == "a").Select(c => c.ChunkIndex));
+        Assert.Equal([null, "a-1", "a-2"], _chunks.Where(c => c.Model.ModelName == "a").Select(c => c.ContinuationToken));
+        Assert.Equal([0L, 10L, 20L], _chunks.Where(c => c.Model.ModelName == "a").Select(c => c.RowsBefore));
+        Assert.Single(_chunks, c => c.Model.ModelName == "b");
+        Assert.Equal(3, _manifests.Single(m => m.Model.ModelName == "a").Files.Count);
+        Assert.All(_results, r => Assert.Equal(ExportStatus.Success, r.Metrics.Status));
+        Assert.Equal(30, _results.Single(r => r.Metrics.ModelName == "a").Metrics.RowsTransferred);
+        Assert.Equal("_manifests/a/manifest.json", _results.Single(r => r.Metrics.ModelName == "a").Metrics.Files[^1]);
+        Assert.Equal(ExportStatus.Success, _finished.Single().Status);
+    }
+
+    [Fact]
+    public async Task RunAsync_TableDestination_WritesNoManifest()
+    {
+        SetupPlan(Table, "a");
+        SetupChunks(_ => 2);
+
+        var status = await new ExportTransferOrchestration().RunAsync(_context.Object, s_input);
+
+        Assert.Equal(ExportStatus.Success, status);
+        Assert.Empty(_manifests);
+        Assert.Equal(2, _chunks.Count);
+    }
+
+    [Fact]
+    public async Task RunAsync_OneModelFails_PartialFailureAndOnlyTheGoodModelSucceeds()
+    {
+        SetupPlan(Blob, "good", "bad");
+        SetupChunks(model => model == "bad" ? -1 : 1);
+
+        var status = await new ExportTransferOrchestration().RunAsync(_context.Object, s_input);
+
+        Assert.Equal(ExportStatus.PartialFailure, status);
+        Assert.Equal(ExportStatus.Success, _results.Single(r => r.Metrics.ModelName == "good").Metrics.Status);
+        var bad = _results.Single(r => r.Metrics.ModelName == "bad").Metrics;
+        Assert.Equal(ExportStatus.Error, bad.Status);
+        Assert.Equal("source table missing", bad.Error);
+        Assert.DoesNotContain(_manifests, m => m.Model.ModelName == "bad");
+        Assert.Equal(ExportStatus.PartialFailure, _finished.Single().Status);
+    }
+
+    [Fact]
+    public async Task RunAsync_AllModelsFail_Error()
+    {
+        SetupPlan(Blob, "a", "b");
+        SetupChunks(_ => -1);
+
+        var status = await new ExportTransferOrchestration().RunAsync(_context.Object, s_input);
+
+        Assert.Equal(ExportStatus.Error, status);
+        Assert.Equal(ExportStatus.Error, _finished.Single().Status);
+    }
+
+    [Fact]
+    public async Task RunAsync_CancelRequestedAfterFirstChunk_StopsBetweenChunksAndCancels()
+    {
+        SetupPlan(Blob, "a");
+        SetupChunks(_ => 5, cancelAfterFirst: true);
+
+        var status = await new ExportTransferOrchestration().RunAsync(_context.Object, s_input);
+
+        Assert.Equal(ExportStatus.Cancelled, status);
+        Assert.Single(_chunks);
+        Assert.Empty(_manifests);
+        Assert.Equal(ExportStatus.Cancelled, _results.Single().Metrics.Status);
+        Assert.Equal(ExportStatus.Cancelled, _finished.Single().Status);
+    }
+
+    [Fact]
+    public async Task RunAsync_NotItsTurn_WaitsOnDurableTimerThenRuns()
+    {
+        SetupTurns(new ExportTurn(true, false, false, TimeSpan.FromSeconds(3)), new ExportTurn(true, true, false, TimeSpan.FromSeconds(3)));
+        _context.Setup(c => c.CreateTimer(s_now.AddSeconds(3), It.IsAny<CancellationToken>())).Returns(Task.CompletedTask);
+        SetupPlan(Blob, "a");
+        SetupChunks(_ => 1);
+
+        var status = await new ExportTransferOrchestration().RunAsync(_context.Object, s_input);
+
+        Assert.Equal(ExportStatus.Success, status);
+        _context.Verify(c => c.CreateTimer(s_now.AddSeconds(3), It.IsAny<CancellationToken>()), Times.Once);
+    }
+
+    [Fact]
+    public async Task RunAsync_CancelledWhileQueued_FinishesWithoutStarting()
+    {
+        SetupTurns(new ExportTurn(true, false, true, TimeSpan.FromSeconds(1)));
+
+        var status = await new ExportTransferOrchestration().RunAsync(_context.Object, s_input);
+
+        Assert.Equal(ExportStatus.Cancelled, status);
+        Assert.Equal(ExportStatus.Cancelled, _finished.Single().Status);
+        _context.Verify(c => c.CallActivityAsync<ExportPlan>(nameof(StartTransferActivity), It.IsAny<object?>(), It.IsAny<RetryPolicy?>()), Times.Never);
+    }
+
+    [Fact]
+    public async Task RunAsync_MoreModelsThanParallelism_RunsAllModels()
+    {
+        SetupPlan(Blob, ["a", "b", "c", "d", "e"], maxParallel: 2);
+        SetupChunks(_ => 1);
+
+        var status = await new ExportTransferOrchestration().RunAsync(_context.Object, s_input);
+
+        Assert.Equal(ExportStatus.Success, status);
+        Assert.Equal(["a", "b", "c", "d", "e"], _results.Select(r => r.Metrics.ModelName).Order(StringComparer.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(new string[0], "SUCCESS")]
+    [InlineData(new[] { "SUCCESS", "ERROR" }, "PARTIAL_FAILURE")]
+    [InlineData(new[] { "ERROR" }, "ERROR")]
+    [InlineData(new[] { "SUCCESS", "CANCELLED" }, "CANCELLED")]
+    public void Combine_ModelStatuses_GiveTransferStatus(string[] statuses, string expected)
+    {
+        Assert.Equal(expected, ExportTransferOrchestration.Combine(statuses));
+    }
+
+    private static ExportTarget Blob => new("dst_1", ExportVendors.AzureBlobStorage, "default", "out", null, "feed", RowFileFormat.Jsonl, RowFileCompression.Gzip);
+
+    private static ExportTarget Table => new("dst_1", ExportVendors.AzureTableStorage, "default", null, "pre", string.Empty, RowFileFormat.Jsonl, RowFileCompression.None);
+
+    private void SetupTurns(params ExportTurn[] turns)
+    {
+        var queue = new Queue<ExportTurn>(turns);
+        _context.Setup(c => c.CallActivityAsync<ExportTurn>(nameof(CheckTransferTurnActivity), s_input, It.IsAny<RetryPolicy?>()))
+            .Returns(() => Task.FromResult(queue.Count > 1 ? queue.Dequeue() : queue.Peek()));
+    }
+
+    private void SetupPlan(ExportTarget destination, params string[] models) => SetupPlan(destination, models, maxParallel: 8);
+
+    private void SetupPlan(ExportTarget destination, string[] models, int maxParallel)
+    {
+        var plan = new ExportPlan(
+            null,
+            destination,
+            [.. models.Select(m => new ExportModelPlan(m, "src" + m, "default", ["id"], "last_updated_at", null, s_window))],
+            IsDebugMode: false,
+            RowsPerChunk: 10,
+            maxParallel,
+            MaxAttempts: 3,
+            TimeSpan.FromSeconds(1));
+        _context.Setup(c => c.CallActivityAsync<ExportPlan>(nameof(StartTransferActivity), It.Is<object?>(i => ((StartTransferInput)i!).StartedAt == new DateTimeOffset(s_now)), It.IsAny<RetryPolicy?>()))
+            .ReturnsAsync(plan);
+    }
+
+    /// <summary>Each model has the given number of 10-row chunks; a negative count makes its first chunk fail.</summary>
+    private void SetupChunks(Func<string, int> chunksOf, bool cancelAfterFirst = false)
+    {
+        _context.Setup(c => c.CallActivityAsync<ExportChunkResult>(nameof(ExportChunkActivity), It.IsAny<object?>(), It.IsNotNull<RetryPolicy?>()))
+            .Returns<string, object?, RetryPolicy?>((_, i, _) =>
+            {
+                var input = (ExportChunkInput)i!;
+                _chunks.Add(input);
+                var count = chunksOf(input.Model.ModelName);
+                if (count < 0)
+                {
+                    return Task.FromException<ExportChunkResult>(new TaskFailedException(nameof(ExportChunkActivity), new TaskFailureDetails("Azure.RequestFailedException", "source table missing")));
+                }
+
+                var last = input.ChunkIndex == count - 1;
+                var file = new ExportFile($"feed/{input.Model.ModelName}/part-{input.ChunkIndex}", 10, 100, "sha");
+                return Task.FromResult(new ExportChunkResult(10, 100, file, last ? null : $"{input.Model.ModelName}-{input.ChunkIndex + 1}", cancelAfterFirst));
+            });
+    }
+}
