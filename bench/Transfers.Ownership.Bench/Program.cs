@@ -78,7 +78,7 @@ foreach (var (name, settings) in configurations)
 }
 
 report.AppendLine()
-    .AppendLine("Each resource costs one range read (shared by a batch of 100), one conditional update in a table transaction of 100, ")
+    .AppendLine("Each resource costs its share of one range read per chunk, one conditional update in a table transaction of 100, ")
     .AppendLine("and one upsert plus one delete in the owner index (transactions of 100); the orchestration's history holds only the chunk ranges.");
 var output = Path.Combine(RepositoryRoot(), "bench", "results", "ownership.md");
 await File.WriteAllTextAsync(output, report.ToString());

@@ -14,8 +14,6 @@ namespace Transfers.Durable.Engine;
 /// </summary>
 internal sealed partial class DurableEngine
 {
-    private readonly InstanceCache _cache = new();
-
     private async Task RunStepAsync(string instanceId, CancellationToken cancellationToken)
     {
         if (!Owns(instanceId))
@@ -146,6 +144,11 @@ internal sealed partial class DurableEngine
         {
             _cache.Remove(instanceId);
             SignalCompleted(instanceId);
+            if (commit.Work.Count == 0 && !HasOpenTasks([.. history, .. commit.History.Select(h => h.Event)]))
+            {
+                // Nothing of this instance is left to find: spare the partition scan a look at it.
+                await _store.DeleteIndexAsync(instanceId, CancellationToken.None);
+            }
         }
         else if (etag == default)
         {
@@ -170,6 +173,25 @@ internal sealed partial class DurableEngine
         {
             Notify(instanceId, read: false);
         }
+    }
+
+    /// <summary>Whether history has tasks or timers that never finished, whose work rows still wait in storage.</summary>
+    private static bool HasOpenTasks(List<HistoryEvent> history)
+    {
+        var open = new HashSet<int>();
+        foreach (var e in history)
+        {
+            if (e.Type is HistoryEventType.TaskScheduled or HistoryEventType.TimerCreated or HistoryEventType.SubOrchestrationInstanceCreated)
+            {
+                open.Add(e.TaskId);
+            }
+            else if (e.TaskId >= 0)
+            {
+                open.Remove(e.TaskId);
+            }
+        }
+
+        return open.Count > 0;
     }
 
     private async Task<List<HistoryEvent>> ReadHistoryAsync(InstanceRecord instance, CancellationToken cancellationToken)

@@ -34,6 +34,7 @@ internal sealed partial class DurableEngine : IHostedService, IDisposable
     private readonly SemaphoreSlim _scanWake = new(0);
     private readonly CancellationTokenSource _stopping = new();
     private readonly List<Task> _loops = [];
+    private readonly InstanceCache _cache;
     private volatile bool[] _owned;
     private volatile bool _running;
 
@@ -52,6 +53,7 @@ internal sealed partial class DurableEngine : IHostedService, IDisposable
         _logger = loggerFactory.CreateLogger<DurableEngine>();
         _options = options.Value;
         _owned = new bool[store.PartitionCount];
+        _cache = new InstanceCache(_options.InstanceCacheSize);
     }
 
     /// <inheritdoc/>

@@ -7,9 +7,9 @@ namespace Transfers.Durable.Engine;
 /// The instance row and history this process last committed or read, per instance. The row carries its ETag: a step
 /// may trust the cached state without reading, because its commit fails on the ETag if anyone wrote the row since.
 /// </summary>
-internal sealed class InstanceCache
+/// <param name="capacity">How many instances to keep.</param>
+internal sealed class InstanceCache(int capacity)
 {
-    private const int Capacity = 4096;
     private readonly Dictionary<string, (InstanceRecord Instance, List<HistoryEvent> History)> _entries = [];
     private readonly Lock _gate = new();
 
@@ -25,7 +25,7 @@ internal sealed class InstanceCache
     {
         lock (_gate)
         {
-            if (_entries.Count >= Capacity && !_entries.ContainsKey(instance.InstanceId))
+            if (_entries.Count >= capacity && !_entries.ContainsKey(instance.InstanceId))
             {
                 // Crude but bounded: a miss only costs one read.
                 _entries.Clear();
