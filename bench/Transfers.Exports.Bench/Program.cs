@@ -74,8 +74,10 @@ var tableDestination = await CreateDestinationAsync(new { name = "tables", vendo
 
 var (blobElapsed, blobTransfer) = await ExportAsync(blobDestination);
 Report("Export to gzip JSONL blobs", blobTransfer.GetProperty("rows_transferred").GetInt64(), blobElapsed, payloadMb, blobTransfer.GetProperty("volume_transferred_in_mb").GetDouble());
+Report("  of which running (started_at to ended_at)", rows, Running(blobTransfer), payloadMb);
 var (tableElapsed, tableTransfer) = await ExportAsync(tableDestination);
 Report("Export to table destination", tableTransfer.GetProperty("rows_transferred").GetInt64(), tableElapsed, payloadMb);
+Report("  of which running (started_at to ended_at)", rows, Running(tableTransfer), payloadMb);
 
 var peakRssMb = PeakRssMb(host.ProcessId);
 var blobRatio = (rows / blobElapsed.TotalSeconds) / (rows / scan.Elapsed.TotalSeconds);
@@ -198,6 +200,9 @@ void Report(string what, long count, TimeSpan elapsed, double mb, double? output
     results.Add(line);
     Console.WriteLine(line);
 }
+
+static TimeSpan Running(JsonElement transfer) =>
+    transfer.GetProperty("ended_at").GetDateTimeOffset() - transfer.GetProperty("started_at").GetDateTimeOffset();
 
 static double PeakRssMb(int pid)
 {
