@@ -1,5 +1,7 @@
 using Transfers.Api.Auth;
+using Transfers.Api.Shares;
 using Transfers.Api.Exports;
+using Transfers.Api.Ownership;
 using Transfers.Core;
 
 namespace Transfers.Api;
@@ -30,7 +32,9 @@ public static class TransfersApiExtensions
         ArgumentNullException.ThrowIfNull(app);
         app.MapHealthApi();
         app.MapAdminApi();
+        app.MapSharesApi();
         app.MapExportsApi();
+        app.MapOwnershipApi();
         return app;
     }
 }

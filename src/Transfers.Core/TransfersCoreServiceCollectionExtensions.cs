@@ -1,6 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
 using Transfers.Core.Configuration;
+using Transfers.Core.Shares;
 using Transfers.Core.Exports;
+using Transfers.Core.Ownership;
 using Transfers.Core.Storage;
 using Transfers.Core.Tenants;
 
@@ -21,7 +23,9 @@ public static class TransfersCoreServiceCollectionExtensions
         services.AddOptions<TransfersOptions>().BindConfiguration(TransfersOptions.SectionName);
         services.AddSingleton<StorageConnections>();
         services.AddSingleton<ApiKeyStore>();
+        services.AddShares();
         services.AddExports();
+        services.AddOwnership();
         return services;
     }
 }

@@ -35,8 +35,8 @@ public sealed class DurableEngineOptions
     /// <summary>Gets or sets how many inbox messages one orchestration step consumes at most.</summary>
     public int MaxMessagesPerStep { get; set; } = 30;
 
-    /// <summary>Gets or sets how many instances' histories are kept in memory between steps.</summary>
-    public int HistoryCacheSize { get; set; } = 2000;
+    /// <summary>Gets or sets how many instances' rows and histories are kept in memory between steps.</summary>
+    public int InstanceCacheSize { get; set; } = 4096;
 
     internal void Validate()
     {
@@ -50,9 +50,9 @@ public sealed class DurableEngineOptions
             throw new InvalidOperationException("No storage connection: set AzureWebJobsStorage or Transfers:Durable:StorageConnection.");
         }
 
-        if (PartitionCount is < 1 or > 64 || MaxConcurrentActivities < 1 || MaxConcurrentOrchestrations < 1 || MaxMessagesPerStep is < 1 or > 40)
+        if (PartitionCount is < 1 or > 64 || MaxConcurrentActivities < 1 || MaxConcurrentOrchestrations < 1 || InstanceCacheSize < 1 || MaxMessagesPerStep is < 1 or > 40)
         {
-            throw new InvalidOperationException("Transfers:Durable: PartitionCount must be 1-64, MaxMessagesPerStep 1-40 and the concurrency limits at least 1.");
+            throw new InvalidOperationException("Transfers:Durable: PartitionCount must be 1-64, MaxMessagesPerStep 1-40, and the concurrency limits and InstanceCacheSize at least 1.");
         }
 
         if (LeaseDuration <= TimeSpan.Zero || PollingIntervalMin <= TimeSpan.Zero || PollingIntervalMax < PollingIntervalMin)

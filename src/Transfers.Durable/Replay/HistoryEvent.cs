@@ -27,11 +27,7 @@ internal enum HistoryEventType
 /// <param name="TaskId">The task sequence number the event belongs to, or -1.</param>
 /// <param name="Name">The activity, orchestration, timer or event name.</param>
 /// <param name="Data">JSON: a result, payload, failure, or the fire time of a timer.</param>
-internal sealed record HistoryEvent(HistoryEventType Type, DateTime Timestamp, int TaskId = -1, string? Name = null, string? Data = null)
-{
-    /// <summary>Gets a value indicating whether the event records an action the orchestration code itself took.</summary>
-    public bool IsAction => Type is HistoryEventType.TaskScheduled or HistoryEventType.TimerCreated or HistoryEventType.SubOrchestrationInstanceCreated;
-}
+internal sealed record HistoryEvent(HistoryEventType Type, DateTime Timestamp, int TaskId = -1, string? Name = null, string? Data = null);
 
 /// <summary>What an orchestration asked for in an episode; committed as a history event plus a work row.</summary>
 /// <param name="TaskId">The task sequence number.</param>

@@ -116,6 +116,22 @@ internal sealed partial class HubStore
         }
     }
 
+    /// <summary>Removes an instance's index row whatever its state; for instances that ended with nothing left to do.</summary>
+    /// <param name="instanceId">The instance id.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>A task that completes when the row is gone.</returns>
+    public async Task DeleteIndexAsync(string instanceId, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await _index.DeleteEntityAsync(Rows.Partition(PartitionOf(instanceId)), instanceId, ETag.All, cancellationToken);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            // Already gone.
+        }
+    }
+
     private async Task CreateAsync()
     {
         await Task.WhenAll(

@@ -1,0 +1,184 @@
+"""Drives the Shares benchmark; bench.sh sets up Azurite and the host. Standard library only."""
+import base64, datetime, hashlib, hmac, json, os, subprocess, sys, time, urllib.error, urllib.parse, urllib.request
+
+ACCOUNT = "devstoreaccount1"
+KEY = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
+BLOB = os.environ["BENCH_BLOB_ENDPOINT"]
+HOST = os.environ["BENCH_HOST"]
+WORK = os.environ["BENCH_WORK"]
+HOST_PID = os.environ["BENCH_HOST_PID"]
+ADMIN = os.environ["BENCH_ADMIN_KEY"]
+SMALL = int(os.environ.get("SMALL_FILES", "2000"))
+LARGE = int(os.environ.get("LARGE_FILES", "100000"))
+BIG = int(os.environ.get("BIG_FILES", "4"))
+
+
+def sas_url(container):
+    """A container-level service SAS (rwdl) for rclone, signed with the emulator's well-known key."""
+    expiry = (datetime.datetime.utcnow() + datetime.timedelta(hours=6)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    version, perms = "2019-12-12", "rwdl"
+    to_sign = "\n".join([perms, "", expiry, f"/blob/{ACCOUNT}/{container}", "", "", "", version, "c", "", "", "", "", "", ""])
+    sig = base64.b64encode(hmac.new(base64.b64decode(KEY), to_sign.encode(), hashlib.sha256).digest()).decode()
+    query = urllib.parse.urlencode({"sv": version, "se": expiry, "sr": "c", "sp": perms, "sig": sig})
+    return f"{BLOB}/{container}?{query}"
+
+
+def call(method, path, body=None, key=None):
+    data = None if body is None else json.dumps(body).encode()
+    req = urllib.request.Request(HOST + path, data=data, method=method, headers={"Content-Type": "application/json", "X-API-KEY": key or ADMIN})
+    with urllib.request.urlopen(req) as resp:
+        text = resp.read()
+        return json.loads(text) if text else None
+
+
+def rclone(*args, container):
+    env = dict(os.environ, RCLONE_CONFIG_AZ_TYPE="azureblob", RCLONE_CONFIG_AZ_SAS_URL=sas_url(container))
+    subprocess.run(["rclone", "--transfers", "16", "--checkers", "16", *args], check=True, env=env, stdout=subprocess.DEVNULL)
+
+
+def timed(fn):
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def write_local(folder, count, size, tag=""):
+    for i in range(count):
+        path = os.path.join(folder, f"d{i % 10}", f"e{i % 7}", f"file{i:06d}{tag}.bin")
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "wb") as f:
+            f.write(os.urandom(size))
+
+
+def peak_rss_mb():
+    with open(f"/proc/{HOST_PID}/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def wait_check(share, transfer, after, key, timeout=3600):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        t = call("GET", f"/v1/shares/{share}/transfers/{transfer}", key=key)
+        last = t.get("lastSync")
+        if t["status"] == "synced" and last and datetime.datetime.fromisoformat(last["startedAt"].replace("Z", "+00:00")) > after:
+            return t
+        time.sleep(0.05)
+    raise TimeoutError(f"transfer {transfer} did not finish a check in time")
+
+
+def transfers_run(container, key):
+    """Returns (share id, transfer id, initial seconds, function that times one re-sync)."""
+    share = call("POST", "/v1/shares", {"name": "bench", "source": {"container": container, "prefix": "src"},
+                                        "destination": {"kind": "files", "container": container, "prefix": "transfers"}}, key)["id"]
+    start = time.perf_counter()
+    now = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(seconds=1)
+    transfer = call("POST", f"/v1/shares/{share}/transfers", {"transferEntity": {"type": "files", "pathNames": ["data/"]}, "options": {"transferNow": True}}, key)["id"]
+    wait_check(share, transfer, now, key)
+    initial = time.perf_counter() - start
+
+    def resync():
+        call("POST", f"/v1/shares/{share}/transfers/{transfer}/pause", key=key)
+        while call("GET", f"/v1/shares/{share}/transfers/{transfer}", key=key)["status"] != "paused":
+            time.sleep(0.02)
+        begin = time.perf_counter()
+        after = datetime.datetime.now(datetime.timezone.utc)
+        call("POST", f"/v1/shares/{share}/transfers/{transfer}/start", key=key)
+        result = wait_check(share, transfer, after, key)
+        return time.perf_counter() - begin, result
+
+    return share, transfer, initial, resync
+
+
+def main(out):
+    key = call("POST", "/admin/tenants/bench/keys")["key"]
+    local = os.path.join(WORK, "data")
+    print(f"Generating {SMALL} x 16 KB and {BIG} x 64 MB...")
+    write_local(local, SMALL, 16 * 1024)
+    write_local(os.path.join(local, "big"), BIG, 64 * 1024 * 1024, "-big")
+    container = "bench"
+    create_container(container)
+    rclone("copy", local, "az:bench/src/data", container=container)
+
+    rows = []
+    # (a) initial copy
+    r_a = timed(lambda: rclone("sync", "az:bench/src/data", "az:bench/rclone/data", container=container))
+    share, transfer, t_a, resync = transfers_run(container, key)
+    rows.append(("(a) initial copy", t_a, r_a, 1.0))
+    # (b) nothing changed
+    r_b = timed(lambda: rclone("sync", "az:bench/src/data", "az:bench/rclone/data", container=container))
+    t_b, _ = resync()
+    rows.append(("(b) re-sync, nothing changed", t_b, r_b, 0.5))
+    # (c) 100 modified, 100 deleted, 100 added
+    delta = os.path.join(WORK, "delta")
+    for i in range(100):
+        path = os.path.join(delta, f"d{i % 10}", f"e{i % 7}", f"file{i:06d}.bin")
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "wb") as f:
+            f.write(os.urandom(16 * 1024))
+    write_local(delta, 100, 16 * 1024, "-new")
+    rclone("copy", delta, "az:bench/src/data", container=container)
+    with open(os.path.join(WORK, "deleted.txt"), "w") as f:
+        for i in range(100, 200):
+            f.write(f"d{i % 10}/e{i % 7}/file{i:06d}.bin\n")
+    rclone("delete", "az:bench/src/data", "--files-from", os.path.join(WORK, "deleted.txt"), container=container)
+    r_c = timed(lambda: rclone("sync", "az:bench/src/data", "az:bench/rclone/data", container=container))
+    t_c, result = resync()
+    rows.append(("(c) re-sync, 100 modified + 100 deleted + 100 added", t_c, r_c, 0.7))
+    assert result["lastSync"]["filesCopied"] == 200 and result["lastSync"]["filesDeleted"] == 100, result["lastSync"]
+    rss_small = peak_rss_mb()
+
+    large = None
+    if LARGE > 0:
+        print(f"Generating the {LARGE}-file source...")
+        big_local = os.path.join(WORK, "large")
+        write_local(big_local, LARGE, 256)
+        create_container("large")
+        rclone("copy", big_local, "az:large/src/data", "--transfers", "64", container="large")
+        _, _, t_large, resync_large = transfers_run("large", key)
+        t_large_noop, _ = resync_large()
+        large = (t_large, t_large_noop, peak_rss_mb())
+
+    lines = ["# Shares benchmark: Transfers vs rclone", "",
+             f"Run {datetime.datetime.utcnow():%Y-%m-%d %H:%M} UTC on {os.cpu_count()} cores, one Azurite for both tools, one container "
+             "(source `src/`, rclone's destination `rclone/`, Transfers' `transfers/latest/`), server-side copies on both sides. "
+             f"Data: {SMALL} files of 16 KB in nested folders plus {BIG} of 64 MB. rclone {rclone_version()} `sync` with "
+             "`--transfers 16 --checkers 16` through a container-level `sas_url` remote. Transfers: the Release host with default "
+             "settings (batch 100, 8 batches in flight, 16 copies per batch); a re-sync is triggered by pause + resume and timed "
+             "from resume to the check's end, an initial copy from the POST to the end of the first check.", "",
+             "| run | Transfers (s) | rclone (s) | ratio | target |", "|---|---|---|---|---|"]
+    for name, t, r, target in rows:
+        lines.append(f"| {name} | {t:.2f} | {r:.2f} | {t / r:.2f}x | <= {target}x {'met' if t / r <= target else 'missed'} |")
+    lines += ["", f"Host peak RSS after these runs: {rss_small:.0f} MB."]
+    if large:
+        lines += ["", f"Large source: {LARGE} files of 256 bytes. Initial sync {large[0]:.1f} s, no-op re-sync {large[1]:.1f} s; "
+                  f"host peak RSS (VmHWM) {large[2]:.0f} MB (target <= 400 MB: {'met' if large[2] <= 400 else 'missed'})."]
+    text = "\n".join(lines) + "\n"
+    print(text)
+    with open(out, "w") as f:
+        f.write(text)
+
+
+def create_container(name):
+    """Creates a container with an account SAS (a container SAS cannot create its own container)."""
+    expiry = (datetime.datetime.utcnow() + datetime.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    version = "2019-12-12"
+    to_sign = "\n".join([ACCOUNT, "rwdlac", "b", "sco", "", expiry, "", "", version, ""])
+    sig = base64.b64encode(hmac.new(base64.b64decode(KEY), to_sign.encode(), hashlib.sha256).digest()).decode()
+    query = urllib.parse.urlencode({"sv": version, "ss": "b", "srt": "sco", "sp": "rwdlac", "se": expiry, "sig": sig})
+    req = urllib.request.Request(f"{BLOB}/{name}?restype=container&{query}", method="PUT", data=b"", headers={"x-ms-version": version})
+    try:
+        urllib.request.urlopen(req)
+    except urllib.error.HTTPError as e:
+        if e.code != 409:
+            raise
+
+
+def rclone_version():
+    return subprocess.run(["rclone", "version"], capture_output=True, text=True).stdout.split("\n")[0].split()[-1]
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])

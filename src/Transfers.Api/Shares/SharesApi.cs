@@ -1,0 +1,658 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using Transfers.Api.Auth;
+using Transfers.Core.DurableTask;
+using Transfers.Core.Shares;
+using Transfers.Core.Storage;
+
+namespace Transfers.Api.Shares;
+
+/// <summary>The services the Shares handlers use.</summary>
+/// <param name="Store">The share records.</param>
+/// <param name="Connections">The storage connections.</param>
+/// <param name="Options">The Shares settings.</param>
+/// <param name="Time">The clock.</param>
+/// <param name="Services">The request's services, for the durable client.</param>
+public sealed record SharesServices(ShareStore Store, StorageConnections Connections, IOptions<SharesOptions> Options, TimeProvider Time, IServiceProvider Services)
+{
+    /// <summary>Gets the durable client (resolved when a handler starts or signals an orchestration).</summary>
+    public IDurableClient Durable => Services.GetRequiredService<IDurableClient>();
+}
+
+/// <summary>
+/// The Shares family: shares (a source and a destination) and their transfers. Files transfers keep the destination's
+/// <c>latest/</c> folder in sync with the selected source paths every interval; pause, resume, edit and cancel signal the
+/// transfer's eternal orchestration.
+/// </summary>
+public static class SharesApi
+{
+    private const int DefaultPageSize = 20;
+    private const int MaxPageSize = 100;
+
+    /// <summary>Maps the routes under <c>/v1/shares</c>.</summary>
+    /// <param name="app">The endpoint route builder.</param>
+    /// <returns>The route group.</returns>
+    public static RouteGroupBuilder MapSharesApi(this IEndpointRouteBuilder app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var shares = app.MapGroup("/v1/shares")
+            .RequireTenantKey(_ => Problems.Unauthorized($"A valid tenant key is required in the {ApiKeyAuthenticator.HeaderName} header."))
+            .WithTags("Shares");
+        shares.MapPost("/", CreateShareAsync);
+        shares.MapGet("/", ListSharesAsync);
+        shares.MapGet("/{shareId}", GetShareAsync);
+        shares.MapPut("/{shareId}/destination", SetDestinationAsync);
+        shares.MapDelete("/{shareId}", DeleteShareAsync);
+        shares.MapPost("/{shareId}/transfers", CreateTransferAsync);
+        shares.MapGet("/{shareId}/transfers", ListTransfersAsync);
+        shares.MapGet("/{shareId}/transfers/{transferId}", GetTransferAsync);
+        shares.MapPut("/{shareId}/transfers/{transferId}", UpdateTransferAsync);
+        shares.MapPost("/{shareId}/transfers/{transferId}/start", StartTransferAsync);
+        shares.MapPost("/{shareId}/transfers/{transferId}/pause", PauseTransferAsync);
+        shares.MapDelete("/{shareId}/transfers/{transferId}", CancelTransferAsync);
+        return shares;
+    }
+
+    /// <summary><c>POST /v1/shares</c>: creates a share.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="services">The services.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>201 with the share, or 400.</returns>
+    public static async Task<IResult> CreateShareAsync(HttpRequest request, [AsParameters] SharesServices services, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(services);
+        var (body, invalid) = await ReadBodyAsync(request, cancellationToken);
+        if (invalid is not null)
+        {
+            return invalid;
+        }
+
+        var parsed = ShareRequestValidator.ReadShare(body, services.Connections.Exists, out var errors);
+        if (parsed is null)
+        {
+            return Problems.Validation("The share is invalid.", errors);
+        }
+
+        var share = await services.Store.CreateShareAsync(Tenant(request), parsed.Name, parsed.Source, parsed.Destination, cancellationToken);
+        return Json(ShareView(share), StatusCodes.Status201Created, $"/v1/shares/{share.Id}");
+    }
+
+    /// <summary><c>GET /v1/shares</c>: the tenant's shares, newest first.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="services">The services.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>200 with <c>{items}</c>.</returns>
+    public static async Task<IResult> ListSharesAsync(HttpRequest request, [AsParameters] SharesServices services, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var shares = await services.Store.ListSharesAsync(Tenant(request), cancellationToken);
+        return Json(new { items = shares.Select(ShareView) });
+    }
+
+    /// <summary><c>GET /v1/shares/{shareId}</c>.</summary>
+    /// <param name="shareId">The share id.</param>
+    /// <param name="request">The request.</param>
+    /// <param name="services">The services.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>200 with the share, or 404.</returns>
+    public static async Task<IResult> GetShareAsync(string shareId, HttpRequest request, [AsParameters] SharesServices services, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var share = await services.Store.GetShareAsync(Tenant(request), shareId, cancellationToken);
+        return share is null ? ShareNotFound(shareId) : Json(ShareView(share));
+    }
+
+    /// <summary><c>PUT /v1/shares/{shareId}/destination</c>: sets or replaces the destination while no transfer runs.</summary>
+    /// <param name="shareId">The share id.</param>
+    /// <param name="request">The request.</param>
+    /// <param name="services">The services.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>200 with the share, 400, 404 or 409.</returns>
+    public static async Task<IResult> SetDestinationAsync(string shareId, HttpRequest request, [AsParameters] SharesServices services, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var share = await services.Store.GetShareAsync(Tenant(request), shareId, cancellationToken);
+        if (share is null)
+        {
+            return ShareNotFound(shareId);
+        }
+
+        var (body, invalid) = await ReadBodyAsync(request, cancellationToken);
+        if (invalid is not null)
+        {
+            return invalid;
+        }
+
+        var destination = ShareRequestValidator.ReadDestination(body, services.Connections.Exists, out var errors);
+        if (destination is null)
+        {
+            return Problems.Validation("The destination is invalid.", errors);
+        }
+
+        var transfers = await services.Store.ListTransfersAsync(share.Id, cancellationToken);
+        if (transfers.FirstOrDefault(t => ShareTransferStatus.IsActive(t.Status)) is { } active)
+        {
+            return Problems.Conflict($"The destination cannot change while transfer '{active.Id}' is {active.Status}; cancel it first.");
+        }
+
+        if (transfers.FirstOrDefault(t => t.Status == ShareTransferStatus.Created && t.Contents.Kind != destination.Kind) is { } mismatched)
+        {
+            return Problems.Conflict($"Transfer '{mismatched.Id}' sends {mismatched.Contents.Kind}, which a {destination.Kind} destination cannot take; cancel it first.");
+        }
+
+        var updated = share with { Destination = destination };
+        await services.Store.UpdateShareAsync(updated, cancellationToken);
+        return Json(ShareView(updated));
+    }
+
+    /// <summary><c>DELETE /v1/shares/{shareId}</c>: deletes a share that has no active transfer.</summary>
+    /// <param name="shareId">The share id.</param>
+    /// <param name="request">The request.</param>
+    /// <param name="services">The services.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>204, 404 or 409.</returns>
+    public static async Task<IResult> DeleteShareAsync(string shareId, HttpRequest request, [AsParameters] SharesServices services, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var share = await services.Store.GetShareAsync(Tenant(request), shareId, cancellationToken);
+        if (share is null)
+        {
+            return ShareNotFound(shareId);
+        }
+
+        var transfers = await services.Store.ListTransfersAsync(share.Id, cancellationToken);
+        if (transfers.FirstOrDefault(t => ShareTransferStatus.IsActive(t.Status)) is { } active)
+        {
+            return Problems.Conflict($"The share has an active transfer '{active.Id}' ({active.Status}); cancel it first.");
+        }
+
+        await services.Store.DeleteShareAsync(share, cancellationToken);
+        return TypedResults.NoContent();
+    }
+
+    /// <summary><c>POST /v1/shares/{shareId}/transfers</c>: creates a transfer, and starts it when <c>transferNow</c> is true.</summary>
+    /// <param name="shareId">The share id.</param>
+    /// <param name="request">The request.</param>
+    /// <param name="services">The services.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>201 with the transfer, 400, 404 or 409.</returns>
+    public static async Task<IResult> CreateTransferAsync(string shareId, HttpRequest request, [AsParameters] SharesServices services, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var share = await services.Store.GetShareAsync(Tenant(request), shareId, cancellationToken);
+        if (share is null)
+        {
+            return ShareNotFound(shareId);
+        }
+
+        var (body, invalid) = await ReadBodyAsync(request, cancellationToken);
+        if (invalid is not null)
+        {
+            return invalid;
+        }
+
+        var parsed = ShareRequestValidator.ReadTransfer(body, share, out var errors);
+        if (parsed is null)
+        {
+            return Problems.Validation("The transfer is invalid.", errors);
+        }
+
+        if (await LimitReachedAsync(share, services, cancellationToken) is { } limit)
+        {
+            return limit;
+        }
+
+        var id = Core.Security.Secrets.NewId();
+        var transfer = await services.Store.AddTransferAsync(
+            new ShareTransfer
+            {
+                Id = id,
+                ShareId = share.Id,
+                Tenant = share.Tenant,
+                Status = ShareTransferStatus.Created,
+                Contents = parsed.Contents,
+                TransferNow = parsed.TransferNow,
+                CreatedAt = services.Time.GetUtcNow(),
+                StateKey = id,
+            },
+            cancellationToken);
+        if (parsed.TransferNow)
+        {
+            transfer = await StartCreatedAsync(share, transfer, services, cancellationToken) ?? transfer;
+        }
+
+        return Json(TransferView(transfer), StatusCodes.Status201Created, $"/v1/shares/{share.Id}/transfers/{transfer.Id}");
+    }
+
+    /// <summary><c>GET /v1/shares/{shareId}/transfers</c>: newest first, filtered by <c>status</c>, paged by <c>limit</c> and <c>cursor</c>.</summary>
+    /// <param name="shareId">The share id.</param>
+    /// <param name="request">The request.</param>
+    /// <param name="services">The services.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>200 with <c>{items, next}</c>, 400 or 404.</returns>
+    public static async Task<IResult> ListTransfersAsync(string shareId, HttpRequest request, [AsParameters] SharesServices services, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(services);
+        var share = await services.Store.GetShareAsync(Tenant(request), shareId, cancellationToken);
+        if (share is null)
+        {
+            return ShareNotFound(shareId);
+        }
+
+        var errors = new Dictionary<string, string[]>();
+        string? status = request.Query["status"];
+        if (status is not null && !ShareTransferStatus.All.Contains(status))
+        {
+            errors["status"] = [$"status must be one of {string.Join(", ", ShareTransferStatus.All)}."];
+        }
+
+        var limit = DefaultPageSize;
+        if (request.Query["limit"] is { Count: > 0 } limitText &&
+            (!int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > MaxPageSize))
+        {
+            errors["limit"] = [$"limit must be a whole number from 1 to {MaxPageSize}."];
+        }
+
+        string? cursor = request.Query["cursor"];
+        if (cursor is not null && !ShareStore.IsId(cursor))
+        {
+            errors["cursor"] = ["cursor must be the value of a previous page's next link."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return Problems.Validation("The query is invalid.", errors);
+        }
+
+        var all = (await services.Store.ListTransfersAsync(share.Id, cancellationToken))
+            .Where(t => status is null || t.Status == status).ToList();
+        var start = cursor is null ? 0 : all.FindIndex(t => t.Id == cursor) + 1;
+        var page = all.Skip(start).Take(limit).ToList();
+        var next = start + page.Count < all.Count
+            ? $"/v1/shares/{share.Id}/transfers?limit={limit}&cursor={page[^1].Id}" + (status is null ? string.Empty : $"&status={status}")
+            : null;
+        return Json(new { items = page.Select(TransferView), next });
+    }
+
+    /// <summary><c>GET /v1/shares/{shareId}/transfers/{transferId}</c>.</summary>
+    /// <param name="shareId">The share id.</param>
+    /// <param name="transferId">The transfer id.</param>
+    /// <param name="request">The request.</param>
+    /// <param name="services">The services.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>200 with the transfer, or 404.</returns>
+    public static async Task<IResult> GetTransferAsync(string shareId, string transferId, HttpRequest request, [AsParameters] SharesServices services, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var (_, transfer, missing) = await FindAsync(shareId, transferId, request, services, cancellationToken);
+        return missing ?? Json(TransferView(transfer!));
+    }
+
+    /// <summary>
+    /// <c>PUT /v1/shares/{shareId}/transfers/{transferId}</c>: updates a created transfer in place; on a paused transfer,
+    /// creates the edited transfer that replaces it once started.
+    /// </summary>
+    /// <param name="shareId">The share id.</param>
+    /// <param name="transferId">The transfer id.</param>
+    /// <param name="request">The request.</param>
+    /// <param name="services">The services.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>200 (updated) or 201 (new transfer), 400, 404 or 409.</returns>
+    public static async Task<IResult> UpdateTransferAsync(string shareId, string transferId, HttpRequest request, [AsParameters] SharesServices services, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var (share, transfer, missing) = await FindAsync(shareId, transferId, request, services, cancellationToken);
+        if (missing is not null)
+        {
+            return missing;
+        }
+
+        var (body, invalid) = await ReadBodyAsync(request, cancellationToken);
+        if (invalid is not null)
+        {
+            return invalid;
+        }
+
+        var parsed = ShareRequestValidator.ReadTransfer(body, share!, out var errors);
+        if (parsed is null)
+        {
+            return Problems.Validation("The transfer is invalid.", errors);
+        }
+
+        switch (transfer!.Status)
+        {
+            case ShareTransferStatus.Created:
+                var updated = await services.Store.TryReplaceTransferAsync(transfer with { Contents = parsed.Contents, TransferNow = parsed.TransferNow }, cancellationToken);
+                if (updated is null)
+                {
+                    return Problems.Conflict("The transfer changed meanwhile; read it again and retry.");
+                }
+
+                if (parsed.TransferNow)
+                {
+                    updated = await StartCreatedAsync(share!, updated, services, cancellationToken) ?? updated;
+                }
+
+                return Json(TransferView(updated));
+            case ShareTransferStatus.Paused:
+                if (parsed.Contents.Kind != transfer.Contents.Kind)
+                {
+                    return Problems.Validation(
+                        "The transfer is invalid.",
+                        new Dictionary<string, string[]> { ["transferEntity"] = [$"An edit must keep sending {transfer.Contents.Kind}."] });
+                }
+
+                if (await LimitReachedAsync(share!, services, cancellationToken) is { } limit)
+                {
+                    return limit;
+                }
+
+                var id = Core.Security.Secrets.NewId();
+                var replacement = await services.Store.AddTransferAsync(
+                    new ShareTransfer
+                    {
+                        Id = id,
+                        ShareId = share!.Id,
+                        Tenant = share.Tenant,
+                        Status = ShareTransferStatus.Created,
+                        Contents = parsed.Contents,
+                        TransferNow = parsed.TransferNow,
+                        CreatedAt = services.Time.GetUtcNow(),
+                        Replaces = transfer.Id,
+                        StateKey = transfer.StateKey,
+                    },
+                    cancellationToken);
+                if (parsed.TransferNow)
+                {
+                    replacement = await StartCreatedAsync(share, replacement, services, cancellationToken) ?? replacement;
+                }
+
+                return Json(TransferView(replacement), StatusCodes.Status201Created, $"/v1/shares/{share.Id}/transfers/{replacement.Id}");
+            default:
+                return Problems.Conflict($"Only a created transfer can be updated, or a paused one edited; this one is {transfer.Status}.");
+        }
+    }
+
+    /// <summary><c>POST .../start</c>: starts a created transfer or resumes a paused one.</summary>
+    /// <param name="shareId">The share id.</param>
+    /// <param name="transferId">The transfer id.</param>
+    /// <param name="request">The request.</param>
+    /// <param name="services">The services.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>202 with the transfer, 400, 404 or 409.</returns>
+    public static async Task<IResult> StartTransferAsync(string shareId, string transferId, HttpRequest request, [AsParameters] SharesServices services, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var (share, transfer, missing) = await FindAsync(shareId, transferId, request, services, cancellationToken);
+        if (missing is not null)
+        {
+            return missing;
+        }
+
+        switch (transfer!.Status)
+        {
+            case ShareTransferStatus.Created:
+                if (share!.Destination is null)
+                {
+                    return Problems.Validation(
+                        "The transfer cannot start.", new Dictionary<string, string[]> { ["destination"] = ["Set the share's destination first."] });
+                }
+
+                if (share.Destination.Kind != transfer.Contents.Kind)
+                {
+                    return Problems.Validation(
+                        "The transfer cannot start.",
+                        new Dictionary<string, string[]> { ["transferEntity"] = [$"The transfer sends {transfer.Contents.Kind} but the destination is a {share.Destination.Kind} destination."] });
+                }
+
+                var started = await StartCreatedAsync(share, transfer, services, cancellationToken);
+                return started is null
+                    ? Problems.Conflict("The transfer cannot start: the transfer it replaces is no longer paused, or the transfer changed meanwhile.")
+                    : Json(TransferView(started), StatusCodes.Status202Accepted);
+            case ShareTransferStatus.Paused:
+                var resumed = await services.Store.TryReplaceTransferAsync(transfer with { Status = ShareTransferStatus.Syncing }, cancellationToken);
+                if (resumed is null)
+                {
+                    return Problems.Conflict("The transfer changed meanwhile; read it again and retry.");
+                }
+
+                await services.Durable.RaiseEventAsync(
+                    ShareSyncOrchestration.InstanceId(transfer.Id), ShareEvents.Resume, new ResumeShareTransfer(services.Time.GetUtcNow()), cancellationToken);
+                return Json(TransferView(resumed), StatusCodes.Status202Accepted);
+            default:
+                return Problems.Conflict($"Only a created transfer can start, or a paused one resume; this one is {transfer.Status}.");
+        }
+    }
+
+    /// <summary><c>POST .../pause</c>: pauses an automated transfer; nothing is copied or deleted until it resumes.</summary>
+    /// <param name="shareId">The share id.</param>
+    /// <param name="transferId">The transfer id.</param>
+    /// <param name="request">The request.</param>
+    /// <param name="services">The services.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>202 with the transfer, 404 or 409.</returns>
+    public static async Task<IResult> PauseTransferAsync(string shareId, string transferId, HttpRequest request, [AsParameters] SharesServices services, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var (_, transfer, missing) = await FindAsync(shareId, transferId, request, services, cancellationToken);
+        if (missing is not null)
+        {
+            return missing;
+        }
+
+        if (!ShareTransferStatus.IsRunnable(transfer!.Status))
+        {
+            return Problems.Conflict($"Only a running transfer (sending, syncing, synced or failed) can be paused; this one is {transfer.Status}.");
+        }
+
+        var paused = await services.Store.TryReplaceTransferAsync(transfer with { Status = ShareTransferStatus.Paused }, cancellationToken);
+        if (paused is null)
+        {
+            return Problems.Conflict("The transfer changed meanwhile; read it again and retry.");
+        }
+
+        await services.Durable.RaiseEventAsync(
+            ShareSyncOrchestration.InstanceId(transfer.Id), ShareEvents.Pause, new PauseShareTransfer(services.Time.GetUtcNow()), cancellationToken);
+        return Json(TransferView(paused), StatusCodes.Status202Accepted);
+    }
+
+    /// <summary><c>DELETE .../transfers/{transferId}</c>: cancels a transfer for good.</summary>
+    /// <param name="shareId">The share id.</param>
+    /// <param name="transferId">The transfer id.</param>
+    /// <param name="request">The request.</param>
+    /// <param name="services">The services.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>202 with the transfer, 404 or 409.</returns>
+    public static async Task<IResult> CancelTransferAsync(string shareId, string transferId, HttpRequest request, [AsParameters] SharesServices services, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var (_, transfer, missing) = await FindAsync(shareId, transferId, request, services, cancellationToken);
+        if (missing is not null)
+        {
+            return missing;
+        }
+
+        if (transfer!.Status is ShareTransferStatus.Canceled or ShareTransferStatus.Superseded)
+        {
+            return Problems.Conflict($"The transfer has already ended; it is {transfer.Status}.");
+        }
+
+        var canceled = await services.Store.TryReplaceTransferAsync(transfer with { Status = ShareTransferStatus.Canceled, NextSyncAt = null }, cancellationToken);
+        if (canceled is null)
+        {
+            return Problems.Conflict("The transfer changed meanwhile; read it again and retry.");
+        }
+
+        if (transfer.Status != ShareTransferStatus.Created)
+        {
+            await SignalCancelAsync(transfer.Id, null, services, cancellationToken);
+        }
+
+        return Json(TransferView(canceled), StatusCodes.Status202Accepted);
+    }
+
+    /// <summary>
+    /// Starts a created transfer: for an edit, marks the replaced (paused) transfer superseded and ends its orchestration,
+    /// then schedules this one's, which inherits the per-file state and so copies only what changed.
+    /// </summary>
+    private static async Task<ShareTransfer?> StartCreatedAsync(Share share, ShareTransfer transfer, SharesServices services, CancellationToken cancellationToken)
+    {
+        if (transfer.Replaces is { } replacedId)
+        {
+            var replaced = await services.Store.UpdateTransferAsync(
+                share.Id,
+                replacedId,
+                t => t.Status == ShareTransferStatus.Paused ? t with { Status = ShareTransferStatus.Superseded, SupersededBy = transfer.Id, NextSyncAt = null } : null,
+                cancellationToken);
+            if (replaced is null || replaced.SupersededBy != transfer.Id)
+            {
+                return null;
+            }
+
+            await SignalCancelAsync(replacedId, transfer.Id, services, cancellationToken);
+        }
+
+        var now = services.Time.GetUtcNow();
+        var started = await services.Store.TryReplaceTransferAsync(
+            transfer with
+            {
+                Status = transfer.Replaces is null ? ShareTransferStatus.Sending : ShareTransferStatus.Syncing,
+                StartedAt = now,
+                AccessDetails = transfer.Replaces is null ? null : (await services.Store.GetTransferAsync(share.Id, transfer.Replaces, cancellationToken))?.AccessDetails,
+            },
+            cancellationToken);
+        if (started is null)
+        {
+            return null;
+        }
+
+        var input = new ShareSyncInput(
+            new ShareTransferRef(share.Tenant, share.Id, transfer.Id, transfer.StateKey),
+            services.Options.Value.SyncInterval,
+            InitialSendDone: transfer.Replaces is not null,
+            PruneUnselected: transfer.Replaces is not null);
+        var orchestration = transfer.Contents.Kind == ShareDestinationKinds.Files ? nameof(FileSyncOrchestration) : nameof(TableSyncOrchestration);
+        await services.Durable.ScheduleNewOrchestrationInstanceAsync(
+            orchestration, input, new StartOrchestrationOptions(ShareSyncOrchestration.InstanceId(transfer.Id)), cancellationToken);
+        return started;
+    }
+
+    private static async Task SignalCancelAsync(string transferId, string? supersededBy, SharesServices services, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await services.Durable.RaiseEventAsync(
+                ShareSyncOrchestration.InstanceId(transferId), ShareEvents.Cancel, new CancelShareTransfer(services.Time.GetUtcNow(), supersededBy), cancellationToken);
+        }
+        catch (InstanceNotFoundException)
+        {
+            // Nothing runs for it (never started, or already purged): the record alone says it ended.
+        }
+    }
+
+    private static async Task<IResult?> LimitReachedAsync(Share share, SharesServices services, CancellationToken cancellationToken)
+    {
+        var max = services.Options.Value.MaxTransfersPerShare;
+        var count = (await services.Store.ListTransfersAsync(share.Id, cancellationToken)).Count;
+        return count >= max ? Problems.Conflict($"A share holds at most {max} transfers; this one has {count}.") : null;
+    }
+
+    private static async Task<(Share? Share, ShareTransfer? Transfer, IResult? Missing)> FindAsync(
+        string shareId, string transferId, HttpRequest request, SharesServices services, CancellationToken cancellationToken)
+    {
+        var share = await services.Store.GetShareAsync(Tenant(request), shareId, cancellationToken);
+        if (share is null)
+        {
+            return (null, null, ShareNotFound(shareId));
+        }
+
+        var transfer = await services.Store.GetTransferAsync(share.Id, transferId, cancellationToken);
+        return transfer is null
+            ? (share, null, Problems.NotFound($"The share has no transfer '{transferId}'."))
+            : (share, transfer, null);
+    }
+
+    private static async Task<(JsonElement Body, IResult? Invalid)> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        if (request.ContentLength > Transfers.Api.TransfersApiExtensions.MaxRequestBodyBytes)
+        {
+            return (default, Problems.Status(StatusCodes.Status413PayloadTooLarge, "Payload too large", "The body must be at most 1 MiB."));
+        }
+
+        try
+        {
+            using var document = await JsonDocument.ParseAsync(request.Body, new JsonDocumentOptions { MaxDepth = 16 }, cancellationToken);
+            return (document.RootElement.Clone(), null);
+        }
+        catch (JsonException e)
+        {
+            return (default, Problems.Validation("The body is not valid JSON.", new Dictionary<string, string[]> { ["$"] = [e.Message] }));
+        }
+        catch (BadHttpRequestException e)
+        {
+            return (default, Problems.Status(e.StatusCode, "Bad request", e.Message));
+        }
+    }
+
+    private static string Tenant(HttpRequest request) => CallerIdentity.Of(request.HttpContext).Tenant;
+
+    private static IResult ShareNotFound(string shareId) => Problems.NotFound($"No share '{shareId}' exists.");
+
+    private static JsonWithLocation Json(object value, int status = StatusCodes.Status200OK, string? location = null) =>
+        new JsonWithLocation(value, status, location);
+
+    private static object ShareView(Share share) => new
+    {
+        id = share.Id,
+        name = share.Name,
+        source = share.Source,
+        destination = share.Destination,
+        createdAt = share.CreatedAt,
+    };
+
+    private static object TransferView(ShareTransfer t) => new
+    {
+        id = t.Id,
+        shareId = t.ShareId,
+        status = t.Status,
+        transferEntity = t.Contents.Kind == ShareDestinationKinds.Files
+            ? new { type = "files", pathNames = t.Contents.PathNames } as object
+            : (t.Contents.Tables ?? []).Select(table => new
+            {
+                type = "table",
+                name = table.Name,
+                sourceTable = table.SourceTable,
+                loadingPattern = table.LoadingPattern,
+                primaryKey = table.PrimaryKey,
+                fileType = table.FileType,
+            }),
+        options = new { transferNow = t.TransferNow },
+        createdAt = t.CreatedAt,
+        startedAt = t.StartedAt,
+        nextSyncAt = t.NextSyncAt,
+        progress = t.Progress,
+        lastSync = t.LastSync,
+        errors = t.Errors,
+        accessDetails = t.AccessDetails,
+        replaces = t.Replaces,
+        supersededBy = t.SupersededBy,
+    };
+
+    /// <summary>JSON in the durable convention (camelCase, nulls left out), with a status and an optional Location.</summary>
+    private sealed class JsonWithLocation(object value, int status, string? location) : IResult
+    {
+        public async Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.StatusCode = status;
+            if (location is not null)
+            {
+                httpContext.Response.Headers.Location = location;
+            }
+
+            await httpContext.Response.WriteAsJsonAsync(value, value.GetType(), DurableJson.Options, contentType: "application/json", httpContext.RequestAborted);
+        }
+    }
+}

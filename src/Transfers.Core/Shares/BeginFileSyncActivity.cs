@@ -1,0 +1,72 @@
+using Microsoft.Extensions.Options;
+using Transfers.Core.DurableTask;
+using Transfers.Core.Storage;
+
+namespace Transfers.Core.Shares;
+
+/// <summary>
+/// Starts a check: makes sure the destination container exists, renews the consumer's SAS when it nears expiry, resets
+/// the progress and sets the status to sending (first send) or syncing.
+/// </summary>
+public sealed class BeginFileSyncActivity : Activity<BeginFileSyncRequest, BeginFileSyncResult>
+{
+    private readonly ShareStore _store;
+    private readonly StorageConnections _connections;
+    private readonly SharesOptions _options;
+    private readonly TimeProvider _time;
+
+    /// <summary>Initializes a new instance of the <see cref="BeginFileSyncActivity"/> class.</summary>
+    /// <param name="store">The share records.</param>
+    /// <param name="connections">The storage connections.</param>
+    /// <param name="options">The Shares settings.</param>
+    /// <param name="time">The clock.</param>
+    public BeginFileSyncActivity(ShareStore store, StorageConnections connections, IOptions<SharesOptions> options, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _store = store;
+        _connections = connections;
+        _options = options.Value;
+        _time = time;
+    }
+
+    /// <inheritdoc/>
+    public override async Task<BeginFileSyncResult> RunAsync(ActivityContext context, BeginFileSyncRequest input, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var reference = input.Transfer;
+        var share = await _store.GetShareAsync(reference.Tenant, reference.ShareId, cancellationToken)
+            ?? throw new InvalidOperationException("The share no longer exists.");
+        if (share.Destination is not { Kind: ShareDestinationKinds.Files, Container: { } containerName } destination)
+        {
+            throw new InvalidOperationException("The share has no files destination.");
+        }
+
+        var container = _connections.Blobs(destination.Connection).GetBlobContainerClient(containerName);
+        await container.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+
+        var now = _time.GetUtcNow();
+        ShareAccessDetails? renewed = null;
+        var current = await _store.GetTransferAsync(reference.ShareId, reference.TransferId, cancellationToken)
+            ?? throw new InvalidOperationException("The transfer no longer exists.");
+        if (current.AccessDetails?.ExpiresAt is not { } expiresAt || expiresAt - now < _options.AccessTtl / 4)
+        {
+            var expiry = now + _options.AccessTtl;
+            renewed = new ShareAccessDetails((await ShareSas.ContainerReadListAsync(container, expiry, cancellationToken)).ToString(), expiry);
+        }
+
+        var stored = await _store.UpdateTransferAsync(
+            reference.ShareId,
+            reference.TransferId,
+            t => ShareTransferStatus.IsRunnable(t.Status)
+                ? t with
+                {
+                    Status = input.InitialSend ? ShareTransferStatus.Sending : ShareTransferStatus.Syncing,
+                    Progress = ShareProgress.None,
+                    AccessDetails = renewed ?? t.AccessDetails,
+                }
+                : renewed is null ? null : t with { AccessDetails = renewed },
+            cancellationToken);
+        var status = stored?.Status ?? ShareTransferStatus.Canceled;
+        return new BeginFileSyncResult(ShareTransferStatus.IsRunnable(status), status);
+    }
+}

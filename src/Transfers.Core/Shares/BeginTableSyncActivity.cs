@@ -1,0 +1,57 @@
+using Transfers.Core.DurableTask;
+
+namespace Transfers.Core.Shares;
+
+/// <summary>
+/// Starts a table check: publishes the destination table names as <c>accessDetails</c>, resets the progress and sets the
+/// status to sending (first load) or syncing.
+/// </summary>
+public sealed class BeginTableSyncActivity : Activity<BeginFileSyncRequest, BeginTableSyncResult>
+{
+    private readonly ShareStore _store;
+
+    /// <summary>Initializes a new instance of the <see cref="BeginTableSyncActivity"/> class.</summary>
+    /// <param name="store">The share records.</param>
+    public BeginTableSyncActivity(ShareStore store) => _store = store;
+
+    /// <inheritdoc/>
+    public override async Task<BeginTableSyncResult> RunAsync(ActivityContext context, BeginFileSyncRequest input, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var reference = input.Transfer;
+        var share = await _store.GetShareAsync(reference.Tenant, reference.ShareId, cancellationToken)
+            ?? throw new InvalidOperationException("The share no longer exists.");
+        if (share.Destination is not { Kind: ShareDestinationKinds.Table } destination)
+        {
+            throw new InvalidOperationException("The share has no table destination.");
+        }
+
+        var stored = await _store.UpdateTransferAsync(
+            reference.ShareId,
+            reference.TransferId,
+            t => ShareTransferStatus.IsRunnable(t.Status)
+                ? t with
+                {
+                    Status = input.InitialSend ? ShareTransferStatus.Sending : ShareTransferStatus.Syncing,
+                    Progress = ShareProgress.None,
+                    AccessDetails = new ShareAccessDetails(
+                        string.Join(",", (t.Contents.Tables ?? []).Select(table => DestinationTableName(destination, table))), null),
+                }
+                : null,
+            cancellationToken);
+        return stored is null || !ShareTransferStatus.IsRunnable(stored.Status)
+            ? new BeginTableSyncResult(false, 0)
+            : new BeginTableSyncResult(true, stored.Contents.Tables?.Count ?? 0);
+    }
+
+    /// <summary>The destination table of a table entity: the destination's prefix and the entity's name.</summary>
+    /// <param name="destination">The table destination.</param>
+    /// <param name="table">The table entity.</param>
+    /// <returns>The table name.</returns>
+    public static string DestinationTableName(ShareDestination destination, ShareTableEntity table)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        ArgumentNullException.ThrowIfNull(table);
+        return (destination.TablePrefix ?? string.Empty) + table.Name;
+    }
+}

@@ -1,0 +1,119 @@
+using Azure;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Transfers.Core.DurableTask;
+using Transfers.Core.Storage;
+
+namespace Transfers.Core.Shares;
+
+/// <summary>
+/// Copies one batch of files server side from the source to <c>{prefix}/latest/</c>, verifies each copy (length and
+/// MD5) and records the copied versions. A failed file is reported and left for the next check; the others go on.
+/// Copying the same version again is harmless, so the activity may run more than once.
+/// </summary>
+public sealed partial class CopyFileBatchActivity : Activity<FileBatchRequest, CopyBatchResult>
+{
+    private const long MaxSyncCopyBytes = 256L * 1024 * 1024;
+    private const int MaxReportedErrors = 10;
+    private readonly ShareStore _store;
+    private readonly FileSyncStore _state;
+    private readonly StorageConnections _connections;
+    private readonly SharesOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger<CopyFileBatchActivity> _logger;
+
+    /// <summary>Initializes a new instance of the <see cref="CopyFileBatchActivity"/> class.</summary>
+    /// <param name="store">The share records.</param>
+    /// <param name="state">The per-file state.</param>
+    /// <param name="connections">The storage connections.</param>
+    /// <param name="options">The Shares settings.</param>
+    /// <param name="time">The clock.</param>
+    /// <param name="logger">The logger.</param>
+    public CopyFileBatchActivity(
+        ShareStore store, FileSyncStore state, StorageConnections connections, IOptions<SharesOptions> options, TimeProvider time, ILogger<CopyFileBatchActivity> logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _store = store;
+        _state = state;
+        _connections = connections;
+        _options = options.Value;
+        _time = time;
+        _logger = logger;
+    }
+
+    /// <inheritdoc/>
+    public override async Task<CopyBatchResult> RunAsync(ActivityContext context, FileBatchRequest input, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var reference = input.Transfer;
+        var transfer = await _store.GetTransferAsync(reference.ShareId, reference.TransferId, cancellationToken);
+        var share = await _store.GetShareAsync(reference.Tenant, reference.ShareId, cancellationToken);
+        if (transfer is null || !ShareTransferStatus.IsRunnable(transfer.Status) || share?.Destination is not { Container: { } destinationContainer } destination)
+        {
+            return new CopyBatchResult(true, 0, 0, 0, []);
+        }
+
+        var items = await _state.ReadBatchAsync(reference.StateKey, input.Cycle, input.BatchId, cancellationToken);
+        var source = _connections.Blobs(share.Source.Connection).GetBlobContainerClient(share.Source.Container);
+        var target = _connections.Blobs(destination.Connection).GetBlobContainerClient(destinationContainer);
+        var copied = new System.Collections.Concurrent.ConcurrentBag<FileState>();
+        var errors = new System.Collections.Concurrent.ConcurrentBag<ShareTransferError>();
+        await Parallel.ForEachAsync(
+            items,
+            new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, _options.CopyConcurrency), CancellationToken = cancellationToken },
+            async (item, ct) =>
+            {
+                try
+                {
+                    await CopyAsync(source.GetBlobClient(SharePaths.SourceBlob(share.Source, item.Path)), target.GetBlobClient(SharePaths.DestinationBlob(destination, item.Path)), item, ct);
+                    copied.Add(new FileState(item.Path, item.ETag ?? string.Empty, item.Size));
+                }
+                catch (Exception e) when (e is RequestFailedException or InvalidDataException)
+                {
+                    Log.CopyFailed(_logger, reference.TransferId, item.Path, e.Message);
+                    errors.Add(new ShareTransferError(item.Path, null, e.Message, _time.GetUtcNow().UtcDateTime));
+                }
+            });
+
+        await _state.UpsertAsync(reference.StateKey, copied, cancellationToken);
+        return new CopyBatchResult(
+            false,
+            copied.Count,
+            copied.Sum(f => f.Size),
+            errors.Count,
+            [.. errors.OrderBy(e => e.Path, StringComparer.Ordinal).Take(MaxReportedErrors)]);
+    }
+
+    private async Task CopyAsync(BlobClient from, BlobClient to, FileWorkItem item, CancellationToken cancellationToken)
+    {
+        var sourceUri = await ShareSas.BlobReadAsync(from, _time.GetUtcNow().AddHours(1), cancellationToken);
+        if (item.Size <= MaxSyncCopyBytes)
+        {
+            await to.SyncCopyFromUriAsync(sourceUri, cancellationToken: cancellationToken);
+        }
+        else
+        {
+            var operation = await to.StartCopyFromUriAsync(sourceUri, cancellationToken: cancellationToken);
+            await operation.WaitForCompletionAsync(cancellationToken);
+        }
+
+        BlobProperties copy = await to.GetPropertiesAsync(cancellationToken: cancellationToken);
+        if (copy.ContentLength != item.Size)
+        {
+            throw new InvalidDataException($"The copy has {copy.ContentLength} bytes; the source listed {item.Size}. The source may have changed; the next check copies it again.");
+        }
+
+        if (item.Md5 is not null && (copy.ContentHash is null || Convert.ToBase64String(copy.ContentHash) != item.Md5))
+        {
+            throw new InvalidDataException("The MD5 of the copy differs from the source's.");
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 4100, Level = LogLevel.Warning, Message = "Share transfer {TransferId}: copying {Path} failed: {Reason}")]
+        public static partial void CopyFailed(ILogger logger, string transferId, string path, string reason);
+    }
+}

@@ -1,0 +1,205 @@
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using Microsoft.Extensions.Options;
+using Transfers.Core.DurableTask;
+using Transfers.Core.Storage;
+
+namespace Transfers.Core.Shares;
+
+/// <summary>
+/// Lists up to <see cref="SharesOptions.ListPageSize"/> source files from the cursor on and compares them with the
+/// per-file state of the same path range: new and changed files go to copy batches, recorded files missing from the
+/// source to delete batches. Memory holds one page of the listing, whatever the size of the source.
+/// </summary>
+public sealed class DiffSourcePageActivity : Activity<DiffPageRequest, DiffPageResult>
+{
+    private readonly ShareStore _store;
+    private readonly FileSyncStore _state;
+    private readonly StorageConnections _connections;
+    private readonly SharesOptions _options;
+
+    /// <summary>Initializes a new instance of the <see cref="DiffSourcePageActivity"/> class.</summary>
+    /// <param name="store">The share records.</param>
+    /// <param name="state">The per-file state.</param>
+    /// <param name="connections">The storage connections.</param>
+    /// <param name="options">The Shares settings.</param>
+    public DiffSourcePageActivity(ShareStore store, FileSyncStore state, StorageConnections connections, IOptions<SharesOptions> options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _store = store;
+        _state = state;
+        _connections = connections;
+        _options = options.Value;
+    }
+
+    /// <inheritdoc/>
+    public override async Task<DiffPageResult> RunAsync(ActivityContext context, DiffPageRequest input, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var reference = input.Transfer;
+        var share = await _store.GetShareAsync(reference.Tenant, reference.ShareId, cancellationToken)
+            ?? throw new InvalidOperationException("The share no longer exists.");
+        var transfer = await _store.GetTransferAsync(reference.ShareId, reference.TransferId, cancellationToken)
+            ?? throw new InvalidOperationException("The transfer no longer exists.");
+        var selections = SharePaths.Normalize(transfer.Contents.PathNames ?? []);
+        var container = _connections.Blobs(share.Source.Connection).GetBlobContainerClient(share.Source.Container);
+        if (!await container.ExistsAsync(cancellationToken))
+        {
+            throw new InvalidOperationException($"The source container '{share.Source.Container}' does not exist.");
+        }
+
+        var sourceFolder = SharePaths.Folder(share.Source.Prefix);
+        var batches = new BatchWriter(_state, reference.StateKey, input.Cycle, input.Page, Math.Max(1, _options.BatchSize));
+        var pageSize = Math.Max(1, _options.ListPageSize);
+        long listed = 0;
+        DiffCursor? cursor = input.Cursor;
+        while (cursor is not null && cursor.Selection < selections.Count && listed < pageSize)
+        {
+            var selection = selections[cursor.Selection];
+            var isFolder = selection.EndsWith('/');
+            // A file sorts before every longer name it prefixes, so the first listed name tells whether it exists.
+            var page = await ListOnePageAsync(
+                container, sourceFolder + selection, cursor.ContinuationToken, isFolder ? (int)Math.Min(5000, pageSize - listed) : 1, cancellationToken);
+            var files = new Dictionary<string, BlobItem>(StringComparer.Ordinal);
+            string? lastPath = null;
+            foreach (var blob in page.Values)
+            {
+                var path = blob.Name[sourceFolder.Length..];
+                if (isFolder || path.Equals(selection, StringComparison.Ordinal))
+                {
+                    files[path] = blob;
+                }
+
+                lastPath = path;
+            }
+
+            listed += files.Count;
+            var done = !isFolder || string.IsNullOrEmpty(page.ContinuationToken);
+            if (done || lastPath is not null)
+            {
+                await CompareAsync(reference.StateKey, selection, isFolder, cursor.LastPath, done ? null : lastPath, files, batches, cancellationToken);
+            }
+
+            cursor = done
+                ? (cursor.Selection + 1 < selections.Count ? new DiffCursor(cursor.Selection + 1, null, null) : null)
+                : new DiffCursor(cursor.Selection, page.ContinuationToken, lastPath ?? cursor.LastPath);
+        }
+
+        await batches.FlushAsync(cancellationToken);
+        return new DiffPageResult(cursor, listed, batches.CopyBatches, batches.CopyFiles, batches.CopyBytes, batches.DeleteBatches, batches.DeleteFiles);
+    }
+
+    private static async Task<Azure.Page<BlobItem>> ListOnePageAsync(BlobContainerClient container, string prefix, string? continuation, int size, CancellationToken cancellationToken)
+    {
+        await foreach (var page in container.GetBlobsAsync(new GetBlobsOptions { Prefix = prefix }, cancellationToken).AsPages(continuation, size))
+        {
+            return page;
+        }
+
+        throw new InvalidOperationException("The listing returned no page.");
+    }
+
+    /// <summary>
+    /// Walks the recorded state of the range the page covers: after the previous page's last path, up to this page's
+    /// last path (or the end of the selection when the listing is complete).
+    /// </summary>
+    private async Task CompareAsync(
+        string stateKey, string selection, bool isFolder, string? afterPath, string? upToPath, Dictionary<string, BlobItem> files, BatchWriter batches, CancellationToken cancellationToken)
+    {
+        var selectionKey = PathKey.Encode(selection);
+        var (fromKey, fromInclusive) = afterPath is null ? (selectionKey, true) : (PathKey.Encode(afterPath), false);
+        var (toKey, toInclusive) = upToPath is not null
+            ? (PathKey.Encode(upToPath), true)
+            : isFolder ? (PathKey.UpperBound(selectionKey), false) : (selectionKey, true);
+        await foreach (var recorded in _state.ReadRangeAsync(stateKey, fromKey, fromInclusive, toKey, toInclusive, cancellationToken))
+        {
+            if (files.Remove(recorded.Path, out var blob))
+            {
+                if (!IsSameVersion(recorded, blob))
+                {
+                    await batches.AddCopyAsync(ToWorkItem(recorded.Path, blob), cancellationToken);
+                }
+            }
+            else
+            {
+                await batches.AddDeleteAsync(new FileWorkItem(recorded.Path), cancellationToken);
+            }
+        }
+
+        foreach (var (path, blob) in files.OrderBy(f => f.Key, StringComparer.Ordinal))
+        {
+            await batches.AddCopyAsync(ToWorkItem(path, blob), cancellationToken);
+        }
+    }
+
+    private static bool IsSameVersion(FileState recorded, BlobItem blob) =>
+        recorded.Size == (blob.Properties.ContentLength ?? -1) && recorded.ETag == blob.Properties.ETag?.ToString();
+
+    private static FileWorkItem ToWorkItem(string path, BlobItem blob) => new(
+        path,
+        blob.Properties.ETag?.ToString(),
+        blob.Properties.ContentLength ?? 0,
+        blob.Properties.ContentHash is { Length: > 0 } md5 ? Convert.ToBase64String(md5) : null);
+
+    /// <summary>Groups work items into copy and delete batches and writes each batch once it is full.</summary>
+    private sealed class BatchWriter(FileSyncStore state, string stateKey, long cycle, int page, int batchSize)
+    {
+        private readonly List<FileWorkItem> _copies = [];
+        private readonly List<FileWorkItem> _deletes = [];
+
+        public int CopyBatches { get; private set; }
+
+        public long CopyFiles { get; private set; }
+
+        public long CopyBytes { get; private set; }
+
+        public int DeleteBatches { get; private set; }
+
+        public long DeleteFiles { get; private set; }
+
+        public async Task AddCopyAsync(FileWorkItem item, CancellationToken cancellationToken)
+        {
+            _copies.Add(item);
+            CopyFiles++;
+            CopyBytes += item.Size;
+            if (_copies.Count >= batchSize)
+            {
+                await FlushCopiesAsync(cancellationToken);
+            }
+        }
+
+        public async Task AddDeleteAsync(FileWorkItem item, CancellationToken cancellationToken)
+        {
+            _deletes.Add(item);
+            DeleteFiles++;
+            if (_deletes.Count >= batchSize)
+            {
+                await FlushDeletesAsync(cancellationToken);
+            }
+        }
+
+        public async Task FlushAsync(CancellationToken cancellationToken)
+        {
+            await FlushCopiesAsync(cancellationToken);
+            await FlushDeletesAsync(cancellationToken);
+        }
+
+        private async Task FlushCopiesAsync(CancellationToken cancellationToken)
+        {
+            if (_copies.Count > 0)
+            {
+                await state.WriteBatchAsync(stateKey, cycle, FileBatchIds.Copy(page, CopyBatches++), [.. _copies], cancellationToken);
+                _copies.Clear();
+            }
+        }
+
+        private async Task FlushDeletesAsync(CancellationToken cancellationToken)
+        {
+            if (_deletes.Count > 0)
+            {
+                await state.WriteBatchAsync(stateKey, cycle, FileBatchIds.Delete(page, DeleteBatches++), [.. _deletes], cancellationToken);
+                _deletes.Clear();
+            }
+        }
+    }
+}

@@ -1,0 +1,185 @@
+using System.Globalization;
+using Azure;
+using Azure.Data.Tables;
+using Transfers.Core.DurableTask;
+using Transfers.Core.Storage;
+
+namespace Transfers.Core.Shares;
+
+/// <summary>What the destination holds of one file: the source version last copied.</summary>
+/// <param name="Path">The path relative to the source prefix.</param>
+/// <param name="ETag">The source ETag when it was copied.</param>
+/// <param name="Size">The size in bytes.</param>
+public sealed record FileState(string Path, string ETag, long Size);
+
+/// <summary>One file of a copy or delete batch.</summary>
+/// <param name="Path">The path relative to the source prefix.</param>
+/// <param name="ETag">The source ETag seen by the diff (copies only).</param>
+/// <param name="Size">The source size seen by the diff (copies only).</param>
+/// <param name="Md5">The source Content-MD5 in base64, when the source has one (copies only).</param>
+public sealed record FileWorkItem(string Path, string? ETag = null, long Size = 0, string? Md5 = null);
+
+/// <summary>
+/// The per-file state of file transfers (table <c>ShareFileState</c>: partition = state key, row = <see cref="PathKey"/>)
+/// and the work batches of a check (table <c>ShareSyncWork</c>: partition = state key and cycle, one row per batch).
+/// Activities exchange batch ids through the orchestration and keep the paths here, out of orchestration history.
+/// </summary>
+public sealed class FileSyncStore
+{
+    /// <summary>The per-file state table.</summary>
+    public const string StateTable = "ShareFileState";
+
+    /// <summary>The work batch table.</summary>
+    public const string WorkTable = "ShareSyncWork";
+
+    private const int MaxPropertyChars = 30_000;
+    private const int MaxTableBatch = 100;
+    private readonly TableClient _state;
+    private readonly TableClient _work;
+    private readonly Lazy<Task> _created;
+
+    /// <summary>Initializes a new instance of the <see cref="FileSyncStore"/> class.</summary>
+    /// <param name="connections">The storage connections; state lives in the host's own account.</param>
+    public FileSyncStore(StorageConnections connections)
+    {
+        ArgumentNullException.ThrowIfNull(connections);
+        _state = connections.Tables().GetTableClient(StateTable);
+        _work = connections.Tables().GetTableClient(WorkTable);
+        _created = new Lazy<Task>(() => Task.WhenAll(_state.CreateIfNotExistsAsync(), _work.CreateIfNotExistsAsync()));
+    }
+
+    /// <summary>Reads the state rows in a row-key range, in order, one page at a time.</summary>
+    /// <param name="stateKey">The state key.</param>
+    /// <param name="fromKey">The lower bound.</param>
+    /// <param name="fromInclusive">Whether the lower bound is included.</param>
+    /// <param name="toKey">The upper bound; none when null.</param>
+    /// <param name="toInclusive">Whether the upper bound is included.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The rows.</returns>
+    public async IAsyncEnumerable<FileState> ReadRangeAsync(
+        string stateKey, string fromKey, bool fromInclusive, string? toKey, bool toInclusive,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await _created.Value;
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {stateKey}") +
+            (fromInclusive ? TableClient.CreateQueryFilter($" and RowKey ge {fromKey}") : TableClient.CreateQueryFilter($" and RowKey gt {fromKey}")) +
+            (toKey is null ? string.Empty : toInclusive ? TableClient.CreateQueryFilter($" and RowKey le {toKey}") : TableClient.CreateQueryFilter($" and RowKey lt {toKey}"));
+        await foreach (var row in _state.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select: ["Path", "ETag0", "Size"], cancellationToken: cancellationToken))
+        {
+            yield return ToState(row);
+        }
+    }
+
+    /// <summary>Reads every state row of a transfer, in path order.</summary>
+    /// <param name="stateKey">The state key.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The rows.</returns>
+    public async IAsyncEnumerable<FileState> ReadAllAsync(string stateKey, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await _created.Value;
+        await foreach (var row in _state.QueryAsync<TableEntity>(
+            TableClient.CreateQueryFilter($"PartitionKey eq {stateKey}"), maxPerPage: 1000, select: ["Path", "ETag0", "Size"], cancellationToken: cancellationToken))
+        {
+            yield return ToState(row);
+        }
+    }
+
+    /// <summary>Records copied files.</summary>
+    /// <param name="stateKey">The state key.</param>
+    /// <param name="files">The files.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns>A task.</returns>
+    public async Task UpsertAsync(string stateKey, IEnumerable<FileState> files, CancellationToken cancellationToken = default)
+    {
+        await _created.Value;
+        foreach (var chunk in files.Chunk(MaxTableBatch))
+        {
+            var actions = chunk.Select(f => new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity(stateKey, PathKey.Encode(f.Path))
+            {
+                ["Path"] = f.Path,
+                ["ETag0"] = f.ETag,
+                ["Size"] = f.Size,
+            }));
+            await _state.SubmitTransactionAsync(actions, cancellationToken);
+        }
+    }
+
+    /// <summary>Forgets deleted files; missing rows are ignored.</summary>
+    /// <param name="stateKey">The state key.</param>
+    /// <param name="paths">The paths.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns>A task.</returns>
+    public async Task RemoveAsync(string stateKey, IEnumerable<string> paths, CancellationToken cancellationToken = default)
+    {
+        await _created.Value;
+        foreach (var path in paths)
+        {
+            // DeleteEntity with ETag.All treats a missing row as success, which keeps a repeated activity harmless.
+            await _state.DeleteEntityAsync(stateKey, PathKey.Encode(path), ETag.All, cancellationToken);
+        }
+    }
+
+    /// <summary>Writes one work batch; a repeated write replaces it.</summary>
+    /// <param name="stateKey">The state key.</param>
+    /// <param name="cycle">The check number.</param>
+    /// <param name="batchId">The batch id.</param>
+    /// <param name="items">The files.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns>A task.</returns>
+    public async Task WriteBatchAsync(string stateKey, long cycle, string batchId, IReadOnlyList<FileWorkItem> items, CancellationToken cancellationToken = default)
+    {
+        await _created.Value;
+        var json = DurableJson.Serialize(items)!;
+        var entity = new TableEntity(WorkPartition(stateKey, cycle), batchId);
+        for (int i = 0, part = 0; i < json.Length; i += MaxPropertyChars, part++)
+        {
+            entity[$"Items{part}"] = json.Substring(i, Math.Min(MaxPropertyChars, json.Length - i));
+        }
+
+        await _work.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken);
+    }
+
+    /// <summary>Reads one work batch.</summary>
+    /// <param name="stateKey">The state key.</param>
+    /// <param name="cycle">The check number.</param>
+    /// <param name="batchId">The batch id.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The files; empty when the batch is gone.</returns>
+    public async Task<IReadOnlyList<FileWorkItem>> ReadBatchAsync(string stateKey, long cycle, string batchId, CancellationToken cancellationToken = default)
+    {
+        await _created.Value;
+        var row = await _work.GetEntityIfExistsAsync<TableEntity>(WorkPartition(stateKey, cycle), batchId, cancellationToken: cancellationToken);
+        if (!row.HasValue)
+        {
+            return [];
+        }
+
+        var json = string.Concat(Enumerable.Range(0, 64).Select(i => row.Value!.GetString($"Items{i}")).TakeWhile(s => s is not null));
+        return DurableJson.Deserialize<List<FileWorkItem>>(json) ?? [];
+    }
+
+    /// <summary>Deletes every work batch of a check.</summary>
+    /// <param name="stateKey">The state key.</param>
+    /// <param name="cycle">The check number.</param>
+    /// <param name="cancellationToken">Cancels the delete.</param>
+    /// <returns>A task.</returns>
+    public async Task DeleteBatchesAsync(string stateKey, long cycle, CancellationToken cancellationToken = default)
+    {
+        await _created.Value;
+        var partition = WorkPartition(stateKey, cycle);
+        var keys = new List<string>();
+        await foreach (var row in _work.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {partition}"), select: ["RowKey"], cancellationToken: cancellationToken))
+        {
+            keys.Add(row.RowKey);
+        }
+
+        foreach (var chunk in keys.Chunk(MaxTableBatch))
+        {
+            await _work.SubmitTransactionAsync(chunk.Select(k => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(partition, k))), cancellationToken);
+        }
+    }
+
+    private static string WorkPartition(string stateKey, long cycle) => stateKey + "_" + cycle.ToString("D10", CultureInfo.InvariantCulture);
+
+    private static FileState ToState(TableEntity row) => new(row.GetString("Path"), row.GetString("ETag0") ?? string.Empty, row.GetInt64("Size") ?? 0);
+}

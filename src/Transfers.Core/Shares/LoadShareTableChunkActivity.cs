@@ -1,0 +1,47 @@
+using Transfers.Core.DurableTask;
+
+namespace Transfers.Core.Shares;
+
+/// <summary>Loads one chunk of one table through <see cref="IShareTableLoader"/>; a failing table is reported, not thrown.</summary>
+public sealed class LoadShareTableChunkActivity : Activity<TableChunkRequest, TableChunkResult>
+{
+    private readonly ShareStore _store;
+    private readonly IShareTableLoader _loader;
+
+    /// <summary>Initializes a new instance of the <see cref="LoadShareTableChunkActivity"/> class.</summary>
+    /// <param name="store">The share records.</param>
+    /// <param name="loader">The table loader.</param>
+    public LoadShareTableChunkActivity(ShareStore store, IShareTableLoader loader)
+    {
+        _store = store;
+        _loader = loader;
+    }
+
+    /// <inheritdoc/>
+    public override async Task<TableChunkResult> RunAsync(ActivityContext context, TableChunkRequest input, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var reference = input.Transfer;
+        var share = await _store.GetShareAsync(reference.Tenant, reference.ShareId, cancellationToken)
+            ?? throw new InvalidOperationException("The share no longer exists.");
+        var transfer = await _store.GetTransferAsync(reference.ShareId, reference.TransferId, cancellationToken)
+            ?? throw new InvalidOperationException("The transfer no longer exists.");
+        var table = transfer.Contents.Tables?.ElementAtOrDefault(input.TableIndex)
+            ?? throw new InvalidOperationException($"The transfer has no table number {input.TableIndex}.");
+        if (share.Destination is not { Kind: ShareDestinationKinds.Table } destination)
+        {
+            return new TableChunkResult(table.Name, 0, null, "The share has no table destination.");
+        }
+
+        try
+        {
+            var chunk = await _loader.LoadChunkAsync(
+                new ShareTableLoad(reference.StateKey, input.Cycle, share.Source, destination, table, input.Continuation), cancellationToken);
+            return new TableChunkResult(table.Name, chunk.RowsWritten, chunk.Continuation, null);
+        }
+        catch (Exception e) when (e is NotSupportedException or InvalidOperationException or Azure.RequestFailedException)
+        {
+            return new TableChunkResult(table.Name, 0, null, e.Message);
+        }
+    }
+}

@@ -1,0 +1,262 @@
+using Azure;
+using Azure.Data.Tables;
+using Transfers.Core.DurableTask;
+using Transfers.Core.Security;
+using Transfers.Core.Storage;
+
+namespace Transfers.Core.Shares;
+
+/// <summary>
+/// Shares (table <c>Shares</c>, partitioned by tenant) and their transfers (table <c>ShareTransfers</c>, partitioned by
+/// share, at most a few dozen per share).
+/// </summary>
+public sealed class ShareStore
+{
+    /// <summary>The shares table.</summary>
+    public const string SharesTable = "Shares";
+
+    /// <summary>The transfers table.</summary>
+    public const string TransfersTable = "ShareTransfers";
+
+    private const int MaxPropertyChars = 30_000;
+    private readonly TableClient _shares;
+    private readonly TableClient _transfers;
+    private readonly Lazy<Task> _created;
+    private readonly TimeProvider _time;
+
+    /// <summary>Initializes a new instance of the <see cref="ShareStore"/> class.</summary>
+    /// <param name="connections">The storage connections; records live in the host's own account.</param>
+    /// <param name="time">The clock.</param>
+    public ShareStore(StorageConnections connections, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(connections);
+        ArgumentNullException.ThrowIfNull(time);
+        _shares = connections.Tables().GetTableClient(SharesTable);
+        _transfers = connections.Tables().GetTableClient(TransfersTable);
+        _time = time;
+        _created = new Lazy<Task>(() => Task.WhenAll(_shares.CreateIfNotExistsAsync(), _transfers.CreateIfNotExistsAsync()));
+    }
+
+    /// <summary>Creates a share.</summary>
+    /// <param name="tenant">The tenant.</param>
+    /// <param name="name">The name.</param>
+    /// <param name="source">The source.</param>
+    /// <param name="destination">The destination, if any.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>The new share.</returns>
+    public async Task<Share> CreateShareAsync(string tenant, string name, ShareSource source, ShareDestination? destination, CancellationToken cancellationToken = default)
+    {
+        await _created.Value;
+        var share = new Share(Secrets.NewId(), tenant, name, source, destination, _time.GetUtcNow());
+        await _shares.AddEntityAsync(ToEntity(share), cancellationToken);
+        return share;
+    }
+
+    /// <summary>Reads a tenant's share.</summary>
+    /// <param name="tenant">The tenant.</param>
+    /// <param name="shareId">The share id.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>The share, or <c>null</c> when the tenant has no such share.</returns>
+    public async Task<Share?> GetShareAsync(string tenant, string shareId, CancellationToken cancellationToken = default)
+    {
+        if (!IsId(shareId))
+        {
+            return null;
+        }
+
+        await _created.Value;
+        var row = await _shares.GetEntityIfExistsAsync<TableEntity>(tenant, shareId, cancellationToken: cancellationToken);
+        return row.HasValue ? ToShare(row.Value!) : null;
+    }
+
+    /// <summary>Lists a tenant's shares.</summary>
+    /// <param name="tenant">The tenant.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>The shares, newest first.</returns>
+    public async Task<IReadOnlyList<Share>> ListSharesAsync(string tenant, CancellationToken cancellationToken = default)
+    {
+        await _created.Value;
+        var shares = new List<Share>();
+        await foreach (var row in _shares.QueryAsync<TableEntity>(e => e.PartitionKey == tenant, cancellationToken: cancellationToken))
+        {
+            shares.Add(ToShare(row));
+        }
+
+        return [.. shares.OrderByDescending(s => s.CreatedAt)];
+    }
+
+    /// <summary>Replaces a share's destination.</summary>
+    /// <param name="share">The share with its new destination.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>A task.</returns>
+    public async Task UpdateShareAsync(Share share, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(share);
+        await _created.Value;
+        await _shares.UpdateEntityAsync(ToEntity(share), ETag.All, TableUpdateMode.Replace, cancellationToken);
+    }
+
+    /// <summary>Deletes a share and its transfer records.</summary>
+    /// <param name="share">The share.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>A task.</returns>
+    public async Task DeleteShareAsync(Share share, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(share);
+        await _created.Value;
+        foreach (var transfer in await ListTransfersAsync(share.Id, cancellationToken))
+        {
+            await _transfers.DeleteEntityAsync(share.Id, transfer.Id, ETag.All, cancellationToken);
+        }
+
+        await _shares.DeleteEntityAsync(share.Tenant, share.Id, ETag.All, cancellationToken);
+    }
+
+    /// <summary>Adds a transfer.</summary>
+    /// <param name="transfer">The transfer.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>The stored transfer, with its ETag.</returns>
+    public async Task<ShareTransfer> AddTransferAsync(ShareTransfer transfer, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(transfer);
+        await _created.Value;
+        var response = await _transfers.AddEntityAsync(ToEntity(transfer), cancellationToken);
+        return transfer with { ETag = response.Headers.ETag?.ToString() };
+    }
+
+    /// <summary>Reads a transfer.</summary>
+    /// <param name="shareId">The share id.</param>
+    /// <param name="transferId">The transfer id.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>The transfer, or <c>null</c>.</returns>
+    public async Task<ShareTransfer?> GetTransferAsync(string shareId, string transferId, CancellationToken cancellationToken = default)
+    {
+        if (!IsId(shareId) || !IsId(transferId))
+        {
+            return null;
+        }
+
+        await _created.Value;
+        var row = await _transfers.GetEntityIfExistsAsync<TableEntity>(shareId, transferId, cancellationToken: cancellationToken);
+        return row.HasValue ? ToTransfer(row.Value!) : null;
+    }
+
+    /// <summary>Lists a share's transfers.</summary>
+    /// <param name="shareId">The share id.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>The transfers, newest first (ties by id).</returns>
+    public async Task<IReadOnlyList<ShareTransfer>> ListTransfersAsync(string shareId, CancellationToken cancellationToken = default)
+    {
+        await _created.Value;
+        var transfers = new List<ShareTransfer>();
+        await foreach (var row in _transfers.QueryAsync<TableEntity>(e => e.PartitionKey == shareId, cancellationToken: cancellationToken))
+        {
+            transfers.Add(ToTransfer(row));
+        }
+
+        return [.. transfers.OrderByDescending(t => t.CreatedAt).ThenByDescending(t => t.Id, StringComparer.Ordinal)];
+    }
+
+    /// <summary>Replaces a transfer if it has not changed since it was read.</summary>
+    /// <param name="transfer">The transfer, with the ETag it was read with.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>The stored transfer, or <c>null</c> when someone else changed it first.</returns>
+    public async Task<ShareTransfer?> TryReplaceTransferAsync(ShareTransfer transfer, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(transfer);
+        await _created.Value;
+        try
+        {
+            var response = await _transfers.UpdateEntityAsync(
+                ToEntity(transfer), transfer.ETag is null ? ETag.All : new ETag(transfer.ETag), TableUpdateMode.Replace, cancellationToken);
+            return transfer with { ETag = response.Headers.ETag?.ToString() };
+        }
+        catch (RequestFailedException e) when (e.Status is 412 or 409)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Reads, changes and writes a transfer, retrying when another writer got there first. The change returns
+    /// <c>null</c> to leave the record as it is.
+    /// </summary>
+    /// <param name="shareId">The share id.</param>
+    /// <param name="transferId">The transfer id.</param>
+    /// <param name="change">The change.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>The transfer as stored afterwards, or <c>null</c> when it does not exist.</returns>
+    public async Task<ShareTransfer?> UpdateTransferAsync(
+        string shareId, string transferId, Func<ShareTransfer, ShareTransfer?> change, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        while (true)
+        {
+            var current = await GetTransferAsync(shareId, transferId, cancellationToken);
+            if (current is null)
+            {
+                return null;
+            }
+
+            var changed = change(current);
+            if (changed is null)
+            {
+                return current;
+            }
+
+            if (await TryReplaceTransferAsync(changed, cancellationToken) is { } stored)
+            {
+                return stored;
+            }
+        }
+    }
+
+    /// <summary>Whether a string can be a share or transfer id (32 lower-case hex digits).</summary>
+    /// <param name="id">The candidate.</param>
+    /// <returns><c>true</c> when it has the shape of an id.</returns>
+    public static bool IsId(string? id) => id is { Length: 32 } && id.All(c => char.IsAsciiHexDigitLower(c) || char.IsAsciiDigit(c));
+
+    private static TableEntity ToEntity(Share share)
+    {
+        var entity = new TableEntity(share.Tenant, share.Id)
+        {
+            ["Name"] = share.Name,
+            ["CreatedAt"] = share.CreatedAt,
+            ["Source"] = DurableJson.Serialize(share.Source),
+            ["Destination"] = DurableJson.Serialize(share.Destination),
+        };
+        return entity;
+    }
+
+    private static Share ToShare(TableEntity entity) => new(
+        entity.RowKey,
+        entity.PartitionKey,
+        entity.GetString("Name"),
+        DurableJson.Deserialize<ShareSource>(entity.GetString("Source"))!,
+        DurableJson.Deserialize<ShareDestination>(entity.GetString("Destination")),
+        entity.GetDateTimeOffset("CreatedAt") ?? DateTimeOffset.MinValue);
+
+    private static TableEntity ToEntity(ShareTransfer transfer)
+    {
+        // The record holds up to 350 long paths: store its JSON split over as many properties as it needs.
+        var json = DurableJson.Serialize(transfer with { ETag = null })!;
+        var entity = new TableEntity(transfer.ShareId, transfer.Id)
+        {
+            ["Tenant"] = transfer.Tenant,
+            ["Status"] = transfer.Status,
+            ["CreatedAt"] = transfer.CreatedAt,
+        };
+        for (int i = 0, part = 0; i < json.Length; i += MaxPropertyChars, part++)
+        {
+            entity[$"Json{part}"] = json.Substring(i, Math.Min(MaxPropertyChars, json.Length - i));
+        }
+
+        return entity;
+    }
+
+    private static ShareTransfer ToTransfer(TableEntity entity)
+    {
+        var json = string.Concat(Enumerable.Range(0, 64).Select(i => entity.GetString($"Json{i}")).TakeWhile(s => s is not null));
+        return DurableJson.Deserialize<ShareTransfer>(json)! with { ETag = entity.ETag.ToString() };
+    }
+}

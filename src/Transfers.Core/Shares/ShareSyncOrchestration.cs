@@ -1,0 +1,78 @@
+using Transfers.Core.DurableTask;
+
+namespace Transfers.Core.Shares;
+
+/// <summary>
+/// The eternal loop of an automated transfer: one check per episode, then continue as new so that history stays
+/// bounded. Between checks it waits for the interval, a pause or a cancel (the timer is cancelled when an event wins);
+/// while paused, for a resume or a cancel, after which the next check runs at once.
+/// </summary>
+public abstract class ShareSyncOrchestration : Orchestrator<ShareSyncInput, string>
+{
+    /// <summary>The outcome when the transfer ends by cancel or edit.</summary>
+    public const string Ended = "ended";
+
+    /// <summary>The outcome of an episode that continues as new.</summary>
+    public const string Continued = "continued";
+
+    /// <summary>The instance id of a transfer's orchestration.</summary>
+    /// <param name="transferId">The transfer id.</param>
+    /// <returns>The instance id.</returns>
+    public static string InstanceId(string transferId) => "share-transfer-" + transferId;
+
+    /// <inheritdoc/>
+    public sealed override async Task<string> RunAsync(IOrchestrationContext context, ShareSyncInput input)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(input);
+        using var waits = new CancellationTokenSource();
+        var cancel = context.WaitForExternalEvent<CancelShareTransfer>(ShareEvents.Cancel, waits.Token);
+
+        if (input.Paused)
+        {
+            var resume = context.WaitForExternalEvent<ResumeShareTransfer>(ShareEvents.Resume, waits.Token);
+            var woken = await Task.WhenAny(resume, cancel);
+            waits.Cancel();
+            if (woken == cancel)
+            {
+                return Ended;
+            }
+
+            context.ContinueAsNew(input with { Paused = false, Cycle = input.Cycle + 1 });
+            return Continued;
+        }
+
+        var pause = context.WaitForExternalEvent<PauseShareTransfer>(ShareEvents.Pause, waits.Token);
+        var initialSendDone = await RunCheckAsync(context, input, () => pause.IsCompleted || cancel.IsCompleted) || input.InitialSendDone;
+
+        if (!cancel.IsCompleted && !pause.IsCompleted)
+        {
+            var timer = context.CreateTimer(context.CurrentUtcDateTime + input.Interval, waits.Token);
+            await Task.WhenAny(timer, pause, cancel);
+        }
+
+        // Cancelling the token also cancels the timer, so no timer outlives this episode. Synchronously: the callbacks
+        // must run on the orchestration thread.
+        waits.Cancel();
+        if (cancel.IsCompleted)
+        {
+            return Ended;
+        }
+
+        context.ContinueAsNew(input with
+        {
+            Cycle = input.Cycle + 1,
+            Paused = pause.IsCompleted,
+            InitialSendDone = initialSendDone,
+            PruneUnselected = false,
+        });
+        return Continued;
+    }
+
+    /// <summary>Runs one check.</summary>
+    /// <param name="context">The orchestration context.</param>
+    /// <param name="input">The episode's input.</param>
+    /// <param name="interrupted">Tells whether a pause or cancel arrived; the check stops early when it does.</param>
+    /// <returns>Whether the check completed, which ends the first full send.</returns>
+    protected abstract Task<bool> RunCheckAsync(IOrchestrationContext context, ShareSyncInput input, Func<bool> interrupted);
+}

@@ -1,0 +1,32 @@
+namespace Transfers.Core.Shares;
+
+/// <summary>Settings of the Shares family, bound from <c>Transfers:Shares</c>.</summary>
+public sealed class SharesOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string SectionName = "Transfers:Shares";
+
+    /// <summary>Gets or sets the time between two checks of an automated transfer.</summary>
+    public TimeSpan SyncInterval { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Gets or sets how long a destination SAS issued in <c>accessDetails</c> stays valid.</summary>
+    public TimeSpan AccessTtl { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>Gets or sets how many source blobs one diff activity lists and compares.</summary>
+    public int ListPageSize { get; set; } = 5000;
+
+    /// <summary>Gets or sets how many files one copy or delete activity handles.</summary>
+    public int BatchSize { get; set; } = 100;
+
+    /// <summary>Gets or sets how many batch activities run at once in one transfer.</summary>
+    public int MaxConcurrentBatches { get; set; } = 8;
+
+    /// <summary>Gets or sets how many server-side copies one batch activity runs at once.</summary>
+    public int CopyConcurrency { get; set; } = 16;
+
+    /// <summary>Gets or sets how many transfers a share may hold.</summary>
+    public int MaxTransfersPerShare { get; set; } = 50;
+
+    /// <summary>Gets or sets how many per-file errors a transfer keeps.</summary>
+    public int MaxErrors { get; set; } = 50;
+}

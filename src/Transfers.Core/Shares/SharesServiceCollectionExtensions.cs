@@ -1,0 +1,35 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Transfers.Core.DurableTask;
+
+namespace Transfers.Core.Shares;
+
+/// <summary>Registration of the Shares family.</summary>
+public static class SharesServiceCollectionExtensions
+{
+    /// <summary>Adds the Shares settings, stores, orchestrations and activities.</summary>
+    /// <param name="services">The service collection.</param>
+    /// <returns>The service collection.</returns>
+    public static IServiceCollection AddShares(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.AddOptions<SharesOptions>().BindConfiguration(SharesOptions.SectionName);
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<ShareStore>();
+        services.TryAddSingleton<FileSyncStore>();
+        services.TryAddSingleton<IShareTableLoader, UnavailableTableLoader>();
+        services.AddDurableTasks(r => r
+            .AddOrchestrator<FileSyncOrchestration>()
+            .AddOrchestrator<TableSyncOrchestration>()
+            .AddActivity<BeginFileSyncActivity>()
+            .AddActivity<DiffSourcePageActivity>()
+            .AddActivity<CopyFileBatchActivity>()
+            .AddActivity<DeleteFileBatchActivity>()
+            .AddActivity<PruneUnselectedActivity>()
+            .AddActivity<ReportFileSyncProgressActivity>()
+            .AddActivity<CompleteFileSyncActivity>()
+            .AddActivity<BeginTableSyncActivity>()
+            .AddActivity<LoadShareTableChunkActivity>());
+        return services;
+    }
+}

@@ -1,0 +1,56 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Configuration;
+using Transfers.Testing;
+
+namespace Transfers.Api.Tests.Shares;
+
+/// <summary>The host on Azurite with a 2-second sync interval, small batches and its own task hub.</summary>
+public sealed class SharesFactory : WebApplicationFactory<Program>
+{
+    public const string AdminKey = "test-admin-key";
+
+    public static readonly TimeSpan Interval = TimeSpan.FromSeconds(2);
+
+    private readonly string _hub = "shares" + Guid.NewGuid().ToString("N")[..12];
+
+    public HttpClient CreateClient(string? apiKey)
+    {
+        var client = CreateClient();
+        if (apiKey is not null)
+        {
+            client.DefaultRequestHeaders.Add("X-API-KEY", apiKey);
+        }
+
+        return client;
+    }
+
+    /// <summary>Issues a key for a new tenant and returns a client that sends it.</summary>
+    public async Task<HttpClient> CreateTenantClientAsync()
+    {
+        using var admin = CreateClient(AdminKey);
+        using var response = await admin.PostAsync($"/admin/tenants/{Azurite.UniqueName("t")}/keys", null);
+        response.EnsureSuccessStatusCode();
+        var key = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("key").GetString();
+        return CreateClient(key);
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["AzureWebJobsStorage"] = Azurite.ConnectionString,
+            ["Transfers:AdminApiKey"] = AdminKey,
+            ["Transfers:Durable:HubName"] = _hub,
+            ["Transfers:Shares:SyncInterval"] = Interval.ToString(),
+            ["Transfers:Shares:BatchSize"] = "7",
+            ["Transfers:Shares:ListPageSize"] = "25",
+            ["Transfers:Shares:MaxConcurrentBatches"] = "3",
+            ["Transfers:Shares:MaxTransfersPerShare"] = "50",
+            ["Logging:LogLevel:Default"] = "Warning",
+        }));
+    }
+}

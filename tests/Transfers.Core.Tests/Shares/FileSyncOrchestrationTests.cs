@@ -1,0 +1,322 @@
+using Microsoft.Extensions.Options;
+using Transfers.Core.DurableTask;
+using Transfers.Core.Shares;
+
+namespace Transfers.Core.Tests.Shares;
+
+public sealed class FileSyncOrchestrationTests
+{
+    private static readonly DateTime s_now = new(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+    private static readonly ShareTransferRef s_transfer = new("acme", "share1", "transfer1", "state1");
+    private static readonly ShareSyncInput s_input = new(s_transfer, TimeSpan.FromMinutes(5));
+
+    private readonly Mock<IOrchestrationContext> _context = new(MockBehavior.Strict);
+    private readonly TaskCompletionSource<PauseShareTransfer> _pause = new();
+    private readonly TaskCompletionSource<ResumeShareTransfer> _resume = new();
+    private readonly TaskCompletionSource<CancelShareTransfer> _cancel = new();
+    private readonly TaskCompletionSource _timer = new();
+    private readonly List<string> _calls = [];
+    private CancellationToken _timerToken;
+    private object? _continuedWith;
+
+    public FileSyncOrchestrationTests()
+    {
+        _context.SetupGet(c => c.CurrentUtcDateTime).Returns(s_now);
+        _context.SetupGet(c => c.InstanceId).Returns("share-transfer-transfer1");
+        _context.Setup(c => c.WaitForExternalEvent<PauseShareTransfer>(ShareEvents.Pause, It.IsAny<CancellationToken>())).Returns(_pause.Task);
+        _context.Setup(c => c.WaitForExternalEvent<ResumeShareTransfer>(ShareEvents.Resume, It.IsAny<CancellationToken>())).Returns(_resume.Task);
+        _context.Setup(c => c.WaitForExternalEvent<CancelShareTransfer>(ShareEvents.Cancel, It.IsAny<CancellationToken>())).Returns(_cancel.Task);
+        _context.Setup(c => c.CreateTimer(It.IsAny<DateTime>(), It.IsAny<CancellationToken>()))
+            .Callback<DateTime, CancellationToken>((_, token) => _timerToken = token)
+            .Returns(_timer.Task);
+        _context.Setup(c => c.ContinueAsNew(It.IsAny<object?>(), It.IsAny<bool>())).Callback<object?, bool>((input, _) => _continuedWith = input);
+        _context.Setup(c => c.CallActivityAsync(It.IsAny<string>(), It.IsAny<object?>(), It.IsAny<RetryPolicy?>()))
+            .Callback<string, object?, RetryPolicy?>((name, _, _) => _calls.Add(name))
+            .Returns(Task.CompletedTask);
+        Returns(nameof(BeginFileSyncActivity), new BeginFileSyncResult(true, ShareTransferStatus.Sending));
+        Returns(nameof(ReportFileSyncProgressActivity), true);
+    }
+
+    [Fact]
+    public async Task RunAsync_NewChangedAndDeleted_CopiesEveryBatchThenDeletesThenContinuesAsNew()
+    {
+        // Arrange
+        Returns(nameof(DiffSourcePageActivity), new DiffPageResult(null, 10, 3, 250, 2500, 2, 150));
+        Returns(nameof(CopyFileBatchActivity), new CopyBatchResult(false, 100, 1000, 0, []));
+        Returns(nameof(DeleteFileBatchActivity), new DeleteBatchResult(false, 75));
+        _timer.SetResult();
+
+        // Act
+        var result = await CreateOrchestration().RunAsync(_context.Object, s_input);
+
+        // Assert
+        Assert.Equal(ShareSyncOrchestration.Continued, result);
+        Assert.Equal(3, _calls.Count(c => c == nameof(CopyFileBatchActivity)));
+        Assert.Equal(2, _calls.Count(c => c == nameof(DeleteFileBatchActivity)));
+        Assert.True(_calls.LastIndexOf(nameof(CopyFileBatchActivity)) < _calls.IndexOf(nameof(DeleteFileBatchActivity)));
+        var complete = Completion();
+        Assert.NotNull(complete.Summary);
+        Assert.Equal(300, complete.Summary!.FilesCopied);
+        Assert.Equal(150, complete.Summary.FilesDeleted);
+        var next = Assert.IsType<ShareSyncInput>(_continuedWith);
+        Assert.Equal(2, next.Cycle);
+        Assert.True(next.InitialSendDone);
+        Assert.False(next.Paused);
+    }
+
+    [Fact]
+    public async Task RunAsync_ACopyFails_DeletesNothingAndReportsTheError()
+    {
+        // Arrange
+        var error = new ShareTransferError("a/b.txt", null, "boom", s_now);
+        Returns(nameof(DiffSourcePageActivity), new DiffPageResult(null, 10, 2, 150, 1500, 1, 5));
+        var results = new Queue<CopyBatchResult>([new CopyBatchResult(false, 100, 1000, 0, []), new CopyBatchResult(false, 49, 490, 1, [error])]);
+        _context.Setup(c => c.CallActivityAsync<CopyBatchResult>(nameof(CopyFileBatchActivity), It.IsAny<object?>(), It.IsAny<RetryPolicy?>()))
+            .Callback(() => _calls.Add(nameof(CopyFileBatchActivity)))
+            .Returns(() => Task.FromResult(results.Dequeue()));
+        _timer.SetResult();
+
+        // Act
+        await CreateOrchestration().RunAsync(_context.Object, s_input);
+
+        // Assert
+        Assert.DoesNotContain(nameof(DeleteFileBatchActivity), _calls);
+        var complete = Completion();
+        Assert.Equal([error], complete.Errors);
+        Assert.Equal(149, complete.Progress.FilesDone);
+    }
+
+    [Fact]
+    public async Task RunAsync_ManyBatches_KeepsAtMostTheWindowInFlight()
+    {
+        // Arrange
+        var inFlight = 0;
+        var maxInFlight = 0;
+        var pending = new List<TaskCompletionSource<CopyBatchResult>>();
+        Returns(nameof(DiffSourcePageActivity), new DiffPageResult(null, 2000, 20, 2000, 0, 0, 0));
+        _context.Setup(c => c.CallActivityAsync<CopyBatchResult>(nameof(CopyFileBatchActivity), It.IsAny<object?>(), It.IsAny<RetryPolicy?>()))
+            .Returns(() =>
+            {
+                maxInFlight = Math.Max(maxInFlight, ++inFlight);
+                var source = new TaskCompletionSource<CopyBatchResult>();
+                pending.Add(source);
+                return source.Task;
+            });
+        _timer.SetResult();
+
+        // Act
+        var run = CreateOrchestration(maxConcurrentBatches: 4).RunAsync(_context.Object, s_input);
+        while (!run.IsCompleted)
+        {
+            var next = pending.FirstOrDefault(p => !p.Task.IsCompleted);
+            Assert.NotNull(next);
+            inFlight--;
+            next!.SetResult(new CopyBatchResult(false, 100, 0, 0, []));
+            await Task.Yield();
+        }
+
+        await run;
+
+        // Assert
+        Assert.Equal(4, maxInFlight);
+        Assert.Equal(20, pending.Count);
+        Assert.Equal(2000, Completion().Summary!.FilesCopied);
+    }
+
+    [Fact]
+    public async Task RunAsync_SeveralPages_DiffsEachPageWithTheCursorOfThePrevious()
+    {
+        // Arrange
+        var second = new DiffCursor(0, "token", "a/5000");
+        var requests = new List<DiffPageRequest>();
+        var pages = new Queue<DiffPageResult>([new DiffPageResult(second, 5000, 0, 0, 0, 0, 0), new DiffPageResult(null, 10, 0, 0, 0, 1, 3)]);
+        _context.Setup(c => c.CallActivityAsync<DiffPageResult>(nameof(DiffSourcePageActivity), It.IsAny<object?>(), It.IsAny<RetryPolicy?>()))
+            .Callback<string, object?, RetryPolicy?>((_, request, _) => requests.Add((DiffPageRequest)request!))
+            .Returns(() => Task.FromResult(pages.Dequeue()));
+        var deletes = new List<string>();
+        _context.Setup(c => c.CallActivityAsync<DeleteBatchResult>(nameof(DeleteFileBatchActivity), It.IsAny<object?>(), It.IsAny<RetryPolicy?>()))
+            .Callback<string, object?, RetryPolicy?>((_, request, _) => deletes.Add(((FileBatchRequest)request!).BatchId))
+            .ReturnsAsync(new DeleteBatchResult(false, 3));
+        _timer.SetResult();
+
+        // Act
+        await CreateOrchestration().RunAsync(_context.Object, s_input);
+
+        // Assert
+        Assert.Equal([DiffCursor.Start, second], requests.Select(r => r.Cursor));
+        Assert.Equal([1, 2], requests.Select(r => r.Page));
+        Assert.Equal([FileBatchIds.Delete(2, 0)], deletes);
+    }
+
+    [Fact]
+    public async Task RunAsync_PauseDuringCheck_StopsCopyingSkipsDeletesAndContinuesPaused()
+    {
+        // Arrange
+        Returns(nameof(DiffSourcePageActivity), new DiffPageResult(null, 10, 5, 500, 0, 1, 1));
+        var copies = 0;
+        _context.Setup(c => c.CallActivityAsync<CopyBatchResult>(nameof(CopyFileBatchActivity), It.IsAny<object?>(), It.IsAny<RetryPolicy?>()))
+            .Returns(() =>
+            {
+                if (++copies == 1)
+                {
+                    _pause.TrySetResult(new PauseShareTransfer(s_now));
+                }
+
+                return Task.FromResult(new CopyBatchResult(false, 100, 0, 0, []));
+            });
+
+        // Act
+        var result = await CreateOrchestration(maxConcurrentBatches: 1).RunAsync(_context.Object, s_input);
+
+        // Assert
+        Assert.Equal(ShareSyncOrchestration.Continued, result);
+        Assert.Equal(1, copies);
+        Assert.DoesNotContain(nameof(DeleteFileBatchActivity), _calls);
+        _context.Verify(c => c.CreateTimer(It.IsAny<DateTime>(), It.IsAny<CancellationToken>()), Times.Never);
+        Assert.Null(Completion().Summary);
+        var next = Assert.IsType<ShareSyncInput>(_continuedWith);
+        Assert.True(next.Paused);
+        Assert.False(next.InitialSendDone);
+    }
+
+    [Fact]
+    public async Task RunAsync_PauseWhileWaiting_CancelsTheTimerAndContinuesPaused()
+    {
+        // Arrange
+        Returns(nameof(DiffSourcePageActivity), new DiffPageResult(null, 0, 0, 0, 0, 0, 0));
+        var orchestration = CreateOrchestration();
+
+        // Act
+        var run = orchestration.RunAsync(_context.Object, s_input);
+        _pause.SetResult(new PauseShareTransfer(s_now));
+        await run;
+
+        // Assert
+        _context.Verify(c => c.CreateTimer(s_now + s_input.Interval, It.IsAny<CancellationToken>()), Times.Once);
+        Assert.True(_timerToken.IsCancellationRequested);
+        Assert.True(Assert.IsType<ShareSyncInput>(_continuedWith).Paused);
+    }
+
+    [Fact]
+    public async Task RunAsync_Paused_RunsNothingUntilResumeThenChecksAtOnce()
+    {
+        // Arrange
+        var orchestration = CreateOrchestration();
+
+        // Act
+        var run = orchestration.RunAsync(_context.Object, s_input with { Paused = true, Cycle = 7, InitialSendDone = true });
+        var waitedWithoutWork = !run.IsCompleted && _calls.Count == 0;
+        _resume.SetResult(new ResumeShareTransfer(s_now));
+        await run;
+
+        // Assert
+        Assert.True(waitedWithoutWork);
+        _context.Verify(c => c.CallActivityAsync<BeginFileSyncResult>(It.IsAny<string>(), It.IsAny<object?>(), It.IsAny<RetryPolicy?>()), Times.Never);
+        _context.Verify(c => c.CreateTimer(It.IsAny<DateTime>(), It.IsAny<CancellationToken>()), Times.Never);
+        var next = Assert.IsType<ShareSyncInput>(_continuedWith);
+        Assert.False(next.Paused);
+        Assert.Equal(8, next.Cycle);
+        Assert.True(next.InitialSendDone);
+    }
+
+    [Fact]
+    public async Task RunAsync_CancelWhilePaused_EndsWithoutContinuing()
+    {
+        // Arrange
+        _cancel.SetResult(new CancelShareTransfer(s_now, "transfer2"));
+
+        // Act
+        var result = await CreateOrchestration().RunAsync(_context.Object, s_input with { Paused = true });
+
+        // Assert
+        Assert.Equal(ShareSyncOrchestration.Ended, result);
+        Assert.Null(_continuedWith);
+        Assert.Empty(_calls);
+    }
+
+    [Fact]
+    public async Task RunAsync_CancelWhileWaiting_EndsAndCancelsTheTimer()
+    {
+        // Arrange
+        Returns(nameof(DiffSourcePageActivity), new DiffPageResult(null, 0, 0, 0, 0, 0, 0));
+
+        // Act
+        var run = CreateOrchestration().RunAsync(_context.Object, s_input);
+        _cancel.SetResult(new CancelShareTransfer(s_now));
+        var result = await run;
+
+        // Assert
+        Assert.Equal(ShareSyncOrchestration.Ended, result);
+        Assert.True(_timerToken.IsCancellationRequested);
+        Assert.Null(_continuedWith);
+    }
+
+    [Fact]
+    public async Task RunAsync_EditedTransfer_PrunesUnselectedAndDeletesAfterCopies()
+    {
+        // Arrange
+        Returns(nameof(PruneUnselectedActivity), new PruneResult(2, 120));
+        Returns(nameof(DiffSourcePageActivity), new DiffPageResult(null, 10, 1, 1, 1, 0, 0));
+        Returns(nameof(CopyFileBatchActivity), new CopyBatchResult(false, 1, 1, 0, []));
+        var deletes = new List<string>();
+        _context.Setup(c => c.CallActivityAsync<DeleteBatchResult>(nameof(DeleteFileBatchActivity), It.IsAny<object?>(), It.IsAny<RetryPolicy?>()))
+            .Callback<string, object?, RetryPolicy?>((_, request, _) => { deletes.Add(((FileBatchRequest)request!).BatchId); _calls.Add(nameof(DeleteFileBatchActivity)); })
+            .ReturnsAsync(new DeleteBatchResult(false, 60));
+        _timer.SetResult();
+
+        // Act
+        await CreateOrchestration().RunAsync(_context.Object, s_input with { InitialSendDone = true, PruneUnselected = true });
+
+        // Assert
+        Assert.Equal([FileBatchIds.Delete(0, 0), FileBatchIds.Delete(0, 1)], deletes);
+        Assert.True(_calls.IndexOf(nameof(CopyFileBatchActivity)) < _calls.IndexOf(nameof(DeleteFileBatchActivity)));
+        Assert.False(Assert.IsType<ShareSyncInput>(_continuedWith).PruneUnselected);
+    }
+
+    [Fact]
+    public async Task RunAsync_RecordNoLongerRunnable_SkipsTheCheckAndWaits()
+    {
+        // Arrange
+        Returns(nameof(BeginFileSyncActivity), new BeginFileSyncResult(false, ShareTransferStatus.Paused));
+        _pause.SetResult(new PauseShareTransfer(s_now));
+
+        // Act
+        await CreateOrchestration().RunAsync(_context.Object, s_input);
+
+        // Assert
+        Assert.DoesNotContain(nameof(CompleteFileSyncActivity), _calls);
+        _context.Verify(c => c.CallActivityAsync<DiffPageResult>(It.IsAny<string>(), It.IsAny<object?>(), It.IsAny<RetryPolicy?>()), Times.Never);
+        Assert.True(Assert.IsType<ShareSyncInput>(_continuedWith).Paused);
+    }
+
+    [Fact]
+    public async Task RunAsync_DiffFails_MarksTheCheckFailedAndKeepsTheAutomation()
+    {
+        // Arrange
+        _context.Setup(c => c.CallActivityAsync<DiffPageResult>(nameof(DiffSourcePageActivity), It.IsAny<object?>(), It.IsAny<RetryPolicy?>()))
+            .ThrowsAsync(new TaskFailedException(nameof(DiffSourcePageActivity), new TaskFailureDetails("System.InvalidOperationException", "The source container 'x' does not exist.")));
+        _timer.SetResult();
+
+        // Act
+        var result = await CreateOrchestration().RunAsync(_context.Object, s_input);
+
+        // Assert
+        Assert.Equal(ShareSyncOrchestration.Continued, result);
+        Assert.Equal("The source container 'x' does not exist.", Completion().Failure);
+        Assert.False(Assert.IsType<ShareSyncInput>(_continuedWith).InitialSendDone);
+    }
+
+    private static FileSyncOrchestration CreateOrchestration(int maxConcurrentBatches = 8) =>
+        new(Options.Create(new SharesOptions { MaxConcurrentBatches = maxConcurrentBatches }));
+
+    private void Returns<T>(string activity, T result) =>
+        _context.Setup(c => c.CallActivityAsync<T>(activity, It.IsAny<object?>(), It.IsAny<RetryPolicy?>()))
+            .Callback(() => _calls.Add(activity))
+            .ReturnsAsync(result);
+
+    private CompleteFileSyncRequest Completion()
+    {
+        var invocation = _context.Invocations.Last(i => i.Method.Name == nameof(IOrchestrationContext.CallActivityAsync) && (string)i.Arguments[0] == nameof(CompleteFileSyncActivity));
+        return (CompleteFileSyncRequest)invocation.Arguments[1]!;
+    }
+}
