@@ -18,8 +18,71 @@ namespace Transfers.Functions;
 /// <param name="runner">Runs the Core activity behind each function.</param>
 public sealed class Activities(DurableTaskRunner runner)
 {
-    // Registered activities, one function each, in name order.
+    // Registered activities, one function each, grouped by family.
 
-    /// <summary>Gets the runner; keeps the primary constructor parameter used while no activity is registered yet.</summary>
-    internal DurableTaskRunner Runner => runner;
+    // Shares
+    [Function("BeginFileSyncActivity")]
+    public Task<string?> BeginFileSyncActivity([ActivityTrigger] string? input, FunctionContext context) => runner.RunActivityAsync("BeginFileSyncActivity", input, context);
+
+    [Function("DiffSourcePageActivity")]
+    public Task<string?> DiffSourcePageActivity([ActivityTrigger] string? input, FunctionContext context) => runner.RunActivityAsync("DiffSourcePageActivity", input, context);
+
+    [Function("CopyFileBatchActivity")]
+    public Task<string?> CopyFileBatchActivity([ActivityTrigger] string? input, FunctionContext context) => runner.RunActivityAsync("CopyFileBatchActivity", input, context);
+
+    [Function("DeleteFileBatchActivity")]
+    public Task<string?> DeleteFileBatchActivity([ActivityTrigger] string? input, FunctionContext context) => runner.RunActivityAsync("DeleteFileBatchActivity", input, context);
+
+    [Function("PruneUnselectedActivity")]
+    public Task<string?> PruneUnselectedActivity([ActivityTrigger] string? input, FunctionContext context) => runner.RunActivityAsync("PruneUnselectedActivity", input, context);
+
+    [Function("ReportFileSyncProgressActivity")]
+    public Task<string?> ReportFileSyncProgressActivity([ActivityTrigger] string? input, FunctionContext context) => runner.RunActivityAsync("ReportFileSyncProgressActivity", input, context);
+
+    [Function("CompleteFileSyncActivity")]
+    public Task<string?> CompleteFileSyncActivity([ActivityTrigger] string? input, FunctionContext context) => runner.RunActivityAsync("CompleteFileSyncActivity", input, context);
+
+    [Function("BeginTableSyncActivity")]
+    public Task<string?> BeginTableSyncActivity([ActivityTrigger] string? input, FunctionContext context) => runner.RunActivityAsync("BeginTableSyncActivity", input, context);
+
+    [Function("LoadShareTableChunkActivity")]
+    public Task<string?> LoadShareTableChunkActivity([ActivityTrigger] string? input, FunctionContext context) => runner.RunActivityAsync("LoadShareTableChunkActivity", input, context);
+
+    // Exports
+    [Function("CheckTransferTurnActivity")]
+    public Task<string?> CheckTransferTurnActivity([ActivityTrigger] string? input, FunctionContext context) => runner.RunActivityAsync("CheckTransferTurnActivity", input, context);
+
+    [Function("StartTransferActivity")]
+    public Task<string?> StartTransferActivity([ActivityTrigger] string? input, FunctionContext context) => runner.RunActivityAsync("StartTransferActivity", input, context);
+
+    [Function("ExportChunkActivity")]
+    public Task<string?> ExportChunkActivity([ActivityTrigger] string? input, FunctionContext context) => runner.RunActivityAsync("ExportChunkActivity", input, context);
+
+    [Function("WriteManifestActivity")]
+    public Task<string?> WriteManifestActivity([ActivityTrigger] string? input, FunctionContext context) => runner.RunActivityAsync("WriteManifestActivity", input, context);
+
+    [Function("RecordModelResultActivity")]
+    public Task<string?> RecordModelResultActivity([ActivityTrigger] string? input, FunctionContext context) => runner.RunActivityAsync("RecordModelResultActivity", input, context);
+
+    [Function("FinishTransferActivity")]
+    public Task<string?> FinishTransferActivity([ActivityTrigger] string? input, FunctionContext context) => runner.RunActivityAsync("FinishTransferActivity", input, context);
+
+    // Ownership
+    [Function("ExpireOwnershipInvite")]
+    public Task<string?> ExpireOwnershipInvite([ActivityTrigger] string? input, FunctionContext context) => runner.RunActivityAsync("ExpireOwnershipInvite", input, context);
+
+    [Function("StartOwnershipTransfer")]
+    public Task<string?> StartOwnershipTransfer([ActivityTrigger] string? input, FunctionContext context) => runner.RunActivityAsync("StartOwnershipTransfer", input, context);
+
+    [Function("PlanOwnershipMoves")]
+    public Task<string?> PlanOwnershipMoves([ActivityTrigger] string? input, FunctionContext context) => runner.RunActivityAsync("PlanOwnershipMoves", input, context);
+
+    [Function("MoveOwnershipChunk")]
+    public Task<string?> MoveOwnershipChunk([ActivityTrigger] string? input, FunctionContext context) => runner.RunActivityAsync("MoveOwnershipChunk", input, context);
+
+    [Function("CompleteOwnershipTransfer")]
+    public Task<string?> CompleteOwnershipTransfer([ActivityTrigger] string? input, FunctionContext context) => runner.RunActivityAsync("CompleteOwnershipTransfer", input, context);
+
+    [Function("ReleaseOwnershipLocks")]
+    public Task<string?> ReleaseOwnershipLocks([ActivityTrigger] string? input, FunctionContext context) => runner.RunActivityAsync("ReleaseOwnershipLocks", input, context);
 }

@@ -21,8 +21,20 @@ namespace Transfers.Functions;
 /// <param name="runner">Runs the Core orchestration behind each function.</param>
 public sealed class Orchestrations(DurableTaskRunner runner)
 {
-    // Registered orchestrations, one function each, in name order.
+    // Registered orchestrations, one function each, grouped by family.
 
-    /// <summary>Gets the runner; keeps the primary constructor parameter used while no orchestration is registered yet.</summary>
-    internal DurableTaskRunner Runner => runner;
+    // Shares
+    [Function("FileSyncOrchestration")]
+    public Task<string?> FileSyncOrchestration([OrchestrationTrigger] TaskOrchestrationContext context) => runner.RunOrchestrationAsync(context);
+
+    [Function("TableSyncOrchestration")]
+    public Task<string?> TableSyncOrchestration([OrchestrationTrigger] TaskOrchestrationContext context) => runner.RunOrchestrationAsync(context);
+
+    // Exports
+    [Function("ExportTransferOrchestration")]
+    public Task<string?> ExportTransferOrchestration([OrchestrationTrigger] TaskOrchestrationContext context) => runner.RunOrchestrationAsync(context);
+
+    // Ownership
+    [Function("OwnershipTransferOrchestration")]
+    public Task<string?> OwnershipTransferOrchestration([OrchestrationTrigger] TaskOrchestrationContext context) => runner.RunOrchestrationAsync(context);
 }
