@@ -340,11 +340,21 @@ public static partial class ExportsApi
             return ExportsResults.Error(StatusCodes.Status503ServiceUnavailable, "This host runs no durable engine; transfers cannot run.");
         }
 
-        await client.ScheduleNewOrchestrationInstanceAsync(
-            nameof(ExportTransferOrchestration),
-            new ExportTransferInput(tenant, transfer.Id),
-            new StartOrchestrationOptions(InstanceId: "exports-" + transfer.Id),
-            cancellationToken);
+        try
+        {
+            await client.ScheduleNewOrchestrationInstanceAsync(
+                nameof(ExportTransferOrchestration),
+                new ExportTransferInput(tenant, transfer.Id),
+                new StartOrchestrationOptions(InstanceId: "exports-" + transfer.Id),
+                CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is RequestFailedException or InvalidOperationException or ArgumentException)
+        {
+            // The transfer must not block its destination's queue when it never got an orchestration.
+            await services.Transfers.FinishAsync(tenant, transfer, ExportStatus.Error, DateTimeOffset.UtcNow, CancellationToken.None);
+            return ExportsResults.Error(StatusCodes.Status503ServiceUnavailable, "The transfer could not be scheduled; try again.");
+        }
+
         return ExportsResults.Success(new { transfer_id = transfer.Id }, "Transfer enqueued.");
     }
 

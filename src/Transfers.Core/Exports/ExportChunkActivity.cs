@@ -68,8 +68,8 @@ public sealed class ExportChunkActivity(
                 cancellationToken);
         }
 
-        var transfer = await transfers.GetAsync(input.Tenant, input.TransferId, cancellationToken);
-        return new ExportChunkResult(read.Rows, bytes, file, read.ContinuationToken, transfer?.CancelRequested ?? false);
+        var request = await transfers.GetRequestAsync(input.Tenant, input.TransferId, cancellationToken);
+        return new ExportChunkResult(read.Rows, bytes, file, read.ContinuationToken, request?.Transfer.CancelRequested ?? false);
     }
 
     private async Task<(TableReadResult Read, long Bytes, ExportFile? File)> WriteBlobAsync(

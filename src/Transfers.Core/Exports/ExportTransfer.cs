@@ -52,8 +52,7 @@ public sealed record ExportModelMetrics
     /// <summary>Gets how many rows were written so far.</summary>
     public long RowsTransferred { get; init; }
 
-    /// <summary>Gets how many bytes were written so far (stored size).</summary>
-    [JsonIgnore]
+    /// <summary>Gets how many bytes were written so far (stored size; estimated for table destinations).</summary>
     public long BytesTransferred { get; init; }
 
     /// <summary>Gets the written volume in MiB.</summary>

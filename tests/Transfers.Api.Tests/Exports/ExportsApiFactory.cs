@@ -152,7 +152,7 @@ public static class ExportsCalls
         var body = await Eventually.MatchAsync(
             async () => (await GetAsync(client, $"/transfers/{transferId}")).Body,
             b => b.GetProperty("data").GetProperty("status").GetString() is "SUCCESS" or "PARTIAL_FAILURE" or "ERROR" or "CANCELLED",
-            timeout ?? TimeSpan.FromSeconds(90));
+            timeout ?? TimeSpan.FromSeconds(180));
         return body.GetProperty("data");
     }
 

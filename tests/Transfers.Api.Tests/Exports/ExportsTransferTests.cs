@@ -26,6 +26,8 @@ public sealed class ExportsTransferTests(ExportsApiFactory factory) : IClassFixt
 
         Assert.Equal("SUCCESS", first.GetProperty("status").GetString());
         Assert.Equal(100, first.GetProperty("rows_transferred").GetInt64());
+        Assert.True(first.GetProperty("volume_transferred_in_mb").GetDouble() > 0);
+        Assert.True(first.GetProperty("model_metrics")[0].GetProperty("bytes_transferred").GetInt64() > 0);
         Assert.Equal(DateTimeOffset.UnixEpoch, first.GetProperty("start_transfer_window_at").GetDateTimeOffset());
         Assert.Equal(20, second.GetProperty("rows_transferred").GetInt64());
         Assert.Equal(first.GetProperty("end_transfer_window_at").GetDateTimeOffset(), second.GetProperty("start_transfer_window_at").GetDateTimeOffset());
