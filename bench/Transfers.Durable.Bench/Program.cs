@@ -26,6 +26,7 @@ Line("# Durable engine benchmark");
 Line(string.Empty);
 Line(string.Create(CultureInfo.InvariantCulture, $"Run {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC on {Environment.ProcessorCount} cores, .NET {Environment.Version}, against {(azurite is null ? "the Azurite named by TRANSFERS_TEST_STORAGE" : "a fresh Azurite 3.37 started by the benchmark")}; one engine process, default options (4 partitions, 64 activities and 16 orchestrations at once)."));
 Line(string.Empty);
+var loadBefore = LoadAverage();
 
 var (singles, batches) = await RawStorageAsync(connection);
 
@@ -83,6 +84,9 @@ Line(string.Empty);
 Line("(a) schedules all 500 at once (32 callers) and times until the last completes; (b) times one instance from schedule to completion;");
 Line("(c) starts 1,000 instances that wait for an event, waits until all are running, then raises the 1,000 events (32 callers) and times until the last instance completes;");
 Line("(d) schedules one instance at a time and waits for it. Durable Functions figures are those published for its Azure Storage provider.");
+Line(string.Empty);
+Line($"Machine load average (1/5/15 min) at the start: {loadBefore}; at the end: {LoadAverage()}. The raw-storage rows show what Azurite managed in the same run:");
+Line("compare the engine's figures with them rather than with figures measured on an idle machine.");
 Directory.CreateDirectory(Path.Combine(root, "bench", "results"));
 await File.WriteAllTextAsync(Path.Combine(root, "bench", "results", "durable.md"), report.ToString());
 return;
@@ -152,6 +156,9 @@ static async Task<(double Singles, double Batches)> RawStorageAsync(string conne
     await table.DeleteAsync();
     return (singleRate, batchRate);
 }
+
+static string LoadAverage() =>
+    File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
 
 static string FindRepositoryRoot()
 {

@@ -1,6 +1,7 @@
 using Transfers.Api.Auth;
 using Transfers.Api.Shares;
 using Transfers.Api.Exports;
+using Transfers.Api.Ownership;
 using Transfers.Core;
 
 namespace Transfers.Api;
@@ -33,6 +34,7 @@ public static class TransfersApiExtensions
         app.MapAdminApi();
         app.MapSharesApi();
         app.MapExportsApi();
+        app.MapOwnershipApi();
         return app;
     }
 }

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Transfers.Core.Configuration;
 using Transfers.Core.Shares;
 using Transfers.Core.Exports;
+using Transfers.Core.Ownership;
 using Transfers.Core.Storage;
 using Transfers.Core.Tenants;
 
@@ -24,6 +25,7 @@ public static class TransfersCoreServiceCollectionExtensions
         services.AddSingleton<ApiKeyStore>();
         services.AddShares();
         services.AddExports();
+        services.AddOwnership();
         return services;
     }
 }

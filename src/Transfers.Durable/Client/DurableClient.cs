@@ -30,13 +30,13 @@ internal sealed class DurableClient(HubStore store, DurableEngine engine, Durabl
             UpdatedAt = now,
             StartAt = options?.StartAt,
         };
-        var (created, _) = await store.CreateInstanceAsync(record, cancellationToken);
+        var (created, instance) = await store.CreateInstanceAsync(record, cancellationToken);
         if (!created)
         {
             throw new InstanceAlreadyExistsException(instanceId);
         }
 
-        engine.Notify(instanceId);
+        engine.Created(instance);
         return instanceId;
     }
 
@@ -113,7 +113,7 @@ internal sealed class DurableClient(HubStore store, DurableEngine engine, Durabl
             await Task.WhenAny(completed, Task.Delay(delay, cancellationToken));
             cancellationToken.ThrowIfCancellationRequested();
             // Completions committed in this process arrive by signal; polling is for those committed elsewhere.
-            delay = TimeSpan.FromMilliseconds(Math.Min(2000, delay.TotalMilliseconds * 2));
+            delay = TimeSpan.FromMilliseconds(Math.Min(5000, delay.TotalMilliseconds * 2));
         }
     }
 

@@ -78,10 +78,16 @@ internal sealed partial class DurableEngine
             }
         }
 
+        var lost = _owned.Where((was, p) => was && !owned[p]).Any();
         _owned = owned;
         if (gained)
         {
             _scanWake.Release();
+        }
+
+        if (lost)
+        {
+            FlushMovedResults();
         }
     }
 
@@ -125,7 +131,7 @@ internal sealed partial class DurableEngine
 
             await _store.Leases.DeleteEntityAsync(WorkerPartition, _workerId, ETag.All, cancellationToken);
         }
-        catch (RequestFailedException ex)
+        catch (Exception ex) when (ex is RequestFailedException or OperationCanceledException)
         {
             Log.LeaseFailed(_logger, ex);
         }

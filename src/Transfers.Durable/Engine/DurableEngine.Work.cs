@@ -73,11 +73,12 @@ internal sealed partial class DurableEngine
     {
         await foreach (var work in _work.Reader.ReadAllAsync(CancellationToken.None))
         {
+            var keep = false;
             try
             {
                 if (!cancellationToken.IsCancellationRequested && Owns(work.InstanceId))
                 {
-                    await ExecuteAsync(work, cancellationToken);
+                    keep = await ExecuteAsync(work, cancellationToken);
                 }
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
@@ -91,34 +92,142 @@ internal sealed partial class DurableEngine
             }
             finally
             {
-                Done(work);
+                if (!keep)
+                {
+                    Done(work);
+                }
             }
         }
     }
 
-    private async Task ExecuteAsync(WorkItem work, CancellationToken cancellationToken)
+    /// <summary>Does the work; returns <c>true</c> when its result waits in memory for the instance's next step.</summary>
+    private async Task<bool> ExecuteAsync(WorkItem work, CancellationToken cancellationToken)
     {
         switch (work.Kind)
         {
             case WorkKind.Activity:
-                await RunActivityAsync(work, cancellationToken);
-                break;
+                return Deliver(work, await RunActivityAsync(work, cancellationToken));
             case WorkKind.Timer:
-                await CompleteAsync(work, new InboxMessage(Rows.TaskResult(work.Generation, work.TaskId), InboxKind.TimerFired, work.Generation, work.TaskId, null, null));
-                break;
+                return Deliver(work, new InboxMessage(Rows.TaskResult(work.Generation, work.TaskId), InboxKind.TimerFired, work.Generation, work.TaskId, null, null));
             case WorkKind.StartChild:
                 await StartChildAsync(work, cancellationToken);
-                break;
+                return false;
             default:
                 var result = new InboxMessage(Rows.TaskResult(work.TargetGeneration, work.TaskId), Enum.Parse<InboxKind>(work.Name!), work.TargetGeneration, work.TaskId, null, work.Data);
                 await _store.AddInboxAsync(work.TargetId!, result, cancellationToken);
                 await _store.DeleteWorkAsync(work, cancellationToken);
                 Notify(work.TargetId!);
-                break;
+                return false;
         }
     }
 
-    private async Task RunActivityAsync(WorkItem work, CancellationToken cancellationToken)
+    /// <summary>
+    /// Hands a result straight to the next step of its instance when this process owns it: the step deletes the work
+    /// row in its own transaction, which saves writing and reading an inbox row.
+    /// </summary>
+    private bool Deliver(WorkItem work, InboxMessage result)
+    {
+        if (!_running || !Owns(work.InstanceId))
+        {
+            _ = HandOverAsync(work, result);
+            return true;
+        }
+
+        lock (_results)
+        {
+            if (!_results.TryGetValue(work.InstanceId, out var list))
+            {
+                _results[work.InstanceId] = list = [];
+            }
+
+            list.Add((work, result));
+        }
+
+        Notify(work.InstanceId, read: false);
+        return true;
+    }
+
+    private bool HasResults(string instanceId)
+    {
+        lock (_results)
+        {
+            return _results.ContainsKey(instanceId);
+        }
+    }
+
+    private List<(WorkItem Work, InboxMessage Result)> TakeResults(string instanceId, int max)
+    {
+        lock (_results)
+        {
+            if (!_results.TryGetValue(instanceId, out var list))
+            {
+                return [];
+            }
+
+            var taken = list.Take(max).ToList();
+            list.RemoveRange(0, taken.Count);
+            if (list.Count == 0)
+            {
+                _results.Remove(instanceId);
+            }
+
+            return taken;
+        }
+    }
+
+    private void ReturnResults(string instanceId, IEnumerable<(WorkItem Work, InboxMessage Result)> results)
+    {
+        var back = results.ToList();
+        if (back.Count == 0)
+        {
+            return;
+        }
+
+        lock (_results)
+        {
+            if (!_results.TryGetValue(instanceId, out var list))
+            {
+                _results[instanceId] = list = [];
+            }
+
+            list.InsertRange(0, back);
+        }
+    }
+
+    /// <summary>Hands the results held for instances of partitions this process no longer owns to their inboxes.</summary>
+    private void FlushMovedResults()
+    {
+        List<string> moved;
+        lock (_results)
+        {
+            moved = [.. _results.Keys.Where(id => !Owns(id))];
+        }
+
+        foreach (var id in moved)
+        {
+            Notify(id, read: false);
+        }
+    }
+
+    /// <summary>Records a result the slow way, as an inbox row; the work row goes in the same transaction.</summary>
+    private async Task HandOverAsync(WorkItem work, InboxMessage result)
+    {
+        try
+        {
+            await CompleteAsync(work, result);
+        }
+        catch (Exception ex)
+        {
+            // The work row stays, so whoever owns the partition runs the work again.
+            Log.WorkFailed(_logger, work.InstanceId, work.RowKey, ex);
+        }
+        finally
+        {
+            Done(work);
+        }
+    }
+
+    private async Task<InboxMessage> RunActivityAsync(WorkItem work, CancellationToken cancellationToken)
     {
         InboxMessage result;
         var key = Rows.TaskResult(work.Generation, work.TaskId);
@@ -140,7 +249,7 @@ internal sealed partial class DurableEngine
             result = new InboxMessage(key, InboxKind.TaskFailed, work.Generation, work.TaskId, null, DurableJson.Serialize(TaskFailureDetails.FromException(ex)));
         }
 
-        await CompleteAsync(work, result);
+        return result;
     }
 
     private async Task CompleteAsync(WorkItem work, InboxMessage result)
@@ -164,6 +273,7 @@ internal sealed partial class DurableEngine
         }
 
         string? error = null;
+        InstanceRecord? child = null;
         if (!_registry.Orchestrators.ContainsKey(work.Name!))
         {
             error = $"No orchestration named '{work.Name}' is registered.";
@@ -171,7 +281,7 @@ internal sealed partial class DurableEngine
         else
         {
             var now = DateTimeOffset.UtcNow;
-            var (created, _) = await _store.CreateInstanceAsync(
+            (var created, child) = await _store.CreateInstanceAsync(
                 new InstanceRecord
                 {
                     InstanceId = childId,
@@ -196,6 +306,6 @@ internal sealed partial class DurableEngine
         }
 
         await _store.DeleteWorkAsync(work, cancellationToken);
-        Notify(childId);
+        Created(child!);
     }
 }

@@ -29,6 +29,8 @@ internal sealed partial class DurableEngine : IHostedService, IDisposable
     private readonly ConcurrentDictionary<string, byte> _inflight = new();
     private readonly ConcurrentDictionary<string, int> _active = new();
     private readonly ConcurrentDictionary<string, TaskCompletionSource> _completionWaiters = new();
+    private readonly ConcurrentDictionary<string, byte> _needsRead = new();
+    private readonly Dictionary<string, List<(WorkItem Work, InboxMessage Result)>> _results = [];
     private readonly SemaphoreSlim _scanWake = new(0);
     private readonly CancellationTokenSource _stopping = new();
     private readonly List<Task> _loops = [];
@@ -87,7 +89,10 @@ internal sealed partial class DurableEngine : IHostedService, IDisposable
         _steps.Writer.TryComplete();
         _work.Writer.TryComplete();
         await Task.WhenAll(_loops).WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        await ReleaseLeasesAsync(cancellationToken);
+
+        // Releasing is a courtesy that lets others take over before the leases expire; it must not fail the shutdown.
+        using var release = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        await ReleaseLeasesAsync(release.Token);
         Log.EngineStopped(_logger, _workerId);
     }
 
@@ -100,11 +105,20 @@ internal sealed partial class DurableEngine : IHostedService, IDisposable
 
     /// <summary>Asks for a step of an instance if this process owns its partition; several asks while one runs make one more step.</summary>
     /// <param name="instanceId">The instance id.</param>
-    public void Notify(string instanceId)
+    /// <param name="read">
+    /// Whether the step must read the instance's inbox: <c>true</c> when someone may have written to it; <c>false</c>
+    /// when only this process's own results and continuations are new.
+    /// </param>
+    public void Notify(string instanceId, bool read = true)
     {
-        if (!_running || !Owns(instanceId))
+        if (!_running || (!Owns(instanceId) && !HasResults(instanceId)))
         {
             return;
+        }
+
+        if (read)
+        {
+            _needsRead[instanceId] = 0;
         }
 
         lock (_stepGate)
@@ -120,6 +134,18 @@ internal sealed partial class DurableEngine : IHostedService, IDisposable
 
         Track(instanceId, 1);
         _steps.Writer.TryWrite(instanceId);
+    }
+
+    /// <summary>Remembers an instance this process just created, so its first step needs not read it back.</summary>
+    /// <param name="instance">The created instance with the ETag of its row.</param>
+    public void Created(InstanceRecord instance)
+    {
+        if (instance.ETag != default)
+        {
+            _cache.Set(instance, []);
+        }
+
+        Notify(instance.InstanceId, read: false);
     }
 
     /// <summary>Gets a task that completes when this process commits a terminal status for the instance.</summary>
@@ -180,7 +206,7 @@ internal sealed partial class DurableEngine : IHostedService, IDisposable
                 Track(instanceId, -1);
                 if (again)
                 {
-                    Notify(instanceId);
+                    Notify(instanceId, read: false);
                 }
             }
         }

@@ -27,9 +27,11 @@ internal sealed partial class HubStore
     public async Task<(bool Created, InstanceRecord Existing)> CreateInstanceAsync(InstanceRecord record, CancellationToken cancellationToken = default)
     {
         await TouchIndexAsync(record.InstanceId, cancellationToken);
-        while (true)
+
+        // Most ids are new: try to add first and read only when that conflicts.
+        for (var attempt = 0; ; attempt++)
         {
-            var existing = await GetInstanceAsync(record.InstanceId, withPayloads: false, cancellationToken);
+            var existing = attempt == 0 ? null : await GetInstanceAsync(record.InstanceId, withPayloads: false, cancellationToken);
             if (existing is { Status: not (OrchestrationRuntimeStatus.Completed or OrchestrationRuntimeStatus.Failed or OrchestrationRuntimeStatus.Terminated) })
             {
                 return (false, existing);
@@ -42,16 +44,10 @@ internal sealed partial class HubStore
             var entity = await ToEntityAsync(fresh, cancellationToken);
             try
             {
-                if (existing is null)
-                {
-                    await _instances.AddEntityAsync(entity, cancellationToken);
-                }
-                else
-                {
-                    await _instances.UpdateEntityAsync(entity, existing.ETag, TableUpdateMode.Replace, cancellationToken);
-                }
-
-                return (true, fresh);
+                var response = existing is null
+                    ? await _instances.AddEntityAsync(entity, cancellationToken)
+                    : await _instances.UpdateEntityAsync(entity, existing.ETag, TableUpdateMode.Replace, cancellationToken);
+                return (true, fresh with { ETag = response.Headers.ETag ?? default });
             }
             catch (RequestFailedException ex) when (ex.Status is 409 or 412)
             {

@@ -102,7 +102,7 @@ internal sealed partial class HubStore
     /// </summary>
     /// <param name="commit">The step.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
-    /// <returns>The instance row's new ETag.</returns>
+    /// <returns>The instance row's new ETag, or <c>default</c> when the service did not say.</returns>
     /// <exception cref="TableTransactionFailedException">The instance changed since it was read, or a row already exists.</exception>
     public async Task<ETag> CommitStepAsync(StepCommit commit, CancellationToken cancellationToken = default)
     {
@@ -144,7 +144,9 @@ internal sealed partial class HubStore
         }
 
         var response = await _instances.SubmitTransactionAsync(actions, cancellationToken);
-        return response.Value[0].Headers.ETag ?? ETag.All;
+
+        // No ETag means no cached row: a later step must read it, never write unconditionally.
+        return response.Value[0].Headers.ETag ?? default;
     }
 
     /// <summary>Turns finished work into its inbox result, atomically, so the result is recorded at most once.</summary>

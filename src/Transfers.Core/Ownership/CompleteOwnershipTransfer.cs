@@ -1,0 +1,55 @@
+using Transfers.Core.DurableTask;
+
+namespace Transfers.Core.Ownership;
+
+/// <summary>Input of <see cref="CompleteOwnershipTransfer"/>.</summary>
+/// <param name="TransferId">The transfer id.</param>
+/// <param name="CompletedAtUtc">The orchestration's time at completion, which becomes <c>transferredAt</c>.</param>
+/// <param name="Failure">Why the moves stopped, when an activity failed for good.</param>
+public sealed record CompleteOwnershipTransferInput(string TransferId, DateTime CompletedAtUtc, string? Failure);
+
+/// <summary>
+/// Ends a started transfer: <c>done</c> with <c>transferredAt</c> when every resource moved, else <c>failed</c> (the
+/// resources not taken are in the transfer's errors). Returns the final status.
+/// </summary>
+public sealed class CompleteOwnershipTransfer : Activity<CompleteOwnershipTransferInput, OwnershipTransferStatus>
+{
+    private readonly TransferStore _transfers;
+    private readonly TimeProvider _time;
+
+    /// <summary>Initializes a new instance of the <see cref="CompleteOwnershipTransfer"/> class.</summary>
+    /// <param name="transfers">The transfer store.</param>
+    /// <param name="time">The clock.</param>
+    public CompleteOwnershipTransfer(TransferStore transfers, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(transfers);
+        ArgumentNullException.ThrowIfNull(time);
+        _transfers = transfers;
+        _time = time;
+    }
+
+    /// <inheritdoc/>
+    public override async Task<OwnershipTransferStatus> RunAsync(ActivityContext context, CompleteOwnershipTransferInput input, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        if (input.Failure is not null)
+        {
+            await _transfers.AddErrorsAsync(input.TransferId, [new TransferError("transfer_failed", input.Failure)], cancellationToken);
+        }
+
+        var failed = input.Failure is not null || (await _transfers.GetErrorsAsync(input.TransferId, cancellationToken)).Count > 0;
+        var completedAt = new DateTimeOffset(DateTime.SpecifyKind(input.CompletedAtUtc, DateTimeKind.Utc));
+        var (transfer, _) = await _transfers.TryUpdateAsync(
+            input.TransferId,
+            t => t.Status == OwnershipTransferStatus.Started
+                ? t with
+                {
+                    Status = failed ? OwnershipTransferStatus.Failed : OwnershipTransferStatus.Done,
+                    TransferredAt = failed ? null : completedAt,
+                    LastModified = _time.GetUtcNow(),
+                }
+                : null,
+            cancellationToken);
+        return transfer?.Status ?? OwnershipTransferStatus.Failed;
+    }
+}

@@ -1,0 +1,35 @@
+using Transfers.Core.DurableTask;
+
+namespace Transfers.Core.Ownership;
+
+/// <summary>Cancels an invitation that is still unapproved when it expires; returns the status it ends with.</summary>
+public sealed class ExpireOwnershipInvite : Activity<string, OwnershipTransferStatus>
+{
+    private readonly TransferStore _transfers;
+    private readonly TimeProvider _time;
+
+    /// <summary>Initializes a new instance of the <see cref="ExpireOwnershipInvite"/> class.</summary>
+    /// <param name="transfers">The transfer store.</param>
+    /// <param name="time">The clock.</param>
+    public ExpireOwnershipInvite(TransferStore transfers, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(transfers);
+        ArgumentNullException.ThrowIfNull(time);
+        _transfers = transfers;
+        _time = time;
+    }
+
+    /// <inheritdoc/>
+    public override async Task<OwnershipTransferStatus> RunAsync(ActivityContext context, string input, CancellationToken cancellationToken = default)
+    {
+        var (transfer, _) = await _transfers.TryUpdateAsync(
+            input,
+            t => t.Status == OwnershipTransferStatus.Unapproved
+                ? t with { Status = OwnershipTransferStatus.Canceled, LastModified = _time.GetUtcNow() }
+                : null,
+            cancellationToken);
+
+        // A deleted transfer was closed already.
+        return transfer?.Status ?? OwnershipTransferStatus.Canceled;
+    }
+}

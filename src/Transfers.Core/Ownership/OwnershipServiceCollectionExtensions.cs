@@ -1,0 +1,32 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Transfers.Core.DurableTask;
+
+namespace Transfers.Core.Ownership;
+
+/// <summary>Registration of the Ownership family.</summary>
+public static class OwnershipServiceCollectionExtensions
+{
+    /// <summary>Adds the family's settings, stores, orchestration and activities.</summary>
+    /// <param name="services">The service collection.</param>
+    /// <returns>The service collection.</returns>
+    public static IServiceCollection AddOwnership(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.AddOptions<OwnershipOptions>().BindConfiguration(OwnershipOptions.SectionName);
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<OwnershipTables>();
+        services.AddSingleton<UserStore>();
+        services.AddSingleton<ResourceStore>();
+        services.AddSingleton<TransferStore>();
+        services.AddDurableTasks(r => r
+            .AddOrchestrator<OwnershipTransferOrchestration>()
+            .AddActivity<ExpireOwnershipInvite>()
+            .AddActivity<StartOwnershipTransfer>()
+            .AddActivity<PlanOwnershipMoves>()
+            .AddActivity<MoveOwnershipChunk>()
+            .AddActivity<CompleteOwnershipTransfer>()
+            .AddActivity<ReleaseOwnershipLocks>());
+        return services;
+    }
+}

@@ -1,0 +1,78 @@
+using System.Collections.Concurrent;
+using Azure;
+using Azure.Data.Tables;
+using Transfers.Core.Storage;
+
+namespace Transfers.Core.Ownership;
+
+/// <summary>The tables of the Ownership family in the host's storage account, each created once on first use.</summary>
+public sealed class OwnershipTables
+{
+    /// <summary>Users by id, and user ids by e-mail.</summary>
+    public const string Users = "OwnershipUsers";
+
+    /// <summary>Bearer token hashes by token id.</summary>
+    public const string Tokens = "OwnershipTokens";
+
+    /// <summary>Resources by collection and id: the owner of record, with an ETag for conditional moves.</summary>
+    public const string Resources = "OwnershipResources";
+
+    /// <summary>Resources by owner, for listing and for the closure of a preview.</summary>
+    public const string ResourcesByOwner = "OwnershipResourcesByOwner";
+
+    /// <summary>Transfers: one partition per transfer with the record, its resources and its errors.</summary>
+    public const string Transfers = "OwnershipTransfers";
+
+    /// <summary>Transfer ids by owner (outbound) and by invitee (inbound).</summary>
+    public const string TransferIndex = "OwnershipTransferIndex";
+
+    /// <summary>Integrations held by an open transfer, by owner.</summary>
+    public const string TransferLocks = "OwnershipTransferLocks";
+
+    /// <summary>The most entities one table transaction may hold.</summary>
+    public const int MaxBatch = 100;
+
+    private readonly TableServiceClient _service;
+    private readonly ConcurrentDictionary<string, Lazy<Task<TableClient>>> _tables = new(StringComparer.Ordinal);
+
+    /// <summary>Initializes a new instance of the <see cref="OwnershipTables"/> class.</summary>
+    /// <param name="connections">The storage connections; the family uses the host's own account.</param>
+    public OwnershipTables(StorageConnections connections)
+    {
+        ArgumentNullException.ThrowIfNull(connections);
+        _service = connections.Tables();
+    }
+
+    /// <summary>Gets a table, creating it on first use.</summary>
+    /// <param name="name">One of the table name constants.</param>
+    /// <returns>The table client.</returns>
+    public Task<TableClient> GetAsync(string name) =>
+        _tables.GetOrAdd(name, n => new Lazy<Task<TableClient>>(() => CreateAsync(n))).Value;
+
+    /// <summary>Submits entity actions of one partition in transactions of at most <see cref="MaxBatch"/>.</summary>
+    /// <param name="table">The table.</param>
+    /// <param name="actions">Actions that all target one partition.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>A task that completes when every transaction committed.</returns>
+    public static async Task SubmitInBatchesAsync(TableClient table, IEnumerable<TableTransactionAction> actions, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        foreach (var chunk in actions.Chunk(MaxBatch))
+        {
+            await table.SubmitTransactionAsync(chunk, cancellationToken);
+        }
+    }
+
+    /// <summary>Whether a request failed because the entity or its expected version is gone or changed.</summary>
+    /// <param name="exception">The failure.</param>
+    /// <returns><c>true</c> for 404, 409 and 412.</returns>
+    public static bool IsConflict(RequestFailedException exception) =>
+        exception?.Status is 404 or 409 or 412;
+
+    private async Task<TableClient> CreateAsync(string name)
+    {
+        var table = _service.GetTableClient(name);
+        await table.CreateIfNotExistsAsync();
+        return table;
+    }
+}

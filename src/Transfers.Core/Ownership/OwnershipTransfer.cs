@@ -1,0 +1,88 @@
+using System.Text.Json.Serialization;
+
+namespace Transfers.Core.Ownership;
+
+/// <summary>The processing status of an ownership transfer, with the seed's lower-case names.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<OwnershipTransferStatus>))]
+public enum OwnershipTransferStatus
+{
+    /// <summary>Invited; waiting for the invitee.</summary>
+    [JsonStringEnumMemberName("unapproved")]
+    Unapproved,
+
+    /// <summary>Accepted; waiting to start moving.</summary>
+    [JsonStringEnumMemberName("queued")]
+    Queued,
+
+    /// <summary>Moving resources.</summary>
+    [JsonStringEnumMemberName("started")]
+    Started,
+
+    /// <summary>Every resource moved.</summary>
+    [JsonStringEnumMemberName("done")]
+    Done,
+
+    /// <summary>Canceled by the owner, dismissed by the invitee, or expired.</summary>
+    [JsonStringEnumMemberName("canceled")]
+    Canceled,
+
+    /// <summary>Ended with <c>transferErrors</c>.</summary>
+    [JsonStringEnumMemberName("failed")]
+    Failed,
+}
+
+/// <summary>An ownership transfer: an invitation from an owner to another user, and its progress.</summary>
+public sealed record OwnershipTransfer
+{
+    /// <summary>Gets the transfer id (24 hex characters).</summary>
+    public required string Id { get; init; }
+
+    /// <summary>Gets the id of the user who invited.</summary>
+    public required string OwnerId { get; init; }
+
+    /// <summary>Gets the id of the invitee.</summary>
+    public required string ToUserId { get; init; }
+
+    /// <summary>Gets the status.</summary>
+    public OwnershipTransferStatus Status { get; init; }
+
+    /// <summary>Gets a value indicating whether the invitee accepted.</summary>
+    public bool Accepted { get; init; }
+
+    /// <summary>Gets a value indicating whether the invitee dismissed.</summary>
+    public bool Dismissed { get; init; }
+
+    /// <summary>Gets a value indicating whether the whole account is transferred.</summary>
+    public bool Account { get; init; }
+
+    /// <summary>Gets when the invitation was made.</summary>
+    public DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>Gets when the record last changed.</summary>
+    public DateTimeOffset LastModified { get; init; }
+
+    /// <summary>Gets when the invitation expires unless answered.</summary>
+    public DateTimeOffset ExpiresAt { get; init; }
+
+    /// <summary>Gets when the transfer completed, if it did.</summary>
+    public DateTimeOffset? TransferredAt { get; init; }
+
+    /// <summary>Gets the integration ids of the transfer (with <c>none</c> for standalone flows), which it locks while open.</summary>
+    public IReadOnlyList<string> IntegrationIds { get; init; } = [];
+
+    /// <summary>Gets a value indicating whether the transfer has ended for good.</summary>
+    public bool IsClosed => Status is OwnershipTransferStatus.Done or OwnershipTransferStatus.Canceled or OwnershipTransferStatus.Failed;
+}
+
+/// <summary>A resource listed in a transfer's <c>toTransfer</c>.</summary>
+/// <param name="Collection">The collection.</param>
+/// <param name="Id">The resource id, or <c>none</c> in <c>integrations</c> for standalone flows.</param>
+/// <param name="Name">The name at the time of the invitation, if any.</param>
+public sealed record TransferResourceRef(string Collection, string Id, string? Name);
+
+/// <summary>A range of one collection's resources of a transfer, moved by one activity.</summary>
+/// <param name="Collection">The collection.</param>
+/// <param name="FirstId">The first resource id of the range.</param>
+/// <param name="LastId">The last resource id of the range.</param>
+/// <param name="Count">How many resources of the transfer the range holds.</param>
+public sealed record OwnershipMoveChunk(string Collection, string FirstId, string LastId, int Count);

@@ -1,0 +1,29 @@
+using Transfers.Core.DurableTask;
+
+namespace Transfers.Core.Ownership;
+
+/// <summary>Frees the integrations of a closed transfer for new invitations; idempotent.</summary>
+public sealed class ReleaseOwnershipLocks : Activity<string, bool>
+{
+    private readonly TransferStore _transfers;
+
+    /// <summary>Initializes a new instance of the <see cref="ReleaseOwnershipLocks"/> class.</summary>
+    /// <param name="transfers">The transfer store.</param>
+    public ReleaseOwnershipLocks(TransferStore transfers)
+    {
+        ArgumentNullException.ThrowIfNull(transfers);
+        _transfers = transfers;
+    }
+
+    /// <inheritdoc/>
+    public override async Task<bool> RunAsync(ActivityContext context, string input, CancellationToken cancellationToken = default)
+    {
+        if (await _transfers.GetAsync(input, cancellationToken) is not { } transfer)
+        {
+            return false;
+        }
+
+        await _transfers.ReleaseLocksAsync(transfer, cancellationToken);
+        return true;
+    }
+}

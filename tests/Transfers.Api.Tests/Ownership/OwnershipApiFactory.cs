@@ -1,0 +1,49 @@
+using System.Net.Http.Headers;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Configuration;
+using Transfers.Testing;
+
+namespace Transfers.Api.Tests.Ownership;
+
+/// <summary>The local host in memory on the test Azurite, with its own task hub and small move chunks.</summary>
+public sealed class OwnershipApiFactory : WebApplicationFactory<Program>
+{
+    /// <summary>The admin key the tests use.</summary>
+    public const string AdminKey = "test-admin-key";
+
+    private readonly string _hub = Azurite.UniqueName("own");
+
+    /// <summary>Creates a client with the admin key.</summary>
+    /// <returns>The client.</returns>
+    public HttpClient CreateAdminClient()
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Add("X-API-KEY", AdminKey);
+        return client;
+    }
+
+    /// <summary>Creates a client that sends a bearer token.</summary>
+    /// <param name="token">The token.</param>
+    /// <returns>The client.</returns>
+    public HttpClient CreateBearerClient(string token)
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["AzureWebJobsStorage"] = Azurite.ConnectionString,
+            ["Transfers:AdminApiKey"] = AdminKey,
+            ["Transfers:Durable:HubName"] = _hub,
+            ["Transfers:Durable:PollingIntervalMax"] = "00:00:00.500",
+            ["Transfers:Ownership:MoveChunkSize"] = "3",
+            ["Transfers:Ownership:ActivityFirstRetryInterval"] = "00:00:00.200",
+        }));
+    }
+}
