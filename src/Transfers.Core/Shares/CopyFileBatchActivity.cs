@@ -15,7 +15,6 @@ namespace Transfers.Core.Shares;
 /// </summary>
 public sealed partial class CopyFileBatchActivity : Activity<FileBatchRequest, CopyBatchResult>
 {
-    private const long MaxSyncCopyBytes = 256L * 1024 * 1024;
     private const int MaxReportedErrors = 10;
     private readonly ShareStore _store;
     private readonly FileSyncStore _state;
@@ -88,14 +87,12 @@ public sealed partial class CopyFileBatchActivity : Activity<FileBatchRequest, C
 
     private async Task CopyAsync(BlobClient from, BlobClient to, FileWorkItem item, CancellationToken cancellationToken)
     {
+        // Copy Blob: within one account the service copies by reference and usually completes at once (Azurite
+        // always does); across accounts it copies in the background and we wait for it.
         var sourceUri = await ShareSas.BlobReadAsync(from, _time.GetUtcNow().AddHours(1), cancellationToken);
-        if (item.Size <= MaxSyncCopyBytes)
+        var operation = await to.StartCopyFromUriAsync(sourceUri, cancellationToken: cancellationToken);
+        if (!operation.HasCompleted)
         {
-            await to.SyncCopyFromUriAsync(sourceUri, cancellationToken: cancellationToken);
-        }
-        else
-        {
-            var operation = await to.StartCopyFromUriAsync(sourceUri, cancellationToken: cancellationToken);
             await operation.WaitForCompletionAsync(cancellationToken);
         }
 

@@ -17,7 +17,7 @@ public static class SharesServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ShareStore>();
         services.TryAddSingleton<FileSyncStore>();
-        services.TryAddSingleton<IShareTableLoader, UnavailableTableLoader>();
+        services.TryAddSingleton<IShareTableLoader, TabularShareTableLoader>();
         services.AddDurableTasks(r => r
             .AddOrchestrator<FileSyncOrchestration>()
             .AddOrchestrator<TableSyncOrchestration>()

@@ -92,14 +92,15 @@ public sealed class FileSyncOrchestrationTests
         // Arrange
         var inFlight = 0;
         var maxInFlight = 0;
-        var pending = new List<TaskCompletionSource<CopyBatchResult>>();
+        var pending = new System.Collections.Concurrent.ConcurrentQueue<TaskCompletionSource<CopyBatchResult>>();
         Returns(nameof(DiffSourcePageActivity), new DiffPageResult(null, 2000, 20, 2000, 0, 0, 0));
         _context.Setup(c => c.CallActivityAsync<CopyBatchResult>(nameof(CopyFileBatchActivity), It.IsAny<object?>(), It.IsAny<RetryPolicy?>()))
             .Returns(() =>
             {
-                maxInFlight = Math.Max(maxInFlight, ++inFlight);
+                var now = Interlocked.Increment(ref inFlight);
+                maxInFlight = Math.Max(maxInFlight, now);
                 var source = new TaskCompletionSource<CopyBatchResult>();
-                pending.Add(source);
+                pending.Enqueue(source);
                 return source.Task;
             });
         _timer.SetResult();
@@ -109,10 +110,15 @@ public sealed class FileSyncOrchestrationTests
         while (!run.IsCompleted)
         {
             var next = pending.FirstOrDefault(p => !p.Task.IsCompleted);
-            Assert.NotNull(next);
-            inFlight--;
-            next!.SetResult(new CopyBatchResult(false, 100, 0, 0, []));
-            await Task.Yield();
+            if (next is null)
+            {
+                // The orchestration has not yet reacted to the last completion.
+                await Task.Delay(1);
+                continue;
+            }
+
+            Interlocked.Decrement(ref inFlight);
+            next.SetResult(new CopyBatchResult(false, 100, 0, 0, []));
         }
 
         await run;

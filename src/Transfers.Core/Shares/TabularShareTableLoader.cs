@@ -1,0 +1,130 @@
+using System.Security.Cryptography;
+using System.Text;
+using Azure.Data.Tables;
+using Transfers.Core.Storage;
+using Transfers.Core.Tabular;
+
+namespace Transfers.Core.Shares;
+
+/// <summary>
+/// Loads share tables with the tabular reader and batch writer shared with the Exports family, one chunk of at most
+/// <see cref="ChunkRows"/> rows per call:
+/// <list type="bullet">
+/// <item><c>APPEND_ONLY</c>: rows whose <c>Timestamp</c> is after the last run's watermark, keyed as in the source.</item>
+/// <item><c>UPDATE_AND_APPEND</c>: the same rows, upserted by the primary key columns.</item>
+/// <item><c>OVERWRITE</c>: the destination is cleared on the first chunk of each check, then every row is copied.</item>
+/// </list>
+/// Watermarks live in table <c>ShareTableState</c> (partition = state key, row = table name). The window's upper bound is
+/// fixed on the first chunk, so every chunk of a check reads the same window and a repeated chunk writes the same rows.
+/// </summary>
+public sealed class TabularShareTableLoader : IShareTableLoader
+{
+    /// <summary>The table that holds the watermarks.</summary>
+    public const string StateTable = "ShareTableState";
+
+    /// <summary>The most rows one chunk reads.</summary>
+    public const int ChunkRows = 20_000;
+
+    private const string TimestampColumn = "Timestamp";
+    private readonly StorageConnections _connections;
+    private readonly TimeProvider _time;
+    private readonly TableClient _state;
+    private readonly Lazy<Task> _created;
+
+    /// <summary>Initializes a new instance of the <see cref="TabularShareTableLoader"/> class.</summary>
+    /// <param name="connections">The storage connections.</param>
+    /// <param name="time">The clock.</param>
+    public TabularShareTableLoader(StorageConnections connections, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(connections);
+        _connections = connections;
+        _time = time;
+        _state = connections.Tables().GetTableClient(StateTable);
+        _created = new Lazy<Task>(() => _state.CreateIfNotExistsAsync());
+    }
+
+    /// <inheritdoc/>
+    public async Task<ShareTableChunkResult> LoadChunkAsync(ShareTableLoad load, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(load);
+        await _created.Value;
+        var table = load.Table;
+        var source = _connections.Tables(load.Source.Connection).GetTableClient(table.SourceTable);
+        var destination = _connections.Tables(load.Destination.Connection).GetTableClient(BeginTableSyncActivity.DestinationTableName(load.Destination, table));
+        await destination.CreateIfNotExistsAsync(cancellationToken);
+
+        var window = await GetWindowAsync(load, cancellationToken);
+        if (load.Continuation is null && table.LoadingPattern == LoadingPatterns.Overwrite)
+        {
+            await TableBatchWriter.ClearAsync(destination, cancellationToken: cancellationToken);
+        }
+
+        var query = table.LoadingPattern == LoadingPatterns.Overwrite
+            ? new TableRowQuery()
+            : new TableRowQuery { TimestampColumn = TimestampColumn, From = window.From, To = window.To };
+        var writer = new TableBatchWriter(destination);
+        var read = await TableRowReader.ReadAsync(
+            source,
+            query,
+            load.Continuation,
+            ChunkRows,
+            async (rows, ct) => await writer.AddRangeAsync(rows.Select(row => Map(row, table)), ct),
+            cancellationToken);
+        await writer.FlushAsync(cancellationToken);
+
+        if (read.ContinuationToken is null)
+        {
+            await _state.UpsertEntityAsync(
+                new TableEntity(load.StateKey, table.Name) { ["Watermark"] = window.To, ["Cycle"] = load.Cycle }, TableUpdateMode.Replace, cancellationToken);
+        }
+
+        return new ShareTableChunkResult(writer.RowsWritten, read.ContinuationToken);
+    }
+
+    /// <summary>The key of a row under UPDATE_AND_APPEND: its primary key columns, in a row key's alphabet.</summary>
+    /// <param name="row">The source row.</param>
+    /// <param name="primaryKey">The primary key columns.</param>
+    /// <returns>The destination partition and row keys.</returns>
+    public static (string PartitionKey, string RowKey) KeyOf(TableEntity row, IReadOnlyList<string> primaryKey)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        ArgumentNullException.ThrowIfNull(primaryKey);
+        var rowKey = string.Join("|", primaryKey.Select(c => PathKey.Encode(Convert.ToString(row.TryGetValue(c, out var v) ? v : null, System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty)));
+
+        // Spread the keys over 64 partitions so that the writer's batches go out in parallel.
+        var bucket = SHA256.HashData(Encoding.UTF8.GetBytes(rowKey))[0] % 64;
+        return (bucket.ToString("D2", System.Globalization.CultureInfo.InvariantCulture), rowKey);
+    }
+
+    private static TableEntity Map(TableEntity row, ShareTableEntity table)
+    {
+        if (table.LoadingPattern != LoadingPatterns.UpdateAndAppend || table.PrimaryKey is not { Count: > 0 } key)
+        {
+            return row;
+        }
+
+        var (partitionKey, rowKey) = KeyOf(row, key);
+        var mapped = new TableEntity(row) { PartitionKey = partitionKey, RowKey = rowKey };
+        return mapped;
+    }
+
+    /// <summary>The time window of this check: from the last watermark to the bound fixed by the check's first chunk.</summary>
+    private async Task<(DateTimeOffset? From, DateTimeOffset To)> GetWindowAsync(ShareTableLoad load, CancellationToken cancellationToken)
+    {
+        var row = await _state.GetEntityIfExistsAsync<TableEntity>(load.StateKey, load.Table.Name, cancellationToken: cancellationToken);
+        var watermark = row.HasValue ? row.Value!.GetDateTimeOffset("Watermark") : null;
+        var pending = row.HasValue && row.Value!.GetInt64("PendingCycle") == load.Cycle ? row.Value.GetDateTimeOffset("PendingTo") : null;
+        if (pending is { } to)
+        {
+            return (watermark, to);
+        }
+
+        // A second of slack: rows committed just before now may carry a slightly later server timestamp.
+        var bound = _time.GetUtcNow().AddSeconds(-1);
+        await _state.UpsertEntityAsync(
+            new TableEntity(load.StateKey, load.Table.Name) { ["Watermark"] = watermark, ["PendingTo"] = bound, ["PendingCycle"] = load.Cycle },
+            TableUpdateMode.Replace,
+            cancellationToken);
+        return (watermark, bound);
+    }
+}

@@ -1,0 +1,51 @@
+using Transfers.Core.DurableTask;
+using Transfers.Core.Shares;
+
+namespace Transfers.Core.Tests.Shares;
+
+public sealed class TableSyncOrchestrationTests
+{
+    private static readonly DateTime s_now = new(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+    private static readonly ShareSyncInput s_input = new(new ShareTransferRef("acme", "share1", "transfer1", "state1"), TimeSpan.FromMinutes(5));
+
+    [Fact]
+    public async Task RunAsync_OneTableFailsOneChunked_ReportsTheFailureAndSumsTheRows()
+    {
+        // Arrange
+        var context = new Mock<IOrchestrationContext>();
+        context.SetupGet(c => c.CurrentUtcDateTime).Returns(s_now);
+        context.Setup(c => c.WaitForExternalEvent<PauseShareTransfer>(ShareEvents.Pause, It.IsAny<CancellationToken>())).Returns(new TaskCompletionSource<PauseShareTransfer>().Task);
+        context.Setup(c => c.WaitForExternalEvent<CancelShareTransfer>(ShareEvents.Cancel, It.IsAny<CancellationToken>())).Returns(new TaskCompletionSource<CancelShareTransfer>().Task);
+        context.Setup(c => c.CreateTimer(It.IsAny<DateTime>(), It.IsAny<CancellationToken>())).Returns(Task.CompletedTask);
+        context.Setup(c => c.CallActivityAsync(It.IsAny<string>(), It.IsAny<object?>(), It.IsAny<RetryPolicy?>())).Returns(Task.CompletedTask);
+        context.Setup(c => c.CallActivityAsync<BeginTableSyncResult>(nameof(BeginTableSyncActivity), It.IsAny<object?>(), It.IsAny<RetryPolicy?>()))
+            .ReturnsAsync(new BeginTableSyncResult(true, 2));
+        var chunks = new List<TableChunkRequest>();
+        context.Setup(c => c.CallActivityAsync<TableChunkResult>(nameof(LoadShareTableChunkActivity), It.IsAny<object?>(), It.IsAny<RetryPolicy?>()))
+            .Returns<string, object?, RetryPolicy?>((_, request, _) =>
+            {
+                var chunk = (TableChunkRequest)request!;
+                chunks.Add(chunk);
+                return Task.FromResult(chunk switch
+                {
+                    { TableIndex: 0, Continuation: null } => new TableChunkResult("orders", 1000, "next", null),
+                    { TableIndex: 0 } => new TableChunkResult("orders", 500, null, null),
+                    _ => new TableChunkResult("events", 0, null, "The source table 'Events' does not exist."),
+                });
+            });
+
+        // Act
+        await new TableSyncOrchestration().RunAsync(context.Object, s_input);
+
+        // Assert
+        Assert.Equal(3, chunks.Count);
+        Assert.Contains(chunks, c => c is { TableIndex: 0, Continuation: "next" });
+        var complete = (CompleteFileSyncRequest)context.Invocations
+            .Last(i => i.Method.Name == nameof(IOrchestrationContext.CallActivityAsync) && (string)i.Arguments[0] == nameof(CompleteFileSyncActivity)).Arguments[1]!;
+        Assert.Equal(1500, complete.Summary!.RowsWritten);
+        var error = Assert.Single(complete.Errors);
+        Assert.Equal("events", error.Table);
+        Assert.Null(error.Path);
+        context.Verify(c => c.ContinueAsNew(It.Is<ShareSyncInput>(i => i.Cycle == 2 && i.InitialSendDone), It.IsAny<bool>()), Times.Once);
+    }
+}
