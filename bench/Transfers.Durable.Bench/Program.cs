@@ -37,6 +37,9 @@ builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
     ["AzureWebJobsStorage"] = connection,
     ["Transfers:Durable:HubName"] = hub,
 });
+
+// Engine settings can be tried from the environment, e.g. Transfers__Durable__MaxConcurrentOrchestrations=64.
+builder.Configuration.AddEnvironmentVariables();
 builder.Services.AddDurableTasks(r => r
     .AddOrchestrator<HelloCities5>().AddOrchestrator<FanOutFanIn>().AddOrchestrator<WaitForSignal>().AddOrchestrator<OneActivity>()
     .AddActivity<SayHello>().AddActivity<Twice>());

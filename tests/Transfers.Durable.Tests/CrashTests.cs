@@ -20,18 +20,23 @@ public sealed class CrashTests
             await client.Client.ScheduleNewOrchestrationInstanceAsync(nameof(CrashOrchestration), ids.IndexOf(id), new StartOrchestrationOptions(id), token));
 
         // Act: kill the engine mid-run, then start another process on the same hub.
-        await Eventually.MatchAsync(() => CountCompletedAsync(client, prefix), n => n >= 10, TimeSpan.FromSeconds(120));
-        first.Kill(entireProcessTree: true);
-        await first.WaitForExitAsync();
-        var completedAtKill = await CountCompletedAsync(client, prefix);
-        using var second = await StartHostProcessAsync(hub);
+        Process? second = null;
+        int completedAtKill;
         try
         {
+            await Eventually.MatchAsync(() => CountCompletedAsync(client, prefix), n => n >= 10, TimeSpan.FromSeconds(120));
+            first.Kill(entireProcessTree: true);
+            await first.WaitForExitAsync();
+            completedAtKill = await CountCompletedAsync(client, prefix);
+            second = await StartHostProcessAsync(hub);
             await Eventually.MatchAsync(() => CountCompletedAsync(client, prefix), n => n == ids.Count, TimeSpan.FromSeconds(180));
         }
         finally
         {
-            second.Kill(entireProcessTree: true);
+            // A failed wait must not leave an engine process running after the test.
+            first.Kill(entireProcessTree: true);
+            second?.Kill(entireProcessTree: true);
+            second?.Dispose();
         }
 
         // Assert
