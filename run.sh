@@ -8,10 +8,10 @@ source scripts/azurite.sh
 ensure_tools
 
 blob=${AZURITE_BLOB_PORT:-10000}; queue=${AZURITE_QUEUE_PORT:-10001}; table=${AZURITE_TABLE_PORT:-10002}
-host_pid=""
+child_pid=""  # the build, then the host: what Ctrl-C stops first
 stop() {
   trap - INT TERM EXIT
-  [ -n "$host_pid" ] && kill "$host_pid" 2>/dev/null && wait "$host_pid" 2>/dev/null
+  [ -n "$child_pid" ] && kill "$child_pid" 2>/dev/null && wait "$child_pid" 2>/dev/null
   [ -n "${AZURITE_PID:-}" ] && kill "$AZURITE_PID" 2>/dev/null && wait "$AZURITE_PID" 2>/dev/null
   exit 0
 }
@@ -27,10 +27,10 @@ fi
 
 # In the background and waited for, so that Ctrl-C interrupts the build at once.
 dotnet build src/Transfers.Host -c Release -nologo -clp:ErrorsOnly &
-host_pid=$!
-wait "$host_pid" || exit 1
-# The built app directly, so that host_pid is the server itself; its content root is the project folder.
+child_pid=$!
+wait "$child_pid" || exit 1
+# The built app directly, so that child_pid is the server itself; its content root is the project folder.
 (cd src/Transfers.Host && exec dotnet bin/Release/net10.0/Transfers.Host.dll) &
-host_pid=$!
-echo "Transfers on http://localhost:7071 (pid $host_pid); Ctrl-C stops it"
-wait "$host_pid"
+child_pid=$!
+echo "Transfers on http://localhost:7071 (pid $child_pid); Ctrl-C stops it"
+wait "$child_pid"

@@ -8,8 +8,6 @@ public sealed record CallerIdentity(string Tenant, bool IsAdmin)
     /// <summary>The tenant the admin key acts as.</summary>
     public const string DefaultTenant = "default";
 
-    private static readonly object s_itemKey = new();
-
     /// <summary>Gets the identity an auth filter stored on the request.</summary>
     /// <param name="context">The request.</param>
     /// <returns>The identity.</returns>
@@ -17,9 +15,7 @@ public sealed record CallerIdentity(string Tenant, bool IsAdmin)
     public static CallerIdentity Of(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return context.Items.TryGetValue(s_itemKey, out var value) && value is CallerIdentity identity
-            ? identity
-            : throw new InvalidOperationException("The endpoint has no API-key filter.");
+        return context.Features.Get<CallerIdentity>() ?? throw new InvalidOperationException("The endpoint has no API-key filter.");
     }
 
     /// <summary>Stores the identity on the request.</summary>
@@ -27,6 +23,6 @@ public sealed record CallerIdentity(string Tenant, bool IsAdmin)
     public void AttachTo(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        context.Items[s_itemKey] = this;
+        context.Features.Set(this);
     }
 }

@@ -6,8 +6,6 @@ namespace Transfers.Api.Ownership;
 /// <param name="UserId">The user id.</param>
 public sealed record OwnershipCaller(string UserId)
 {
-    private static readonly object s_itemKey = new();
-
     /// <summary>Gets the caller the bearer filter stored on the request.</summary>
     /// <param name="context">The request.</param>
     /// <returns>The caller.</returns>
@@ -15,9 +13,7 @@ public sealed record OwnershipCaller(string UserId)
     public static OwnershipCaller Of(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return context.Items.TryGetValue(s_itemKey, out var value) && value is OwnershipCaller caller
-            ? caller
-            : throw new InvalidOperationException("The endpoint has no bearer-token filter.");
+        return context.Features.Get<OwnershipCaller>() ?? throw new InvalidOperationException("The endpoint has no bearer-token filter.");
     }
 
     /// <summary>Stores the caller on the request.</summary>
@@ -25,7 +21,7 @@ public sealed record OwnershipCaller(string UserId)
     public void AttachTo(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        context.Items[s_itemKey] = this;
+        context.Features.Set(this);
     }
 }
 
