@@ -7,6 +7,8 @@ namespace Transfers.Durable.Client;
 /// <summary>The engine's <see cref="IDurableClient"/>: writes instance rows and inbox messages, then wakes the local engine.</summary>
 internal sealed class DurableClient(HubStore store, DurableEngine engine, DurableTaskRegistry registry) : IDurableClient
 {
+    private static readonly TimeSpan MaxPollInterval = TimeSpan.FromSeconds(5);
+
     /// <inheritdoc/>
     public async Task<string> ScheduleNewOrchestrationInstanceAsync(string orchestratorName, object? input = null, StartOrchestrationOptions? options = null, CancellationToken cancellationToken = default)
     {
@@ -65,6 +67,14 @@ internal sealed class DurableClient(HubStore store, DurableEngine engine, Durabl
     public async Task RaiseEventAsync(string instanceId, string eventName, object? eventPayload = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(eventName);
+        InstanceIds.Validate(instanceId);
+        await store.EnsureCreatedAsync();
+        var payload = DurableJson.Serialize(eventPayload);
+        if (await engine.TryRaiseEventAsync(instanceId, eventName, payload))
+        {
+            return;
+        }
+
         var instance = await RequireAsync(instanceId, cancellationToken);
         if (instance.Status.IsTerminal())
         {
@@ -72,7 +82,7 @@ internal sealed class DurableClient(HubStore store, DurableEngine engine, Durabl
             return;
         }
 
-        await SendAsync(instanceId, new InboxMessage(Rows.Event(DateTime.UtcNow), InboxKind.Event, instance.Generation, -1, eventName, DurableJson.Serialize(eventPayload)), cancellationToken);
+        await SendAsync(instanceId, new InboxMessage(Rows.Event(DateTime.UtcNow), InboxKind.Event, instance.Generation, -1, eventName, payload), cancellationToken);
     }
 
     /// <inheritdoc/>
@@ -102,18 +112,22 @@ internal sealed class DurableClient(HubStore store, DurableEngine engine, Durabl
         var delay = TimeSpan.FromMilliseconds(20);
         while (true)
         {
-            // Register before reading, so a completion between the read and the wait is not missed.
+            // Register before looking, so a completion between the look and the wait is not missed. An instance this
+            // process is running and has not finished needs no look: its completion comes as a signal.
             var completed = engine.WhenCompletedLocally(instanceId);
-            var metadata = await store.GetInstanceAsync(instanceId, getInputsAndOutputs, cancellationToken) ?? throw new InstanceNotFoundException(instanceId);
-            if (metadata.Status.IsTerminal())
+            if (!engine.IsUnfinishedHere(instanceId))
             {
-                return metadata.ToMetadata(getInputsAndOutputs);
+                var metadata = await store.GetInstanceAsync(instanceId, getInputsAndOutputs, cancellationToken) ?? throw new InstanceNotFoundException(instanceId);
+                if (metadata.Status.IsTerminal())
+                {
+                    return metadata.ToMetadata(getInputsAndOutputs);
+                }
             }
 
-            await Task.WhenAny(completed, Task.Delay(delay, cancellationToken));
+            // Polling is for instances run elsewhere, or a partition that moves away while we wait.
+            await Task.WhenAny(completed, Task.Delay(engine.RunsLocally(instanceId) ? MaxPollInterval : delay, cancellationToken));
             cancellationToken.ThrowIfCancellationRequested();
-            // Completions committed in this process arrive by signal; polling is for those committed elsewhere.
-            delay = TimeSpan.FromMilliseconds(Math.Min(5000, delay.TotalMilliseconds * 2));
+            delay = TimeSpan.FromMilliseconds(Math.Min(MaxPollInterval.TotalMilliseconds, delay.TotalMilliseconds * 2));
         }
     }
 

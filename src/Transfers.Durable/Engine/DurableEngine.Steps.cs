@@ -18,38 +18,44 @@ internal sealed partial class DurableEngine
     {
         if (!Owns(instanceId))
         {
-            // The partition moved: results this process still holds go to the inbox for the new owner.
+            // The partition moved: results and events this process still holds go to the inbox for the new owner.
             foreach (var (work, result) in TakeResults(instanceId, int.MaxValue))
             {
                 await HandOverAsync(work, result);
             }
 
+            TakeRaised(instanceId).ForEach(e => e.Outcome.TrySetResult(false));
             return;
         }
 
-        var results = TakeResults(instanceId, _options.MaxMessagesPerStep);
-        var offered = new List<(WorkItem Work, InboxMessage Result)>();
+        var local = new LocalMessages(TakeResults(instanceId, _options.MaxMessagesPerStep), TakeRaised(instanceId));
+        var offeredEvents = new List<RaisedEvent>();
         try
         {
-            await RunStepAsync(instanceId, results, offered, cancellationToken);
+            await RunStepAsync(instanceId, local, offeredEvents, cancellationToken);
+        }
+        catch (Exception ex)
+        {
+            // The commit may or may not have landed: writing these events to the inbox could add them twice.
+            offeredEvents.ForEach(e => e.Outcome.TrySetException(ex));
+            throw;
         }
         finally
         {
-            // Results the step never looked at wait for the next one; results it failed to commit go the slow way,
-            // through the inbox. Their work rows stay until one of the two commits.
-            ReturnResults(instanceId, results.Except(offered));
-            foreach (var (work, result) in offered)
+            // Results the step never looked at wait for the next one; results it offered but did not commit go the
+            // slow way, through the inbox. Their work rows stay until one of the two commits. Events it did not
+            // commit go to the inbox through their callers.
+            ReturnResults(instanceId, local.Results.Except(local.OfferedResults));
+            foreach (var (work, result) in local.OfferedResults.Where(r => !local.Consumed.Contains(r.Work.RowKey)))
             {
                 await HandOverAsync(work, result);
             }
+
+            local.Events.ForEach(e => e.Outcome.TrySetResult(false));
         }
     }
 
-    private async Task RunStepAsync(
-        string instanceId,
-        List<(WorkItem Work, InboxMessage Result)> results,
-        List<(WorkItem Work, InboxMessage Result)> offered,
-        CancellationToken cancellationToken)
+    private async Task RunStepAsync(string instanceId, LocalMessages local, List<RaisedEvent> offeredEvents, CancellationToken cancellationToken)
     {
         var read = _needsRead.TryRemove(instanceId, out _);
         var cached = _cache.TryGet(instanceId);
@@ -69,7 +75,7 @@ internal sealed partial class DurableEngine
         if (instance is null)
         {
             _cache.Remove(instanceId);
-            offered.AddRange(results);
+            local.DropAll(e => e.Outcome.TrySetException(new InstanceNotFoundException(instanceId)));
             return;
         }
 
@@ -77,7 +83,7 @@ internal sealed partial class DurableEngine
         if (instance.Status.IsTerminal())
         {
             // Late results and events of a finished instance have nobody to go to.
-            offered.AddRange(results);
+            local.DropAll(e => e.Outcome.TrySetResult(true));
             await _store.DeleteRowsAsync(instanceId, inbox.Select(m => m.RowKey), cancellationToken);
             if (more)
             {
@@ -100,16 +106,13 @@ internal sealed partial class DurableEngine
         {
             // A local result is consumed by deleting its work row: that is what makes it count once.
             var room = Math.Max(0, _options.MaxMessagesPerStep - inbox.Count);
-            offered.AddRange(results.Take(room));
-            step.AddMessages(inbox.Where(m => !m.IsControl).Concat(offered.Select(r => r.Result with { RowKey = r.Work.RowKey })));
+            step.AddMessages(inbox.Where(m => !m.IsControl).Concat(local.Offer(room, offeredEvents)));
             step.Episode = RunEpisode(instance, history, step.NewEvents);
         }
         else if (step.Terminated is not null)
         {
-            offered.AddRange(results);
+            local.DropAll(e => offeredEvents.Add(e));
         }
-
-        var moreLocal = offered.Count < results.Count;
 
         if (!step.HasChanges)
         {
@@ -131,12 +134,13 @@ internal sealed partial class DurableEngine
             return;
         }
 
-        var consumed = commit.Delete.ToHashSet(StringComparer.Ordinal);
-        foreach (var done in offered.Where(r => consumed.Contains(r.Work.RowKey)).ToList())
+        local.Consumed.UnionWith(commit.Delete);
+        foreach (var (work, _) in local.OfferedResults.Where(r => local.Consumed.Contains(r.Work.RowKey)))
         {
-            offered.Remove(done);
-            Done(done.Work);
+            Done(work);
         }
+
+        offeredEvents.ForEach(e => e.Outcome.TrySetResult(true));
 
         var committed = commit.Instance with { ETag = etag };
         Log.StepCommitted(_logger, instanceId, committed.Status, commit.History.Count, commit.Work.Count);
@@ -169,7 +173,7 @@ internal sealed partial class DurableEngine
         {
             Notify(instanceId);
         }
-        else if (committed.NeedsStep || (moreLocal && step.Status != OrchestrationRuntimeStatus.Suspended))
+        else if (committed.NeedsStep || (local.HasMoreResults && step.Status != OrchestrationRuntimeStatus.Suspended))
         {
             Notify(instanceId, read: false);
         }

@@ -147,11 +147,19 @@ internal sealed partial class DurableEngine
         return true;
     }
 
-    private bool HasResults(string instanceId)
+    private bool HasLocalMessages(string instanceId)
     {
         lock (_results)
         {
-            return _results.ContainsKey(instanceId);
+            if (_results.ContainsKey(instanceId))
+            {
+                return true;
+            }
+        }
+
+        lock (_raised)
+        {
+            return _raised.ContainsKey(instanceId);
         }
     }
 

@@ -91,6 +91,7 @@ internal sealed partial class DurableEngine : IHostedService, IDisposable
         _steps.Writer.TryComplete();
         _work.Writer.TryComplete();
         await Task.WhenAll(_loops).WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        SettleRaised();
 
         // Releasing is a courtesy that lets others take over before the leases expire; it must not fail the shutdown.
         using var release = new CancellationTokenSource(TimeSpan.FromSeconds(5));
@@ -113,7 +114,7 @@ internal sealed partial class DurableEngine : IHostedService, IDisposable
     /// </param>
     public void Notify(string instanceId, bool read = true)
     {
-        if (!_running || (!Owns(instanceId) && !HasResults(instanceId)))
+        if (!_running || (!Owns(instanceId) && !HasLocalMessages(instanceId)))
         {
             return;
         }
@@ -155,6 +156,17 @@ internal sealed partial class DurableEngine : IHostedService, IDisposable
     /// <returns>The task; it may never complete when another process finishes the instance.</returns>
     public Task WhenCompletedLocally(string instanceId) =>
         _completionWaiters.GetOrAdd(instanceId, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+
+    /// <summary>Whether this process runs the instance's steps, so its completion is signalled here.</summary>
+    /// <param name="instanceId">The instance id.</param>
+    /// <returns><c>true</c> while the engine runs and owns the instance's partition.</returns>
+    public bool RunsLocally(string instanceId) => _running && Owns(instanceId);
+
+    /// <summary>Whether this process runs the instance and its last commit here left it unfinished.</summary>
+    /// <param name="instanceId">The instance id.</param>
+    /// <returns><c>true</c> when a finish would be committed, and signalled, here.</returns>
+    public bool IsUnfinishedHere(string instanceId) =>
+        RunsLocally(instanceId) && _cache.TryGet(instanceId) is { } cached && !cached.Instance.Status.IsTerminal();
 
     private bool Owns(string instanceId) => _owned[_store.PartitionOf(instanceId)];
 

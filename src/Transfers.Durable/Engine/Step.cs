@@ -82,7 +82,12 @@ internal sealed class Step
 
         foreach (var message in messages)
         {
-            _consumed.Add(message.RowKey);
+            // An event raised in this process has no row to delete.
+            if (message.RowKey.Length > 0)
+            {
+                _consumed.Add(message.RowKey);
+            }
+
             var isResult = message.Kind != InboxKind.Event;
             if (isResult && message.Generation != _instance.Generation)
             {

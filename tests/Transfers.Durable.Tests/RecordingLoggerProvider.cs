@@ -1,0 +1,27 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+
+namespace Transfers.Durable.Tests;
+
+/// <summary>Keeps the event ids of everything logged, so a test can tell which paths the engine took.</summary>
+internal sealed class RecordingLoggerProvider : ILoggerProvider
+{
+    public ConcurrentQueue<EventId> Events { get; } = new();
+
+    public ILogger CreateLogger(string categoryName) => new Recorder(Events);
+
+    public void Dispose()
+    {
+    }
+
+    private sealed class Recorder(ConcurrentQueue<EventId> events) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            events.Enqueue(eventId);
+    }
+}
