@@ -91,8 +91,8 @@ public sealed partial class CopyFileBatchActivity : Activity<FileBatchRequest, C
     private async Task CopyAsync(BlobClient from, BlobClient to, FileWorkItem item, CancellationToken cancellationToken)
     {
         var sourceUri = await ShareSas.BlobReadAsync(from, _time.GetUtcNow().AddHours(1), cancellationToken);
-        // Pinning the listed version makes a source changed since the diff fail the copy (412) instead of landing
-        // a version whose size and MD5 nobody checked; the next check lists and copies the new one.
+        // Pinned to the listed version: the service refuses (412) a source changed since the diff, so what lands is the
+        // version whose length and MD5 the verification below expects; the next check lists and copies the new one.
         var options = new BlobCopyFromUriOptions { SourceConditions = item.ETag is null ? null : new BlobRequestConditions { IfMatch = new ETag(item.ETag) } };
         if (item.Size <= MaxSyncCopyBytes)
         {
