@@ -37,13 +37,13 @@ mapfile -t ports < <(free_ports)
 # Azurite keeps its store in memory here: on disk it re-serializes every blob and table row every 5 s, which at 100,000
 # files (and as many state rows) stalls both tools for seconds at a time, an emulator cost Azure does not have.
 # start_azurite always stores on disk (--location, which Azurite refuses beside --inMemoryPersistence), so its node
-# command is rewritten for this one call.
+# command is rewritten for this one call, with a heap that holds the metadata of 100,000 files and their copies.
 node() {
   local args=()
   while [ $# -gt 0 ]; do
     if [ "$1" = --location ]; then shift 2; else args+=("$1"); shift; fi
   done
-  exec node "${args[@]}" --inMemoryPersistence
+  NODE_OPTIONS=--max-old-space-size=12288 exec node "${args[@]}" --inMemoryPersistence
 }
 start_azurite "$work/azurite" "${ports[0]}" "${ports[1]}" "${ports[2]}"
 unset -f node
