@@ -1,5 +1,5 @@
 """Drives the Shares benchmark; bench.sh sets up Azurite and the host. Standard library only."""
-import base64, datetime, hashlib, hmac, json, os, subprocess, sys, time, urllib.error, urllib.parse, urllib.request
+import base64, concurrent.futures, datetime, hashlib, hmac, http.client, json, os, subprocess, sys, threading, time, urllib.error, urllib.parse, urllib.request
 
 ACCOUNT = "devstoreaccount1"
 KEY = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
@@ -50,6 +50,35 @@ def write_local(folder, count, size, tag=""):
             f.write(os.urandom(size))
 
 
+def upload_many(container, prefix, count, size, workers=32):
+    """Puts count blobs of size random bytes under prefix, in the write_local layout, over keep-alive connections."""
+    url = urllib.parse.urlsplit(sas_url(container))
+    local = threading.local()
+
+    def put(i):
+        if not hasattr(local, "conn"):
+            local.conn = http.client.HTTPConnection(url.hostname, url.port)
+        name = urllib.parse.quote(f"{prefix}/d{i % 10}/e{i % 7}/file{i:06d}.bin")
+        local.conn.request("PUT", f"{url.path}/{name}?{url.query}", body=os.urandom(size),
+                           headers={"x-ms-blob-type": "BlockBlob", "x-ms-version": "2019-12-12"})
+        resp = local.conn.getresponse()
+        resp.read()
+        if resp.status != 201:
+            raise RuntimeError(f"put {name}: {resp.status}")
+
+    with concurrent.futures.ThreadPoolExecutor(workers) as pool:
+        for _ in pool.map(put, range(count), chunksize=256):
+            pass
+
+
+def row_line(name, t, r, target):
+    return f"| {name} | {t:.2f} | {r:.2f} | {t / r:.2f}x | <= {target}x {'met' if t / r <= target else 'missed'} |"
+
+
+def load():
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
 def peak_rss_mb():
     with open(f"/proc/{HOST_PID}/status") as f:
         for line in f:
@@ -60,11 +89,23 @@ def peak_rss_mb():
 
 def wait_check(share, transfer, after, key, timeout=3600):
     deadline = time.time() + timeout
+    shown = time.time()
     while time.time() < deadline:
-        t = call("GET", f"/v1/shares/{share}/transfers/{transfer}", key=key)
+        try:
+            t = call("GET", f"/v1/shares/{share}/transfers/{transfer}", key=key)
+        except urllib.error.HTTPError as e:
+            # A poll that fails on a busy machine is reported and retried; the check itself goes on in the host.
+            if e.code < 500:
+                raise
+            print(f"  poll failed with {e.code}; retrying", flush=True)
+            time.sleep(1)
+            continue
         last = t.get("lastSync")
         if t["status"] == "synced" and last and datetime.datetime.fromisoformat(last["startedAt"].replace("Z", "+00:00")) > after:
             return t
+        if time.time() - shown >= 60:
+            shown = time.time()
+            print(f"  {t['status']}: {t['progress']['filesDone']} of {t['progress']['filesTotal']} files so far, host peak RSS {peak_rss_mb():.0f} MB", flush=True)
         time.sleep(0.05)
     raise TimeoutError(f"transfer {transfer} did not finish a check in time")
 
@@ -103,14 +144,17 @@ def main(out):
     rclone("copy", local, "az:bench/src/data", container=container)
 
     rows = []
+    load_start = load()
     # (a) initial copy
     r_a = timed(lambda: rclone("sync", "az:bench/src/data", "az:bench/rclone/data", container=container))
     share, transfer, t_a, resync = transfers_run(container, key)
     rows.append(("(a) initial copy", t_a, r_a, 1.0))
+    print(row_line(*rows[-1]), flush=True)
     # (b) nothing changed
     r_b = timed(lambda: rclone("sync", "az:bench/src/data", "az:bench/rclone/data", container=container))
     t_b, _ = resync()
     rows.append(("(b) re-sync, nothing changed", t_b, r_b, 0.5))
+    print(row_line(*rows[-1]), flush=True)
     # (c) 100 modified, 100 deleted, 100 added
     delta = os.path.join(WORK, "delta")
     for i in range(100):
@@ -127,19 +171,23 @@ def main(out):
     r_c = timed(lambda: rclone("sync", "az:bench/src/data", "az:bench/rclone/data", container=container))
     t_c, result = resync()
     rows.append(("(c) re-sync, 100 modified + 100 deleted + 100 added", t_c, r_c, 0.7))
+    print(row_line(*rows[-1]), flush=True)
     assert result["lastSync"]["filesCopied"] == 200 and result["lastSync"]["filesDeleted"] == 100, result["lastSync"]
     rss_small = peak_rss_mb()
+    load_end = load()
 
     large = None
     if LARGE > 0:
         print(f"Generating the {LARGE}-file source...")
-        big_local = os.path.join(WORK, "large")
-        write_local(big_local, LARGE, 256)
         create_container("large")
-        rclone("copy", big_local, "az:large/src/data", "--transfers", "64", container="large")
+        started = time.perf_counter()
+        upload_many("large", "src/data", LARGE, 256)
+        print(f"Generated in {time.perf_counter() - started:.0f} s; peak RSS so far {peak_rss_mb():.0f} MB", flush=True)
+        load_before_large = load()
         _, _, t_large, resync_large = transfers_run("large", key)
+        print(f"Large initial sync {t_large:.1f} s, peak RSS {peak_rss_mb():.0f} MB", flush=True)
         t_large_noop, _ = resync_large()
-        large = (t_large, t_large_noop, peak_rss_mb())
+        large = (t_large, t_large_noop, peak_rss_mb(), load_before_large, load())
 
     lines = ["# Shares benchmark: Transfers vs rclone", "",
              f"Run {datetime.datetime.utcnow():%Y-%m-%d %H:%M} UTC on {os.cpu_count()} cores, one Azurite for both tools, one container "
@@ -149,12 +197,13 @@ def main(out):
              "settings (batch 100, 8 batches in flight, 16 copies per batch); a re-sync is triggered by pause + resume and timed "
              "from resume to the check's end, an initial copy from the POST to the end of the first check.", "",
              "| run | Transfers (s) | rclone (s) | ratio | target |", "|---|---|---|---|---|"]
-    for name, t, r, target in rows:
-        lines.append(f"| {name} | {t:.2f} | {r:.2f} | {t / r:.2f}x | <= {target}x {'met' if t / r <= target else 'missed'} |")
-    lines += ["", f"Host peak RSS after these runs: {rss_small:.0f} MB."]
+    lines += [row_line(*row) for row in rows]
+    lines += ["", f"Host peak RSS after these runs: {rss_small:.0f} MB. Load average (1/5/15 min) before (a): {load_start}; after (c): {load_end}."]
     if large:
         lines += ["", f"Large source: {LARGE} files of 256 bytes. Initial sync {large[0]:.1f} s, no-op re-sync {large[1]:.1f} s; "
-                  f"host peak RSS (VmHWM) {large[2]:.0f} MB (target <= 400 MB: {'met' if large[2] <= 400 else 'missed'})."]
+                  f"host peak RSS (VmHWM) {large[2]:.0f} MB (target <= 400 MB: {'met' if large[2] <= 400 else 'missed'}). "
+                  f"Load average before: {large[3]}; after: {large[4]}."]
+    lines += ["", f"Re-run: `flock /work/bench.lock bench/shares/bench.sh` (`LARGE_FILES=0` skips the large source)."]
     text = "\n".join(lines) + "\n"
     print(text)
     with open(out, "w") as f:

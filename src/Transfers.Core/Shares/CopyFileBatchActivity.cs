@@ -16,6 +16,9 @@ namespace Transfers.Core.Shares;
 public sealed partial class CopyFileBatchActivity : Activity<FileBatchRequest, CopyBatchResult>
 {
     private const int MaxReportedErrors = 10;
+
+    /// <summary>The largest source Copy Blob From URL accepts.</summary>
+    private const long MaxSyncCopyBytes = 256L * 1024 * 1024;
     private readonly ShareStore _store;
     private readonly FileSyncStore _state;
     private readonly StorageConnections _connections;
@@ -87,13 +90,22 @@ public sealed partial class CopyFileBatchActivity : Activity<FileBatchRequest, C
 
     private async Task CopyAsync(BlobClient from, BlobClient to, FileWorkItem item, CancellationToken cancellationToken)
     {
-        // Copy Blob: within one account the service copies by reference and usually completes at once (Azurite
-        // always does); across accounts it copies in the background and we wait for it.
         var sourceUri = await ShareSas.BlobReadAsync(from, _time.GetUtcNow().AddHours(1), cancellationToken);
-        var operation = await to.StartCopyFromUriAsync(sourceUri, cancellationToken: cancellationToken);
-        if (!operation.HasCompleted)
+        // Pinned to the listed version: the service refuses (412) a source changed since the diff, so what lands is the
+        // version whose length and MD5 the verification below expects; the next check lists and copies the new one.
+        var options = new BlobCopyFromUriOptions { SourceConditions = item.ETag is null ? null : new BlobRequestConditions { IfMatch = new ETag(item.ETag) } };
+        if (item.Size <= MaxSyncCopyBytes)
         {
-            await operation.WaitForCompletionAsync(cancellationToken);
+            // Copy Blob From URL: one request that returns when the copy is done, where Copy Blob needs polling.
+            await to.SyncCopyFromUriAsync(sourceUri, options, cancellationToken);
+        }
+        else
+        {
+            var operation = await to.StartCopyFromUriAsync(sourceUri, options, cancellationToken);
+            if (!operation.HasCompleted)
+            {
+                await operation.WaitForCompletionAsync(cancellationToken);
+            }
         }
 
         BlobProperties copy = await to.GetPropertiesAsync(cancellationToken: cancellationToken);

@@ -49,8 +49,12 @@ public sealed class DiffSourcePageActivity : Activity<DiffPageRequest, DiffPageR
         }
 
         var sourceFolder = SharePaths.Folder(share.Source.Prefix);
-        var batches = new BatchWriter(_state, reference.StateKey, input.Cycle, input.Page, Math.Max(1, _options.BatchSize));
-        var pageSize = Math.Max(1, _options.ListPageSize);
+        var batchSize = Math.Max(1, _options.BatchSize);
+        var window = Math.Max(1, _options.MaxConcurrentBatches);
+        var batches = new BatchWriter(_state, reference.StateKey, input.Cycle, input.Page, batchSize, window);
+        // The first page of a first send lists one window's worth, so that copying starts early and the next pages are
+        // listed while it runs. A re-sync copies little, and one long page costs fewer round trips.
+        var pageSize = Math.Max(1, input.InitialSend && input.Page == 1 ? Math.Min(_options.ListPageSize, batchSize * window) : _options.ListPageSize);
         long listed = 0;
         DiffCursor? cursor = input.Cursor;
         while (cursor is not null && cursor.Selection < selections.Count && listed < pageSize)
@@ -141,11 +145,15 @@ public sealed class DiffSourcePageActivity : Activity<DiffPageRequest, DiffPageR
         blob.Properties.ContentLength ?? 0,
         blob.Properties.ContentHash is { Length: > 0 } md5 ? Convert.ToBase64String(md5) : null);
 
-    /// <summary>Groups work items into copy and delete batches and writes each batch once it is full.</summary>
-    private sealed class BatchWriter(FileSyncStore state, string stateKey, long cycle, int page, int batchSize)
+    /// <summary>
+    /// Groups work items into copy and delete batches. It holds back up to a window of batches and splits what is left at
+    /// the end of the page over a whole window, so that a small change (a few hundred files) still runs
+    /// <see cref="SharesOptions.MaxConcurrentBatches"/> activities side by side instead of one or two full ones.
+    /// </summary>
+    private sealed class BatchWriter(FileSyncStore state, string stateKey, long cycle, int page, int batchSize, int window)
     {
-        private readonly List<FileWorkItem> _copies = [];
-        private readonly List<FileWorkItem> _deletes = [];
+        private readonly Queue<FileWorkItem> _copies = new();
+        private readonly Queue<FileWorkItem> _deletes = new();
 
         public int CopyBatches { get; private set; }
 
@@ -159,47 +167,54 @@ public sealed class DiffSourcePageActivity : Activity<DiffPageRequest, DiffPageR
 
         public async Task AddCopyAsync(FileWorkItem item, CancellationToken cancellationToken)
         {
-            _copies.Add(item);
+            _copies.Enqueue(item);
             CopyFiles++;
             CopyBytes += item.Size;
-            if (_copies.Count >= batchSize)
+            if (_copies.Count > batchSize * window)
             {
-                await FlushCopiesAsync(cancellationToken);
+                await WriteAsync(_copies, batchSize, FileBatchIds.Copy(page, CopyBatches++), cancellationToken);
             }
         }
 
         public async Task AddDeleteAsync(FileWorkItem item, CancellationToken cancellationToken)
         {
-            _deletes.Add(item);
+            _deletes.Enqueue(item);
             DeleteFiles++;
-            if (_deletes.Count >= batchSize)
+            if (_deletes.Count > batchSize * window)
             {
-                await FlushDeletesAsync(cancellationToken);
+                await WriteAsync(_deletes, batchSize, FileBatchIds.Delete(page, DeleteBatches++), cancellationToken);
             }
         }
 
         public async Task FlushAsync(CancellationToken cancellationToken)
         {
-            await FlushCopiesAsync(cancellationToken);
-            await FlushDeletesAsync(cancellationToken);
-        }
-
-        private async Task FlushCopiesAsync(CancellationToken cancellationToken)
-        {
-            if (_copies.Count > 0)
+            foreach (var size in Split(_copies.Count))
             {
-                await state.WriteBatchAsync(stateKey, cycle, FileBatchIds.Copy(page, CopyBatches++), [.. _copies], cancellationToken);
-                _copies.Clear();
+                await WriteAsync(_copies, size, FileBatchIds.Copy(page, CopyBatches++), cancellationToken);
+            }
+
+            foreach (var size in Split(_deletes.Count))
+            {
+                await WriteAsync(_deletes, size, FileBatchIds.Delete(page, DeleteBatches++), cancellationToken);
             }
         }
 
-        private async Task FlushDeletesAsync(CancellationToken cancellationToken)
+        /// <summary>Batch sizes for the last <paramref name="count"/> items: a whole window of batches, none over the batch size.</summary>
+        private List<int> Split(int count)
         {
-            if (_deletes.Count > 0)
+            var batches = Math.Max((count + batchSize - 1) / batchSize, Math.Min(window, count));
+            return [.. Enumerable.Range(0, batches).Select(i => (count / batches) + (i < count % batches ? 1 : 0))];
+        }
+
+        private async Task WriteAsync(Queue<FileWorkItem> items, int size, string batchId, CancellationToken cancellationToken)
+        {
+            var batch = new List<FileWorkItem>(size);
+            while (batch.Count < size)
             {
-                await state.WriteBatchAsync(stateKey, cycle, FileBatchIds.Delete(page, DeleteBatches++), [.. _deletes], cancellationToken);
-                _deletes.Clear();
+                batch.Add(items.Dequeue());
             }
+
+            await state.WriteBatchAsync(stateKey, cycle, batchId, batch, cancellationToken);
         }
     }
 }

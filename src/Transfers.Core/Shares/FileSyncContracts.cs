@@ -44,7 +44,8 @@ public sealed record DiffCursor(int Selection, string? ContinuationToken, string
 /// <param name="Cycle">The check number.</param>
 /// <param name="Page">The page number, from 1 (0 is the prune).</param>
 /// <param name="Cursor">Where to continue.</param>
-public sealed record DiffPageRequest(ShareTransferRef Transfer, long Cycle, int Page, DiffCursor Cursor);
+/// <param name="InitialSend">Whether this is the first full send, where the first page is kept short so that copying starts early.</param>
+public sealed record DiffPageRequest(ShareTransferRef Transfer, long Cycle, int Page, DiffCursor Cursor, bool InitialSend = false);
 
 /// <summary>What one diff page found; the files themselves are in the work batches.</summary>
 /// <param name="Next">Where the next page continues; null when the listing is complete.</param>

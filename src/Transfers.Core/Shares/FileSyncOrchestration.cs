@@ -39,6 +39,7 @@ public sealed class FileSyncOrchestration : ShareSyncOrchestration
         }
 
         var totals = new CheckTotals(_maxErrors);
+        var running = new List<Task>();
         try
         {
             var deleteBatches = new List<string>();
@@ -48,38 +49,20 @@ public sealed class FileSyncOrchestration : ShareSyncOrchestration
                 deleteBatches.AddRange(Enumerable.Range(0, prune.DeleteBatches).Select(i => FileBatchIds.Delete(0, i)));
             }
 
-            var cursor = DiffCursor.Start;
-            for (var page = 1; cursor is not null && !totals.Stopped && !interrupted(); page++)
-            {
-                var diff = await context.CallActivityAsync<DiffPageResult>(
-                    nameof(DiffSourcePageActivity), new DiffPageRequest(transfer, input.Cycle, page, cursor));
-                totals.FilesTotal += diff.CopyFiles;
-                totals.BytesTotal += diff.CopyBytes;
-                deleteBatches.AddRange(Enumerable.Range(0, diff.DeleteBatches).Select(i => FileBatchIds.Delete(page, i)));
-                var copyBatches = Enumerable.Range(0, diff.CopyBatches).Select(i => FileBatchIds.Copy(page, i));
-                await RunWindowedAsync(
-                    copyBatches,
-                    id => context.CallActivityAsync<CopyBatchResult>(nameof(CopyFileBatchActivity), new FileBatchRequest(transfer, input.Cycle, id)),
-                    totals.Add,
-                    () => totals.Stopped || interrupted(),
-                    () => context.CallActivityAsync(nameof(ReportFileSyncProgressActivity), new FileSyncProgressReport(transfer, totals.Progress)));
-                cursor = diff.Next;
-            }
+            var complete = await CopyAsync(context, input, interrupted, totals, deleteBatches, running);
 
             // Deleting is safe only once the destination holds every new version: a failed or interrupted copy keeps
             // the deletions for the next check, which finds them again.
-            var stopped = totals.Stopped || interrupted() || cursor is not null;
-            if (!stopped && totals.Failed == 0)
+            if (complete && totals.Failed == 0)
             {
                 await RunWindowedAsync(
                     deleteBatches,
                     id => context.CallActivityAsync<DeleteBatchResult>(nameof(DeleteFileBatchActivity), new FileBatchRequest(transfer, input.Cycle, id)),
                     totals.Add,
-                    () => totals.Stopped || interrupted(),
-                    onWindow: null);
+                    () => totals.Stopped || interrupted());
             }
 
-            var complete = !totals.Stopped && !interrupted() && cursor is null;
+            complete &= !totals.Stopped && !interrupted();
             var summary = complete
                 ? new ShareSyncSummary(startedAt, context.CurrentUtcDateTime, totals.FilesDone, totals.Deleted, totals.BytesDone, 0)
                 : null;
@@ -91,7 +74,9 @@ public sealed class FileSyncOrchestration : ShareSyncOrchestration
         catch (TaskFailedException failure)
         {
             // A check that fails as a whole (source container gone, destination unreachable) marks the transfer failed;
-            // the automation goes on and the next check retries.
+            // the automation goes on and the next check retries. Activities still running finish first, so that none
+            // writes work batches after the completion dropped them.
+            await DrainAsync(running);
             await context.CallActivityAsync(
                 nameof(CompleteFileSyncActivity),
                 new CompleteFileSyncRequest(transfer, input.Cycle, totals.Progress, null, totals.Errors, failure.FailureDetails.ErrorMessage, nextSyncAt));
@@ -99,15 +84,98 @@ public sealed class FileSyncOrchestration : ShareSyncOrchestration
         }
     }
 
+    /// <summary>Waits for activities that are still running, whatever their outcome.</summary>
+    private static async Task DrainAsync(List<Task> running)
+    {
+        foreach (var task in running)
+        {
+            try
+            {
+                await task;
+            }
+            catch (TaskFailedException)
+            {
+                // The check already failed; one reason is enough.
+            }
+        }
+    }
+
     /// <summary>
-    /// Runs batch activities with at most <see cref="_maxConcurrentBatches"/> in flight, starting the next as soon as one
-    /// finishes, and reports progress after each window's worth of completions.
+    /// Lists the source page by page and copies the batches each page yields in one rolling window of
+    /// <see cref="_maxConcurrentBatches"/> activities: the next page is listed while the previous one's batches copy,
+    /// as long as fewer than two windows of batches wait, so copying neither waits for the listing nor runs far behind
+    /// it. Progress is reported after each window's worth of completed batches.
     /// </summary>
-    private async Task RunWindowedAsync<T>(
-        IEnumerable<string> batchIds, Func<string, Task<T>> run, Action<T> completed, Func<bool> stop, Func<Task>? onWindow)
+    /// <returns>Whether the whole source was listed and every batch ran, with no pause or cancel in between.</returns>
+    private async Task<bool> CopyAsync(
+        IOrchestrationContext context, ShareSyncInput input, Func<bool> interrupted, CheckTotals totals, List<string> deleteBatches, List<Task> running)
+    {
+        var transfer = input.Transfer;
+        var waiting = new Queue<string>();
+        var copies = new List<Task<CopyBatchResult>>(_maxConcurrentBatches);
+        Task<DiffPageResult>? listing = null;
+        DiffCursor? cursor = DiffCursor.Start;
+        var page = 0;
+        var sinceReport = 0;
+        while (true)
+        {
+            var stopping = totals.Stopped || interrupted();
+            if (listing is null && cursor is not null && waiting.Count < 2 * _maxConcurrentBatches && !stopping)
+            {
+                listing = context.CallActivityAsync<DiffPageResult>(
+                    nameof(DiffSourcePageActivity), new DiffPageRequest(transfer, input.Cycle, ++page, cursor, !input.InitialSendDone));
+                running.Add(listing);
+            }
+
+            while (waiting.Count > 0 && copies.Count < _maxConcurrentBatches && !stopping)
+            {
+                var copy = context.CallActivityAsync<CopyBatchResult>(
+                    nameof(CopyFileBatchActivity), new FileBatchRequest(transfer, input.Cycle, waiting.Dequeue()));
+                copies.Add(copy);
+                running.Add(copy);
+            }
+
+            if (sinceReport >= _maxConcurrentBatches && copies.Count > 0)
+            {
+                sinceReport = 0;
+                await context.CallActivityAsync(nameof(ReportFileSyncProgressActivity), new FileSyncProgressReport(transfer, totals.Progress));
+            }
+
+            if (listing is null && copies.Count == 0)
+            {
+                return !stopping && cursor is null && waiting.Count == 0;
+            }
+
+            var done = await Task.WhenAny(listing is null ? copies : copies.Append<Task>(listing));
+            running.Remove(done);
+            if (done == listing)
+            {
+                var diff = await listing;
+                listing = null;
+                totals.FilesTotal += diff.CopyFiles;
+                totals.BytesTotal += diff.CopyBytes;
+                deleteBatches.AddRange(Enumerable.Range(0, diff.DeleteBatches).Select(i => FileBatchIds.Delete(page, i)));
+                foreach (var id in Enumerable.Range(0, diff.CopyBatches).Select(i => FileBatchIds.Copy(page, i)))
+                {
+                    waiting.Enqueue(id);
+                }
+
+                cursor = diff.Next;
+            }
+            else
+            {
+                var copy = (Task<CopyBatchResult>)done;
+                copies.Remove(copy);
+                totals.Add(await copy);
+                sinceReport++;
+            }
+        }
+    }
+
+    /// <summary>Runs batch activities with at most <see cref="_maxConcurrentBatches"/> in flight, starting the next as soon as one finishes.</summary>
+    private async Task RunWindowedAsync<T>(IEnumerable<string> batchIds, Func<string, Task<T>> run, Action<T> completed, Func<bool> stop)
     {
         var inFlight = new List<Task<T>>(_maxConcurrentBatches);
-        var sinceReport = 0;
         using var pending = batchIds.GetEnumerator();
         var more = pending.MoveNext();
         while (more || inFlight.Count > 0)
@@ -126,11 +194,6 @@ public sealed class FileSyncOrchestration : ShareSyncOrchestration
             var done = await Task.WhenAny(inFlight);
             inFlight.Remove(done);
             completed(await done);
-            if (onWindow is not null && ++sinceReport >= _maxConcurrentBatches && (more || inFlight.Count > 0))
-            {
-                sinceReport = 0;
-                await onWindow();
-            }
         }
     }
 

@@ -112,10 +112,23 @@ public sealed class FileSyncStore
     public async Task RemoveAsync(string stateKey, IEnumerable<string> paths, CancellationToken cancellationToken = default)
     {
         await _created.Value;
-        foreach (var path in paths)
+        foreach (var chunk in paths.Distinct(StringComparer.Ordinal).Chunk(MaxTableBatch))
         {
-            // DeleteEntity with ETag.All treats a missing row as success, which keeps a repeated activity harmless.
-            await _state.DeleteEntityAsync(stateKey, PathKey.Encode(path), ETag.All, cancellationToken);
+            try
+            {
+                await _state.SubmitTransactionAsync(
+                    chunk.Select(p => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(stateKey, PathKey.Encode(p)), ETag.All)),
+                    cancellationToken);
+            }
+            catch (TableTransactionFailedException e) when (e.Status == 404)
+            {
+                // A repeated activity finds some rows gone, which fails the whole transaction; one by one, DeleteEntity
+                // with ETag.All treats a missing row as success.
+                foreach (var path in chunk)
+                {
+                    await _state.DeleteEntityAsync(stateKey, PathKey.Encode(path), ETag.All, cancellationToken);
+                }
+            }
         }
     }
 

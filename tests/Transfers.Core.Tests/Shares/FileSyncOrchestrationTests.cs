@@ -155,6 +155,88 @@ public sealed class FileSyncOrchestrationTests
     }
 
     [Fact]
+    public async Task RunAsync_SeveralPages_ListsTheNextPageWhileThePreviousCopies()
+    {
+        // Arrange
+        var second = new DiffCursor(0, "token", "a/0800");
+        var pages = new Queue<DiffPageResult>([new DiffPageResult(second, 800, 2, 800, 0, 0, 0), new DiffPageResult(null, 10, 1, 10, 0, 0, 0)]);
+        _context.Setup(c => c.CallActivityAsync<DiffPageResult>(nameof(DiffSourcePageActivity), It.IsAny<object?>(), It.IsAny<RetryPolicy?>()))
+            .Callback(() => _calls.Add(nameof(DiffSourcePageActivity)))
+            .Returns(() => Task.FromResult(pages.Dequeue()));
+        var copies = new List<(string BatchId, TaskCompletionSource<CopyBatchResult> Result)>();
+        _context.Setup(c => c.CallActivityAsync<CopyBatchResult>(nameof(CopyFileBatchActivity), It.IsAny<object?>(), It.IsAny<RetryPolicy?>()))
+            .Returns<string, object?, RetryPolicy?>((_, request, _) =>
+            {
+                var result = new TaskCompletionSource<CopyBatchResult>();
+                copies.Add((((FileBatchRequest)request!).BatchId, result));
+                return result.Task;
+            });
+        _timer.SetResult();
+
+        // Act
+        var run = CreateOrchestration().RunAsync(_context.Object, s_input);
+        var listedWhileCopying = _calls.Count(c => c == nameof(DiffSourcePageActivity));
+        var startedBeforeAnyCopyEnded = copies.Select(c => c.BatchId).ToList();
+        while (copies.FirstOrDefault(c => !c.Result.Task.IsCompleted) is { Result: { } next })
+        {
+            next.SetResult(new CopyBatchResult(false, 1, 1, 0, []));
+        }
+
+        await run;
+
+        // Assert
+        Assert.Equal(2, listedWhileCopying);
+        Assert.Equal([FileBatchIds.Copy(1, 0), FileBatchIds.Copy(1, 1), FileBatchIds.Copy(2, 0)], startedBeforeAnyCopyEnded);
+        Assert.Equal(3, Completion().Summary!.FilesCopied);
+    }
+
+    [Theory]
+    [InlineData(false, true)]
+    [InlineData(true, false)]
+    public async Task RunAsync_FirstSendOrResync_TellsTheDiffWhichItIs(bool initialSendDone, bool expected)
+    {
+        // Arrange
+        var requests = new List<DiffPageRequest>();
+        _context.Setup(c => c.CallActivityAsync<DiffPageResult>(nameof(DiffSourcePageActivity), It.IsAny<object?>(), It.IsAny<RetryPolicy?>()))
+            .Callback<string, object?, RetryPolicy?>((_, request, _) => requests.Add((DiffPageRequest)request!))
+            .ReturnsAsync(new DiffPageResult(null, 0, 0, 0, 0, 0, 0));
+        _timer.SetResult();
+
+        // Act
+        await CreateOrchestration().RunAsync(_context.Object, s_input with { InitialSendDone = initialSendDone });
+
+        // Assert
+        Assert.Equal(expected, Assert.Single(requests).InitialSend);
+    }
+
+    [Fact]
+    public async Task RunAsync_DiffFailsWhileCopying_CompletesTheCheckOnlyAfterTheCopiesEnd()
+    {
+        // Arrange
+        var pages = new Queue<Task<DiffPageResult>>(
+        [
+            Task.FromResult(new DiffPageResult(new DiffCursor(0, "token", "a/0800"), 800, 1, 800, 0, 0, 0)),
+            Task.FromException<DiffPageResult>(new TaskFailedException(nameof(DiffSourcePageActivity), new TaskFailureDetails("System.InvalidOperationException", "listing failed"))),
+        ]);
+        _context.Setup(c => c.CallActivityAsync<DiffPageResult>(nameof(DiffSourcePageActivity), It.IsAny<object?>(), It.IsAny<RetryPolicy?>()))
+            .Returns(() => pages.Dequeue());
+        var copy = new TaskCompletionSource<CopyBatchResult>();
+        _context.Setup(c => c.CallActivityAsync<CopyBatchResult>(nameof(CopyFileBatchActivity), It.IsAny<object?>(), It.IsAny<RetryPolicy?>()))
+            .Returns(copy.Task);
+        _timer.SetResult();
+
+        // Act
+        var run = CreateOrchestration().RunAsync(_context.Object, s_input);
+        var completedWhileCopying = _calls.Contains(nameof(CompleteFileSyncActivity));
+        copy.SetResult(new CopyBatchResult(false, 800, 800, 0, []));
+        await run;
+
+        // Assert
+        Assert.False(completedWhileCopying);
+        Assert.Equal("listing failed", Completion().Failure);
+    }
+
+    [Fact]
     public async Task RunAsync_PauseDuringCheck_StopsCopyingSkipsDeletesAndContinuesPaused()
     {
         // Arrange

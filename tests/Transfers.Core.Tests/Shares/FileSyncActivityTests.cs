@@ -1,0 +1,218 @@
+using Azure.Storage.Blobs;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Transfers.Core.DurableTask;
+using Transfers.Core.Security;
+using Transfers.Core.Shares;
+using Transfers.Testing;
+
+namespace Transfers.Core.Tests.Shares;
+
+/// <summary>The diff, copy and state activities of a file transfer on the test Azurite.</summary>
+public sealed class FileSyncActivityTests : IAsyncLifetime, IDisposable
+{
+    private const string SourcePrefix = "provider";
+    private readonly BlobContainerClient _source = Azurite.Blobs.GetBlobContainerClient(Azurite.UniqueName("src"));
+    private readonly BlobContainerClient _destination = Azurite.Blobs.GetBlobContainerClient(Azurite.UniqueName("dst"));
+    private ServiceProvider _services = null!;
+    private ShareTransferRef _transfer = null!;
+
+    public async Task InitializeAsync()
+    {
+        await _source.CreateAsync();
+        await _destination.CreateAsync();
+        UseSettings(batchSize: 100, maxConcurrentBatches: 4);
+        var store = _services.GetRequiredService<ShareStore>();
+        var share = await store.CreateShareAsync(
+            "acme",
+            "activities",
+            new ShareSource(null, _source.Name, SourcePrefix),
+            new ShareDestination(ShareDestinationKinds.Files, null, _destination.Name, "consumer", null));
+        var id = Secrets.NewId();
+        await store.AddTransferAsync(new ShareTransfer
+        {
+            Id = id,
+            ShareId = share.Id,
+            Tenant = share.Tenant,
+            Status = ShareTransferStatus.Sending,
+            Contents = new ShareTransferContents("files", ["data/"], null),
+            CreatedAt = DateTimeOffset.UtcNow,
+            StateKey = id,
+        });
+        _transfer = new ShareTransferRef(share.Tenant, share.Id, id, id);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _source.DeleteIfExistsAsync();
+        await _destination.DeleteIfExistsAsync();
+    }
+
+    public void Dispose() => _services.Dispose();
+
+    [Fact]
+    public async Task DiffPage_FewChanges_SpreadsThemOverAWindowOfBatchesInPathOrder()
+    {
+        // Arrange
+        var paths = await WriteSourceAsync(10);
+
+        // Act
+        var result = await DiffAsync(cycle: 1, initialSend: false);
+
+        // Assert
+        Assert.Null(result.Next);
+        Assert.Equal(4, result.CopyBatches);
+        var batches = await ReadCopyBatchesAsync(cycle: 1, result.CopyBatches);
+        Assert.Equal([3, 3, 2, 2], batches.Select(b => b.Count));
+        Assert.Equal(paths, batches.SelectMany(b => b).Select(i => i.Path));
+    }
+
+    [Fact]
+    public async Task DiffPage_ManyChanges_WritesFullBatchesAndSpreadsOnlyTheRest()
+    {
+        // Arrange
+        UseSettings(batchSize: 5, maxConcurrentBatches: 2);
+        await WriteSourceAsync(23);
+
+        // Act
+        var result = await DiffAsync(cycle: 1, initialSend: false);
+
+        // Assert
+        var batches = await ReadCopyBatchesAsync(cycle: 1, result.CopyBatches);
+        Assert.Equal([5, 5, 5, 4, 4], batches.Select(b => b.Count));
+        Assert.Equal(23, result.CopyFiles);
+    }
+
+    [Theory]
+    [InlineData(true, 10)]
+    [InlineData(false, 30)]
+    public async Task DiffPage_FirstPage_ListsOneWindowOnlyOnTheFirstSend(bool initialSend, long expectedListed)
+    {
+        // Arrange
+        UseSettings(batchSize: 5, maxConcurrentBatches: 2);
+        await WriteSourceAsync(30);
+
+        // Act
+        var result = await DiffAsync(cycle: 1, initialSend);
+
+        // Assert
+        Assert.Equal(expectedListed, result.Listed);
+        Assert.Equal(expectedListed < 30, result.Next is not null);
+    }
+
+    [Fact]
+    public async Task CopyBatch_SourceChangedAfterTheDiff_ReportsThatFileAndRecordsOnlyTheOthers()
+    {
+        // Arrange
+        var paths = await WriteSourceAsync(2);
+        UseSettings(batchSize: 100, maxConcurrentBatches: 1);
+        var diff = await DiffAsync(cycle: 1, initialSend: true);
+        await _source.GetBlobClient($"{SourcePrefix}/{paths[1]}").UploadAsync(BinaryData.FromString("changed since the diff"), overwrite: true);
+
+        // Act
+        var result = await CopyAsync(cycle: 1, FileBatchIds.Copy(1, 0));
+
+        // Assert
+        Assert.Equal(1, diff.CopyBatches);
+        Assert.Equal(1, result.Copied);
+        Assert.Equal(1, result.Failed);
+        Assert.Equal(paths[1], Assert.Single(result.Errors).Path);
+        var copied = await _destination.GetBlobClient($"consumer/latest/{paths[0]}").DownloadContentAsync();
+        Assert.Equal($"content of {paths[0]}", copied.Value.Content.ToString());
+        Assert.False(await _destination.GetBlobClient($"consumer/latest/{paths[1]}").ExistsAsync());
+        var recorded = await _services.GetRequiredService<FileSyncStore>().ReadAllAsync(_transfer.StateKey).ToListAsync();
+        Assert.Equal([paths[0]], recorded.Select(f => f.Path));
+    }
+
+    [Fact]
+    public async Task CopyBatch_UnchangedSources_CopiesWithTheSourceLengthAndMd5()
+    {
+        // Arrange
+        var paths = await WriteSourceAsync(3);
+        var diff = await DiffAsync(cycle: 1, initialSend: true);
+
+        // Act
+        var results = new List<CopyBatchResult>();
+        for (var i = 0; i < diff.CopyBatches; i++)
+        {
+            results.Add(await CopyAsync(cycle: 1, FileBatchIds.Copy(1, i)));
+        }
+
+        // Assert
+        Assert.Equal(3, results.Sum(r => r.Copied));
+        Assert.All(results, r => Assert.Equal(0, r.Failed));
+        foreach (var path in paths)
+        {
+            var source = (await _source.GetBlobClient($"{SourcePrefix}/{path}").GetPropertiesAsync()).Value;
+            var copy = (await _destination.GetBlobClient($"consumer/latest/{path}").GetPropertiesAsync()).Value;
+            Assert.Equal(source.ContentLength, copy.ContentLength);
+            Assert.Equal(source.ContentHash, copy.ContentHash);
+        }
+    }
+
+    [Fact]
+    public async Task RemoveState_SomeRowsAlreadyGone_RemovesTheRest()
+    {
+        // Arrange
+        var state = _services.GetRequiredService<FileSyncStore>();
+        await state.UpsertAsync(_transfer.StateKey, [new FileState("a", "e1", 1), new FileState("b", "e2", 2), new FileState("c", "e3", 3)]);
+        await state.RemoveAsync(_transfer.StateKey, ["b"]);
+
+        // Act
+        await state.RemoveAsync(_transfer.StateKey, ["a", "b", "c"]);
+
+        // Assert
+        Assert.Empty(await state.ReadAllAsync(_transfer.StateKey).ToListAsync());
+    }
+
+    private void UseSettings(int batchSize, int maxConcurrentBatches)
+    {
+        _services?.Dispose();
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["AzureWebJobsStorage"] = Azurite.ConnectionString,
+            ["Transfers:Shares:BatchSize"] = batchSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Transfers:Shares:MaxConcurrentBatches"] = maxConcurrentBatches.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        }).Build();
+        _services = new ServiceCollection()
+            .AddSingleton<IConfiguration>(configuration)
+            .AddSingleton(typeof(ILogger<>), typeof(NullLogger<>))
+            .AddTransfersCore()
+            .BuildServiceProvider();
+    }
+
+    /// <summary>Writes <paramref name="count"/> files under <c>data/</c> and returns their paths in listing order.</summary>
+    private async Task<List<string>> WriteSourceAsync(int count)
+    {
+        var paths = Enumerable.Range(0, count).Select(i => $"data/f{i:D3}.txt").ToList();
+        foreach (var path in paths)
+        {
+            // A single-shot upload gets a Content-MD5 from the service, which the copy's verification compares.
+            await _source.GetBlobClient($"{SourcePrefix}/{path}").UploadAsync(BinaryData.FromString($"content of {path}"));
+        }
+
+        return paths;
+    }
+
+    private Task<DiffPageResult> DiffAsync(long cycle, bool initialSend) =>
+        ActivatorUtilities.CreateInstance<DiffSourcePageActivity>(_services).RunAsync(
+            new ActivityContext(nameof(DiffSourcePageActivity), "test"), new DiffPageRequest(_transfer, cycle, 1, DiffCursor.Start, initialSend));
+
+    private Task<CopyBatchResult> CopyAsync(long cycle, string batchId) =>
+        ActivatorUtilities.CreateInstance<CopyFileBatchActivity>(_services).RunAsync(
+            new ActivityContext(nameof(CopyFileBatchActivity), "test"), new FileBatchRequest(_transfer, cycle, batchId));
+
+    private async Task<List<IReadOnlyList<FileWorkItem>>> ReadCopyBatchesAsync(long cycle, int count)
+    {
+        var state = _services.GetRequiredService<FileSyncStore>();
+        var batches = new List<IReadOnlyList<FileWorkItem>>();
+        for (var i = 0; i < count; i++)
+        {
+            batches.Add(await state.ReadBatchAsync(_transfer.StateKey, cycle, FileBatchIds.Copy(1, i)));
+        }
+
+        return batches;
+    }
+}
