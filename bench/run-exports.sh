@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the Exports benchmark against a fresh private Azurite on free ports and writes bench/results/exports.md.
-# Usage: bench/run-exports.sh [--rows N] [--models M] [--write-concurrency C]
+# Usage: bench/run-exports.sh [--rows N] [--models M] [--write-concurrency C] [--parallel-chunks K]
+# Run it alone on the machine (wrap it in flock on a shared one): Azurite, the bench and the host share the cores.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/azurite.sh
@@ -12,7 +13,7 @@ trap cleanup EXIT
 
 mapfile -t ports < <(free_ports)
 start_azurite "$data/azurite" "${ports[0]}" "${ports[1]}" "${ports[2]}"
-export TRANSFERS_TEST_STORAGE="$AZURITE_CONNECTION_STRING"
+export TRANSFERS_TEST_STORAGE="$AZURITE_CONNECTION_STRING" AZURITE_PID
 
 dotnet build src/Transfers.Host -c Release -nologo -clp:ErrorsOnly
 dotnet build bench/Transfers.Exports.Bench -c Release -nologo -clp:ErrorsOnly
