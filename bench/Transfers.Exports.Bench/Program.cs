@@ -8,11 +8,14 @@ using Transfers.Core.Tabular;
 using Transfers.Testing;
 
 // Exports benchmark. Seeds N rows in 5 models (the seeding is the raw batch-write baseline), scans them raw (the
-// scan baseline), then runs the real host as a separate process and exports everything to gzip JSONL blobs and to a
-// table destination through the API. Prints one table and writes it to --out.
+// scan baseline, with the export's own parallelism and without), then runs the real host as a separate process and
+// exports everything to gzip JSONL blobs and to a table destination through the API. Prints one table and writes it
+// to --out.
 var rows = ArgInt("--rows", 1_000_000);
 var models = ArgInt("--models", 5);
 var writers = ArgInt("--write-concurrency", 32);
+var chunks = ArgInt("--parallel-chunks", 4);
+using var load = new LoadSampler();
 var output = Arg("--out") ?? "bench/results/exports.md";
 var perModel = rows / models;
 var tables = Enumerable.Range(0, models).Select(m => $"benchsrc{m}").ToArray();
@@ -36,26 +39,22 @@ await Parallel.ForEachAsync(
 write.Stop();
 Report("Raw batch write (100-entity batches, " + writers + " in flight)", rows, write.Elapsed, payloadMb);
 
-// Baseline 2: the fastest plain scan: every table read in parallel, 1000-row pages, nothing written.
-var scan = Stopwatch.StartNew();
-var scanned = await Task.WhenAll(tables.Select(async table =>
-{
-    long count = 0;
-    await foreach (var page in Azurite.Tables.GetTableClient(table).QueryAsync<TableEntity>(maxPerPage: 1000).AsPages())
-    {
-        count += page.Values.Count;
-    }
-
-    return count;
-}));
-scan.Stop();
-Report("Raw scan (all tables in parallel)", scanned.Sum(), scan.Elapsed, payloadMb);
+// Baseline 2: the fastest plain scan, nothing written, 1000-row pages: every table read in parallel, once with one
+// reader per table and once split into the same partition-key ranges as the export (splitting included in the time).
+// The faster of the two is the baseline.
+var azurite = int.TryParse(Environment.GetEnvironmentVariable("AZURITE_PID"), out var azuritePid) ? azuritePid : (int?)null;
+var scanPerTable = await ScanAsync(tables.Select(t => (t, (TableKeyRange?)TableKeyRange.All)));
+Report("Raw scan (one reader per table, all tables in parallel)", scanPerTable.Rows, scanPerTable.Elapsed, payloadMb);
+var scanRanges = await ScanAsync(tables.Select(t => (t, (TableKeyRange?)null)));
+Report($"Raw scan ({chunks} key ranges per table, all in parallel)", scanRanges.Rows, scanRanges.Elapsed, payloadMb);
+var scan = scanPerTable.Elapsed < scanRanges.Elapsed ? scanPerTable.Elapsed : scanRanges.Elapsed;
 
 // The exports, through the real host process and its durable engine.
 await using var host = await HostProcess.StartAsync(new Dictionary<string, string>
 {
     ["Transfers__Durable__HubName"] = "benchhub" + Guid.NewGuid().ToString("N")[..8],
     ["Transfers__Exports__QueuePollInterval"] = "00:00:00.250",
+    ["Transfers__Exports__MaxParallelChunks"] = chunks.ToString(CultureInfo.InvariantCulture),
 });
 using var admin = host.CreateClient("test-admin-key");
 admin.Timeout = TimeSpan.FromMinutes(5);
@@ -80,13 +79,15 @@ Report("Export to table destination", tableTransfer.GetProperty("rows_transferre
 Report("  of which running (started_at to ended_at)", rows, Running(tableTransfer), payloadMb);
 
 var peakRssMb = PeakRssMb(host.ProcessId);
-var blobRatio = (rows / blobElapsed.TotalSeconds) / (rows / scan.Elapsed.TotalSeconds);
+var blobRatio = (rows / blobElapsed.TotalSeconds) / (rows / scan.TotalSeconds);
 var tableRatio = (rows / tableElapsed.TotalSeconds) / (rows / write.Elapsed.TotalSeconds);
+var loadFigures = load.Stop();
 Console.WriteLine($"Host peak RSS: {peakRssMb:F0} MB");
+Console.WriteLine($"Load average: {loadFigures}");
 Console.WriteLine($"Blob export / raw scan: {blobRatio:F2}x (target >= 0.7); table export / raw batch write: {tableRatio:F2}x (target >= 0.7)");
 
 var markdown = new StringBuilder()
-    .AppendLine(CultureInfo.InvariantCulture, $"Run {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, Azurite (fresh), {rows:N0} rows in {models} models ({perModel:N0} each), ~{payloadBytesPerRow:F0} JSONL bytes per row.")
+    .AppendLine(CultureInfo.InvariantCulture, $"Run {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, Azurite (fresh), {rows:N0} rows in {models} models ({perModel:N0} each), ~{payloadBytesPerRow:F0} JSONL bytes per row, `MaxParallelChunks` {chunks}.")
     .AppendLine()
     .AppendLine("| what | rows | seconds | rows/s | MB/s (JSONL payload) | output MB |")
     .AppendLine("|---|---:|---:|---:|---:|---:|");
@@ -98,11 +99,37 @@ foreach (var line in results)
 markdown.AppendLine()
     .AppendLine(CultureInfo.InvariantCulture, $"- Blob export / raw scan: **{blobRatio:F2}x** (target >= 0.7)")
     .AppendLine(CultureInfo.InvariantCulture, $"- Table export / raw batch write: **{tableRatio:F2}x** (target >= 0.7)")
-    .AppendLine(CultureInfo.InvariantCulture, $"- Host peak RSS (VmHWM of the host process, both exports): **{peakRssMb:F0} MB** (target <= 500 MB)");
+    .AppendLine(CultureInfo.InvariantCulture, $"- Host peak RSS (VmHWM of the host process, both exports): **{peakRssMb:F0} MB** (target <= 500 MB)")
+    .AppendLine(CultureInfo.InvariantCulture, $"- Load average (1 min) during the run: {loadFigures}");
 Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
 await File.WriteAllTextAsync(output, markdown.ToString());
 Console.WriteLine($"Wrote {output}");
 return;
+
+// A null range means: split the table the way the export does.
+async Task<(long Rows, TimeSpan Elapsed)> ScanAsync(IEnumerable<(string Table, TableKeyRange? Range)> work)
+{
+    using var cpu = new CpuMeter("scan", Environment.ProcessId, azurite);
+    var clock = Stopwatch.StartNew();
+    var counts = await Task.WhenAll(work.Select(async w =>
+    {
+        var table = Azurite.Tables.GetTableClient(w.Table);
+        IReadOnlyList<TableKeyRange> ranges = w.Range is { } range ? [range] : await TableKeyRanges.SplitAsync(table, chunks);
+        var perRange = await Task.WhenAll(ranges.Select(async r =>
+        {
+            long count = 0;
+            var filter = new TableRowQuery { PartitionKeyFrom = r.From, PartitionKeyTo = r.To }.ToFilter();
+            await foreach (var page in table.QueryAsync<TableEntity>(filter, maxPerPage: 1000).AsPages())
+            {
+                count += page.Values.Count;
+            }
+
+            return count;
+        }));
+        return perRange.Sum();
+    }));
+    return (counts.Sum(), clock.Elapsed);
+}
 
 IEnumerable<(string Table, List<TableTransactionAction> Actions)> Batches()
 {
@@ -159,6 +186,7 @@ async Task<string> CreateDestinationAsync(object body)
 
 async Task<(TimeSpan Elapsed, JsonElement Transfer)> ExportAsync(string destinationId)
 {
+    using var cpu = new CpuMeter("export", host.ProcessId, azurite);
     var clock = Stopwatch.StartNew();
     using var submitted = await client.PostAsJsonAsync($"/destinations/{destinationId}/transfer", new { });
     submitted.EnsureSuccessStatusCode();
@@ -213,3 +241,64 @@ static double PeakRssMb(int pid)
 string? Arg(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
 
 int ArgInt(string name, int fallback) => Arg(name) is { } value ? int.Parse(value, CultureInfo.InvariantCulture) : fallback;
+
+/// <summary>Samples the 1-minute load average every 5 seconds, for the conditions of the run.</summary>
+internal sealed class LoadSampler : IDisposable
+{
+    private readonly List<double> _samples = [];
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _loop;
+
+    public LoadSampler() => _loop = LoopAsync();
+
+    public string Stop()
+    {
+        _stop.Cancel();
+        _loop.ContinueWith(static _ => { }, TaskScheduler.Default).Wait();
+        return _samples.Count == 0 ? "n/a" : string.Create(
+            CultureInfo.InvariantCulture,
+            $"min {_samples.Min():F2}, mean {_samples.Average():F2}, max {_samples.Max():F2} ({_samples.Count} samples every 5 s)");
+    }
+
+    public void Dispose() => _stop.Dispose();
+
+    private async Task LoopAsync()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            var text = await File.ReadAllTextAsync("/proc/loadavg");
+            _samples.Add(double.Parse(text.Split(' ')[0], CultureInfo.InvariantCulture));
+            await Task.Delay(TimeSpan.FromSeconds(5), _stop.Token);
+        }
+    }
+}
+
+/// <summary>Prints the CPU seconds a process (the bench or the host) and Azurite used over a phase: who the bottleneck is.</summary>
+internal sealed class CpuMeter : IDisposable
+{
+    private readonly string _phase;
+    private readonly int _process;
+    private readonly int? _azurite;
+    private readonly double _processStart;
+    private readonly double _azuriteStart;
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+
+    public CpuMeter(string phase, int process, int? azurite)
+    {
+        (_phase, _process, _azurite) = (phase, process, azurite);
+        _processStart = CpuSeconds(process);
+        _azuriteStart = azurite is { } a ? CpuSeconds(a) : double.NaN;
+    }
+
+    public void Dispose() => Console.WriteLine(string.Create(
+        CultureInfo.InvariantCulture,
+        $"  CPU over {_phase} ({_clock.Elapsed.TotalSeconds:F1} s wall): {(_process == Environment.ProcessId ? "bench" : "host")} {CpuSeconds(_process) - _processStart:F1} s, Azurite {(_azurite is { } a ? CpuSeconds(a) - _azuriteStart : double.NaN):F1} s"));
+
+    /// <summary>utime + stime of a process from /proc, in seconds (clock ticks of 1/100 s).</summary>
+    private static double CpuSeconds(int pid)
+    {
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
+    }
+}

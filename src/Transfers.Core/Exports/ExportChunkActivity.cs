@@ -10,8 +10,8 @@ using Transfers.Core.Tabular;
 namespace Transfers.Core.Exports;
 
 /// <summary>
-/// Exports one chunk of one model: reads at most <c>RowsPerChunk</c> window rows from the chunk's continuation token
-/// and writes them to the chunk's own blob (overwritten when retried) or upserts them into the model's table
+/// Exports one chunk of one model: reads at most <c>RowsPerChunk</c> window rows of the chunk's partition-key range
+/// from its continuation token and writes them to the chunk's own blob (overwritten when retried) or upserts them into the model's table
 /// (idempotent), then records progress. Rows stream through; memory holds a few pages.
 /// </summary>
 /// <param name="connections">The storage connections.</param>
@@ -37,6 +37,8 @@ public sealed class ExportChunkActivity(
             TimestampColumn = model.LastUpdatedAtColumn,
             From = model.Window.Start,
             To = model.Window.End,
+            PartitionKeyFrom = input.KeyRange.From,
+            PartitionKeyTo = input.KeyRange.To,
             Columns = model.Columns,
         };
 
@@ -64,7 +66,7 @@ public sealed class ExportChunkActivity(
             await debugLog.WriteAsync(
                 input.TransferId,
                 $"1-{model.ModelName}-{input.ChunkIndex:D6}",
-                $"Model {model.ModelName} chunk {input.ChunkIndex}: {read.Rows} rows, {bytes} bytes{(file is null ? string.Empty : " to " + file.Path)}{(read.ContinuationToken is null ? ", last chunk" : string.Empty)}.",
+                $"Model {model.ModelName} chunk {input.ChunkIndex}: {read.Rows} rows, {bytes} bytes{(file is null ? string.Empty : " to " + file.Path)}{(read.ContinuationToken is null ? ", last of its key range" : string.Empty)}.",
                 cancellationToken);
         }
 
@@ -113,7 +115,9 @@ public sealed class ExportChunkActivity(
     {
         var table = connections.Tables(input.Destination.Connection).GetTableClient(ExportPaths.Table(input.Destination, input.Model.ModelName));
         await table.CreateIfNotExistsAsync(cancellationToken);
-        var writer = new TableBatchWriter(table, options.CurrentValue.MaxParallelTableBatches);
+        // The model's batch budget is shared by its parallel chunks: more requests than that only queue up in storage.
+        var settings = options.CurrentValue;
+        var writer = new TableBatchWriter(table, Math.Max(1, settings.MaxParallelTableBatches / Math.Max(1, settings.MaxParallelChunks)));
         long bytes = 0;
         var read = await TableRowReader.ReadAsync(source, query, input.ContinuationToken, input.RowsPerChunk, async (rows, ct) =>
         {

@@ -45,6 +45,7 @@ public sealed record ExportTarget(
 /// <param name="LastUpdatedAtColumn">The window column.</param>
 /// <param name="Columns">The exported columns; all when null.</param>
 /// <param name="Window">The model's window.</param>
+/// <param name="KeyRanges">The partition-key ranges the model is read in, in key order; the whole table when null or empty.</param>
 public sealed record ExportModelPlan(
     string ModelName,
     string SourceTable,
@@ -52,7 +53,8 @@ public sealed record ExportModelPlan(
     IReadOnlyList<string> PrimaryKey,
     string LastUpdatedAtColumn,
     IReadOnlyList<string>? Columns,
-    ExportWindow Window);
+    ExportWindow Window,
+    IReadOnlyList<TableKeyRange>? KeyRanges = null);
 
 /// <summary>What a started transfer does; settings are fixed here so that replays see the same values.</summary>
 /// <param name="Error">Why the transfer cannot run (its destination is gone), or <c>null</c>.</param>
@@ -63,6 +65,7 @@ public sealed record ExportModelPlan(
 /// <param name="MaxParallelModels">How many models run at once.</param>
 /// <param name="MaxAttempts">Attempts per activity.</param>
 /// <param name="FirstRetryInterval">The delay before an activity's first retry.</param>
+/// <param name="MaxParallelChunks">How many chunks of one model run at once.</param>
 public sealed record ExportPlan(
     string? Error,
     ExportTarget? Destination,
@@ -71,7 +74,8 @@ public sealed record ExportPlan(
     int RowsPerChunk,
     int MaxParallelModels,
     int MaxAttempts,
-    TimeSpan FirstRetryInterval);
+    TimeSpan FirstRetryInterval,
+    int MaxParallelChunks = 1);
 
 /// <summary>The input of <see cref="StartTransferActivity"/>.</summary>
 /// <param name="Tenant">The owner.</param>
@@ -92,12 +96,13 @@ public sealed record ExportFile(string Path, long Rows, long Bytes, string Sha25
 /// <param name="IsDebugMode">Whether to write the debug log.</param>
 /// <param name="Destination">The destination.</param>
 /// <param name="Model">The model.</param>
-/// <param name="ChunkIndex">The chunk number, from 0; names the chunk's file.</param>
-/// <param name="ContinuationToken">Where the chunk starts; <c>null</c> for the first.</param>
+/// <param name="ChunkIndex">The chunk number within the model, from 0, in the order chunks were scheduled; names the chunk's file.</param>
+/// <param name="KeyRange">The partition-key range the chunk reads.</param>
+/// <param name="ContinuationToken">Where the chunk starts within its range; <c>null</c> for the range's first chunk.</param>
 /// <param name="RowsPerChunk">The most rows of the chunk.</param>
-/// <param name="RowsBefore">Rows of the model's earlier chunks, for progress.</param>
-/// <param name="BytesBefore">Bytes of the model's earlier chunks, for progress.</param>
-/// <param name="FilesBefore">Files of the model's earlier chunks, for progress.</param>
+/// <param name="RowsBefore">Rows of the model's chunks finished when this one was scheduled, for progress.</param>
+/// <param name="BytesBefore">Bytes of the model's chunks finished when this one was scheduled, for progress.</param>
+/// <param name="FilesBefore">Files of the model's chunks finished when this one was scheduled, for progress.</param>
 public sealed record ExportChunkInput(
     string Tenant,
     string TransferId,
@@ -105,6 +110,7 @@ public sealed record ExportChunkInput(
     ExportTarget Destination,
     ExportModelPlan Model,
     int ChunkIndex,
+    TableKeyRange KeyRange,
     string? ContinuationToken,
     int RowsPerChunk,
     long RowsBefore,
@@ -115,7 +121,7 @@ public sealed record ExportChunkInput(
 /// <param name="Rows">Rows written.</param>
 /// <param name="Bytes">Bytes written.</param>
 /// <param name="File">The file written (blob destinations with rows), or <c>null</c>.</param>
-/// <param name="NextToken">Where the next chunk starts; <c>null</c> when the model is done.</param>
+/// <param name="NextToken">Where the next chunk of the same key range starts; <c>null</c> when the range is done.</param>
 /// <param name="CancelRequested">Whether a client asked to cancel meanwhile.</param>
 public sealed record ExportChunkResult(long Rows, long Bytes, ExportFile? File, string? NextToken, bool CancelRequested);
 

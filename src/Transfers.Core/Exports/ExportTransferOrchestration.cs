@@ -1,10 +1,12 @@
 using Transfers.Core.DurableTask;
+using Transfers.Core.Tabular;
 
 namespace Transfers.Core.Exports;
 
 /// <summary>
 /// Runs one transfer: waits until the destination's earlier transfers have ended, resolves the models and their
-/// windows, exports every model in chunks (models in parallel, bounded), writes each blob model's manifest last,
+/// windows, exports every model in chunks (models in parallel, bounded; a model's partition-key ranges in parallel,
+/// bounded; each range a chain of chunks that follow its continuation tokens), writes each blob model's manifest last,
 /// advances the watermark of each model that succeeded and records the outcome. A cancel request stops it between
 /// chunks. Only counts and file descriptions pass through history, never rows.
 /// </summary>
@@ -89,42 +91,79 @@ public sealed class ExportTransferOrchestration : Orchestrator<ExportTransferInp
     private static async Task<string> RunModelAsync(IOrchestrationContext context, ExportTransferInput input, ExportPlan plan, ExportModelPlan model, RetryPolicy retry)
     {
         var destination = plan.Destination!;
-        var files = new List<ExportFile>();
+        IReadOnlyList<TableKeyRange> ranges = model.KeyRanges is { Count: > 0 } split ? split : [TableKeyRange.All];
+        var next = new Queue<(TableKeyRange Range, string? Token)>(ranges.Select(r => (r, (string?)null)));
+        var running = new List<Task<ExportChunkResult>>();
+        var files = new SortedList<int, ExportFile>();
+        var chunkOf = new Dictionary<Task<ExportChunkResult>, (int Index, TableKeyRange Range)>();
         long rows = 0, bytes = 0;
         string? error = null;
         var status = ExportStatus.Success;
+        var chunk = 0;
+        while (true)
+        {
+            // Chunk numbers follow scheduling order, which replays identically, so every chunk keeps its file name.
+            while (status == ExportStatus.Success && next.Count > 0 && running.Count < Math.Max(1, plan.MaxParallelChunks))
+            {
+                var (range, token) = next.Dequeue();
+                var call = context.CallActivityAsync<ExportChunkResult>(
+                    nameof(ExportChunkActivity),
+                    new ExportChunkInput(input.Tenant, input.TransferId, plan.IsDebugMode, destination, model, chunk, range, token, plan.RowsPerChunk, rows, bytes, [.. files.Values.Select(f => f.Path)]),
+                    retry);
+                chunkOf[call] = (chunk++, range);
+                running.Add(call);
+            }
+
+            if (running.Count == 0)
+            {
+                break;
+            }
+
+            var done = await Task.WhenAny(running);
+            running.Remove(done);
+            var (index, doneRange) = chunkOf[done];
+            ExportChunkResult result;
+            try
+            {
+                result = await done;
+            }
+            catch (TaskFailedException ex)
+            {
+                // The other chunks in flight still finish; their results no longer matter.
+                if (status != ExportStatus.Error)
+                {
+                    status = ExportStatus.Error;
+                    error = ex.FailureDetails.ErrorMessage;
+                }
+
+                continue;
+            }
+
+            rows += result.Rows;
+            bytes += result.Bytes;
+            if (result.File is not null)
+            {
+                files.Add(index, result.File);
+            }
+
+            if (result.NextToken is not null)
+            {
+                next.Enqueue((doneRange, result.NextToken));
+            }
+
+            if (result.CancelRequested && status == ExportStatus.Success && next.Count > 0)
+            {
+                status = ExportStatus.Cancelled;
+            }
+        }
+
+        var written = files.Values.ToList();
         try
         {
-            string? token = null;
-            var chunk = 0;
-            do
-            {
-                var result = await context.CallActivityAsync<ExportChunkResult>(
-                    nameof(ExportChunkActivity),
-                    new ExportChunkInput(input.Tenant, input.TransferId, plan.IsDebugMode, destination, model, chunk, token, plan.RowsPerChunk, rows, bytes, [.. files.Select(f => f.Path)]),
-                    retry);
-                rows += result.Rows;
-                bytes += result.Bytes;
-                if (result.File is not null)
-                {
-                    files.Add(result.File);
-                }
-
-                token = result.NextToken;
-                chunk++;
-                if (token is not null && result.CancelRequested)
-                {
-                    status = ExportStatus.Cancelled;
-                    break;
-                }
-            }
-            while (token is not null);
-
             if (status == ExportStatus.Success && destination.IsBlob)
             {
-                var manifest = await context.CallActivityAsync<ExportFile>(
-                    nameof(WriteManifestActivity), new WriteManifestInput(input.TransferId, destination, model, [.. files]), retry);
-                files.Add(manifest);
+                written.Add(await context.CallActivityAsync<ExportFile>(
+                    nameof(WriteManifestActivity), new WriteManifestInput(input.TransferId, destination, model, [.. files.Values]), retry));
             }
         }
         catch (TaskFailedException ex)
@@ -141,7 +180,7 @@ public sealed class ExportTransferOrchestration : Orchestrator<ExportTransferInp
             EndTransferWindowAt = model.Window.End,
             RowsTransferred = rows,
             BytesTransferred = bytes,
-            Files = [.. files.Select(f => f.Path)],
+            Files = [.. written.Select(f => f.Path)],
             Error = error,
         };
         await context.CallActivityAsync(nameof(RecordModelResultActivity), new RecordModelResultInput(input.Tenant, input.TransferId, destination.Id, metrics), retry);

@@ -12,7 +12,13 @@ public sealed class ExportsOptions
     /// <summary>Gets or sets how many models of one transfer export at once.</summary>
     public int MaxParallelModels { get; set; } = 8;
 
-    /// <summary>Gets or sets how many table batches one chunk keeps in flight when writing a table destination.</summary>
+    /// <summary>
+    /// Gets or sets how many chunks of one model export at once: a model is split into up to this many partition-key
+    /// ranges, each read as its own chain of chunks. 1 reads every model as one chain.
+    /// </summary>
+    public int MaxParallelChunks { get; set; } = 4;
+
+    /// <summary>Gets or sets how many table batches one model keeps in flight when writing a table destination, shared by its parallel chunks.</summary>
     public int MaxParallelTableBatches { get; set; } = 16;
 
     /// <summary>Gets or sets how often a transfer waiting for its destination checks whether its turn has come.</summary>

@@ -1,17 +1,22 @@
+using Azure;
 using Microsoft.Extensions.Options;
 using Transfers.Core.DurableTask;
+using Transfers.Core.Storage;
+using Transfers.Core.Tabular;
 
 namespace Transfers.Core.Exports;
 
 /// <summary>
 /// Marks a transfer RUNNING and fixes what it does: the destination, the models (the requested ones, or every model
-/// the destination receives) and each model's window from its watermark.
+/// the destination receives), each model's window from its watermark and the partition-key ranges its source table is
+/// read in.
 /// </summary>
 /// <param name="transfers">The transfer store.</param>
 /// <param name="destinations">The destination store.</param>
 /// <param name="models">The model store.</param>
 /// <param name="watermarks">The watermark store.</param>
 /// <param name="debugLog">The debug log.</param>
+/// <param name="connections">The storage connections, to split source tables into key ranges.</param>
 /// <param name="options">The Exports settings.</param>
 public sealed class StartTransferActivity(
     ExportTransferStore transfers,
@@ -19,6 +24,7 @@ public sealed class StartTransferActivity(
     ExportModelStore models,
     ExportWatermarkStore watermarks,
     ExportDebugLog debugLog,
+    StorageConnections connections,
     IOptionsMonitor<ExportsOptions> options) : Activity<StartTransferInput, ExportPlan>
 {
     /// <inheritdoc/>
@@ -39,15 +45,16 @@ public sealed class StartTransferActivity(
         var chosen = transfer.Models.Count > 0
             ? all.Where(m => transfer.Models.Contains(m.ModelName, StringComparer.Ordinal))
             : all.Where(m => destination.IsEnabled(m.ModelName));
-        var plans = new List<ExportModelPlan>();
-        foreach (var model in chosen.OrderBy(m => m.ModelName, StringComparer.Ordinal))
+        var maxParallelChunks = Math.Max(1, settings.MaxParallelChunks);
+        var plans = await Task.WhenAll(chosen.OrderBy(m => m.ModelName, StringComparer.Ordinal).Select(async model =>
         {
             var watermark = await watermarks.GetAsync(input.Tenant, destination.Id, model.ModelName, cancellationToken);
             var window = ExportWindows.Resolve(requestedStart, requestedEnd, transfer.FullRefresh, watermark, transfer.SubmittedAt);
-            plans.Add(new ExportModelPlan(model.ModelName, model.SourceTable, model.SourceConnection, model.PrimaryKey, model.LastUpdatedAtColumn, model.Columns, window));
-        }
+            var ranges = await SplitAsync(model, maxParallelChunks, cancellationToken);
+            return new ExportModelPlan(model.ModelName, model.SourceTable, model.SourceConnection, model.PrimaryKey, model.LastUpdatedAtColumn, model.Columns, window, ranges);
+        }));
 
-        var overall = plans.Count == 0
+        var overall = plans.Length == 0
             ? ExportWindows.Resolve(requestedStart, requestedEnd, transfer.FullRefresh, null, transfer.SubmittedAt)
             : new ExportWindow(plans.Min(p => p.Window.Start), plans.Max(p => p.Window.End));
         var pending = plans
@@ -59,7 +66,7 @@ public sealed class StartTransferActivity(
             await debugLog.WriteAsync(
                 input.TransferId,
                 "0-start",
-                $"Started: {plans.Count} model(s) to {destination.Vendor} destination {destination.Id}; " +
+                $"Started: {plans.Length} model(s) to {destination.Vendor} destination {destination.Id}; " +
                 string.Join("; ", plans.Select(p => $"{p.ModelName} [{p.Window.Start:O}, {p.Window.End:O})")),
                 cancellationToken);
         }
@@ -81,6 +88,20 @@ public sealed class StartTransferActivity(
             Math.Max(1, settings.RowsPerFile),
             Math.Max(1, settings.MaxParallelModels),
             Math.Max(1, settings.ActivityMaxAttempts),
-            settings.ActivityFirstRetryInterval > TimeSpan.Zero ? settings.ActivityFirstRetryInterval : TimeSpan.FromSeconds(1));
+            settings.ActivityFirstRetryInterval > TimeSpan.Zero ? settings.ActivityFirstRetryInterval : TimeSpan.FromSeconds(1),
+            maxParallelChunks);
+    }
+
+    /// <summary>The model's key ranges; the whole table when it cannot be split, so that its chunks report the failure per model.</summary>
+    private async Task<IReadOnlyList<TableKeyRange>> SplitAsync(ExportModel model, int maxRanges, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await TableKeyRanges.SplitAsync(connections.Tables(model.SourceConnection).GetTableClient(model.SourceTable), maxRanges, cancellationToken);
+        }
+        catch (Exception ex) when (ex is RequestFailedException or InvalidOperationException)
+        {
+            return [TableKeyRange.All];
+        }
     }
 }

@@ -15,6 +15,8 @@ namespace Transfers.Core.Tabular;
 /// </summary>
 public sealed class RowFileWriter : IAsyncDisposable
 {
+    private const string TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffffffZ";
+
     private readonly MeasuringStream _measured;
     private readonly Stream _body;
     private readonly RowFileFormat _format;
@@ -139,8 +141,8 @@ public sealed class RowFileWriter : IAsyncDisposable
                 case long l: json.WriteNumberValue(l); break;
                 case double d when double.IsFinite(d): json.WriteNumberValue(d); break;
                 case double d: json.WriteStringValue(d.ToString(CultureInfo.InvariantCulture)); break;
-                case DateTimeOffset t: json.WriteStringValue(t.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ss.fffffffZ", CultureInfo.InvariantCulture)); break;
-                case DateTime t: json.WriteStringValue(t.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ss.fffffffZ", CultureInfo.InvariantCulture)); break;
+                case DateTimeOffset t: WriteTimestamp(json, t.UtcDateTime); break;
+                case DateTime t: WriteTimestamp(json, t.ToUniversalTime()); break;
                 case Guid g: json.WriteStringValue(g); break;
                 case byte[] bytes: json.WriteBase64StringValue(bytes); break;
                 case BinaryData data: json.WriteBase64StringValue(data.ToMemory().Span); break;
@@ -151,12 +153,20 @@ public sealed class RowFileWriter : IAsyncDisposable
         json.WriteEndObject();
     }
 
+    // Every row of a typical model has a timestamp: format it straight into UTF-8 rather than through a string.
+    private static void WriteTimestamp(Utf8JsonWriter json, DateTime utc)
+    {
+        Span<byte> text = stackalloc byte[32];
+        utc.TryFormat(text, out var written, TimestampFormat, CultureInfo.InvariantCulture);
+        json.WriteStringValue(text[..written]);
+    }
+
     private static string Format(object? value) => value switch
     {
         null => string.Empty,
         bool b => b ? "true" : "false",
-        DateTimeOffset t => t.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ss.fffffffZ", CultureInfo.InvariantCulture),
-        DateTime t => t.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ss.fffffffZ", CultureInfo.InvariantCulture),
+        DateTimeOffset t => t.UtcDateTime.ToString(TimestampFormat, CultureInfo.InvariantCulture),
+        DateTime t => t.ToUniversalTime().ToString(TimestampFormat, CultureInfo.InvariantCulture),
         byte[] bytes => Convert.ToBase64String(bytes),
         BinaryData data => Convert.ToBase64String(data.ToMemory().Span),
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),

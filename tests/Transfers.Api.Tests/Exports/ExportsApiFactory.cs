@@ -50,20 +50,23 @@ public sealed class ExportsApiFactory : WebApplicationFactory<Program>
 /// <summary>Calls of the Exports API and source-table seeding shared by the tests.</summary>
 public static class ExportsCalls
 {
-    /// <summary>Seeds a source table: rows <c>id</c> 0..count-1 in 4 partitions, updated at <paramref name="updatedAt"/>.</summary>
+    /// <summary>Seeds a source table: rows <c>id</c> in partitions <c>p{id % partitions}</c>, updated at <paramref name="updatedAt"/>.</summary>
     /// <param name="table">The table name.</param>
     /// <param name="ids">The row ids.</param>
     /// <param name="updatedAt">The last_updated_at of every row.</param>
     /// <param name="version">A value written to each row, to tell versions apart.</param>
+    /// <param name="partitions">How many partitions the rows spread over.</param>
     /// <returns>A task that completes when written.</returns>
-    public static async Task SeedAsync(string table, IEnumerable<int> ids, DateTimeOffset updatedAt, int version = 1)
+    public static async Task SeedAsync(string table, IEnumerable<int> ids, DateTimeOffset updatedAt, int version = 1, int partitions = 4)
     {
         var client = Azurite.Tables.GetTableClient(table);
         await client.CreateIfNotExistsAsync();
-        var writer = new Transfers.Core.Tabular.TableBatchWriter(client);
+
+        // 100-entity transactions of different partitions, many in flight: large seeds take seconds, not minutes.
+        var writer = new Transfers.Core.Tabular.TableBatchWriter(client, maxParallelBatches: 32);
         foreach (var id in ids)
         {
-            await writer.AddAsync(new TableEntity($"p{id % 4}", id.ToString("D6", System.Globalization.CultureInfo.InvariantCulture))
+            await writer.AddAsync(new TableEntity($"p{id % partitions}", id.ToString("D6", System.Globalization.CultureInfo.InvariantCulture))
             {
                 ["id"] = id.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 ["name"] = $"row {id}",

@@ -38,7 +38,9 @@ public sealed class ExportsTransferTests(ExportsApiFactory factory) : IClassFixt
         Assert.Equal(Enumerable.Range(90, 20).Select(i => i.ToString()), secondIds.Select(int.Parse).Order().Select(i => i.ToString()));
         Assert.Empty(await ReadManifestRowsAsync(container, third));
         var files = first.GetProperty("model_metrics")[0].GetProperty("files").EnumerateArray().Select(f => f.GetString()!).ToList();
-        Assert.Equal(4, files.Count);
+
+        // Four partitions give four key ranges of 25 rows: one file each, then the manifest.
+        Assert.Equal(5, files.Count);
         Assert.Matches(@"^feed/orders/dt=\d{4}-\d{2}-\d{2}/part-tr[0-9a-f]{24}-00000\.jsonl\.gz$", files[0]);
         Assert.Equal($"feed/_manifests/orders/manifest_{first.GetProperty("id").GetString()}.json", files[^1]);
     }
@@ -97,6 +99,41 @@ public sealed class ExportsTransferTests(ExportsApiFactory factory) : IClassFixt
         Assert.Equal(150, rows.Count);
         Assert.Equal(150, rows.Select(r => r.RowKey).Distinct().Count());
         Assert.All(rows, r => Assert.Equal(r.RowKey, r.GetString("id")));
+    }
+
+    [Fact]
+    public async Task Transfers_ModelInKeyRangesOfSeveralChunks_BothDestinationsGetEveryRowOnce()
+    {
+        using var client = await factory.CreateTenantClientAsync();
+        var source = Azurite.UniqueName("src");
+        var container = Azurite.UniqueName("out");
+        var prefix = "r" + Azurite.UniqueName("p")[..12];
+        await ExportsCalls.SeedAsync(source, Enumerable.Range(0, 1_000), DateTimeOffset.UtcNow.AddMinutes(-5), partitions: 16);
+        await ExportsCalls.CreateModelAsync(client, "orders", source);
+        var blobs = await ExportsCalls.CreateDestinationAsync(client, new { name = "b", vendor = "azure_blob_storage", bucket_name = container });
+        var tables = await ExportsCalls.CreateDestinationAsync(client, new { name = "t", vendor = "azure_table_storage", table_prefix = prefix });
+
+        var toBlobs = await ExportsCalls.WaitEndedAsync(client, await ExportsCalls.SubmitAsync(client, blobs, new { }));
+        var toTables = await ExportsCalls.WaitEndedAsync(client, await ExportsCalls.SubmitAsync(client, tables, new { }));
+
+        Assert.Equal("SUCCESS", toBlobs.GetProperty("status").GetString());
+        Assert.Equal("SUCCESS", toTables.GetProperty("status").GetString());
+        Assert.Equal(1_000, toBlobs.GetProperty("rows_transferred").GetInt64());
+        Assert.Equal(1_000, toTables.GetProperty("rows_transferred").GetInt64());
+
+        // Partitions p0 … p15 split at the prefixes p2, p5 and p7 into ranges of 498, 189, 126 and 187 rows, each read
+        // as a chain of 40-row chunks: 13 + 5 + 4 + 5 files, then the manifest.
+        var files = toBlobs.GetProperty("model_metrics")[0].GetProperty("files").EnumerateArray().Select(f => f.GetString()!).ToList();
+        Assert.Equal(13 + 5 + 4 + 5 + 1, files.Count);
+        Assert.Equal(files.Count - 1, files.Distinct().Count(f => f.Contains("/part-", StringComparison.Ordinal)));
+        Assert.Equal(Enumerable.Range(0, 1_000), (await ReadManifestRowsAsync(container, toBlobs)).Select(int.Parse).Order());
+        var tableIds = new List<int>();
+        await foreach (var row in Azurite.Tables.GetTableClient(prefix + "orders").QueryAsync<TableEntity>(select: ["id"]))
+        {
+            tableIds.Add(int.Parse(row.GetString("id"), System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        Assert.Equal(Enumerable.Range(0, 1_000), tableIds.Order());
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using Transfers.Core.DurableTask;
 using Transfers.Core.Exports;
 using Transfers.Core.Tabular;
+using Transfers.Testing;
 
 namespace Transfers.Core.Tests.Exports;
 
@@ -15,6 +16,7 @@ public sealed class ExportTransferOrchestrationTests
     private readonly List<RecordModelResultInput> _results = [];
     private readonly List<WriteManifestInput> _manifests = [];
     private readonly List<FinishTransferInput> _finished = [];
+    private int _maxChunksInFlight;
 
     public ExportTransferOrchestrationTests()
     {
@@ -150,6 +152,73 @@ public sealed class ExportTransferOrchestrationTests
         Assert.Equal(["a", "b", "c", "d", "e"], _results.Select(r => r.Metrics.ModelName).Order(StringComparer.Ordinal));
     }
 
+    [Fact]
+    public async Task RunAsync_ModelInThreeKeyRanges_ReadsRangesInParallelUpToTheBoundEachAlongItsOwnTokens()
+    {
+        TableKeyRange[] ranges = [new(null, "k"), new("k", "t"), new("t", null)];
+        SetupPlan(Blob, ["a"], maxParallel: 8, ranges, maxParallelChunks: 2);
+        var pending = SetupPendingChunks();
+
+        var run = new ExportTransferOrchestration().RunAsync(_context.Object, s_input);
+        await WaitForChunksAsync(2);
+        pending[1].SetResult(Chunk(_chunks[1], "t1"));
+        await WaitForChunksAsync(3);
+        pending[0].SetResult(Chunk(_chunks[0], null));
+        await WaitForChunksAsync(4);
+        pending[2].SetResult(Chunk(_chunks[2], null));
+        pending[3].SetResult(Chunk(_chunks[3], null));
+        var status = await run;
+
+        Assert.Equal(ExportStatus.Success, status);
+        Assert.Equal([0, 1, 2, 3], _chunks.Select(c => c.ChunkIndex));
+        Assert.Equal([ranges[0], ranges[1], ranges[2], ranges[1]], _chunks.Select(c => c.KeyRange));
+        Assert.Equal([null, null, null, "t1"], _chunks.Select(c => c.ContinuationToken));
+        Assert.Equal(20, _chunks[3].RowsBefore);
+        Assert.Equal(2, _maxChunksInFlight);
+        Assert.Equal(["part-0", "part-1", "part-2", "part-3"], _manifests.Single().Files.Select(f => f.Path[^6..]));
+        Assert.Equal(40, _results.Single().Metrics.RowsTransferred);
+    }
+
+    [Fact]
+    public async Task RunAsync_OneKeyRangeFails_ModelErrorsWithoutManifestAndSchedulesNothingMore()
+    {
+        TableKeyRange[] ranges = [new(null, "k"), new("k", "t"), new("t", null)];
+        SetupPlan(Blob, ["a"], maxParallel: 8, ranges, maxParallelChunks: 2);
+        var pending = SetupPendingChunks();
+
+        var run = new ExportTransferOrchestration().RunAsync(_context.Object, s_input);
+        await WaitForChunksAsync(2);
+        pending[0].SetException(new TaskFailedException(nameof(ExportChunkActivity), new TaskFailureDetails("Azure.RequestFailedException", "range lost")));
+        pending[1].SetResult(Chunk(_chunks[1], "t1"));
+        var status = await run;
+
+        Assert.Equal(ExportStatus.Error, status);
+        Assert.Equal(2, _chunks.Count);
+        Assert.Empty(_manifests);
+        var metrics = _results.Single().Metrics;
+        Assert.Equal(ExportStatus.Error, metrics.Status);
+        Assert.Equal("range lost", metrics.Error);
+    }
+
+    [Fact]
+    public async Task RunAsync_CancelRequestedWhileRangesWait_StopsSchedulingAndCancels()
+    {
+        TableKeyRange[] ranges = [new(null, "k"), new("k", "t"), new("t", null)];
+        SetupPlan(Blob, ["a"], maxParallel: 8, ranges, maxParallelChunks: 2);
+        var pending = SetupPendingChunks();
+
+        var run = new ExportTransferOrchestration().RunAsync(_context.Object, s_input);
+        await WaitForChunksAsync(2);
+        pending[0].SetResult(Chunk(_chunks[0], null) with { CancelRequested = true });
+        pending[1].SetResult(Chunk(_chunks[1], null) with { CancelRequested = true });
+        var status = await run;
+
+        Assert.Equal(ExportStatus.Cancelled, status);
+        Assert.Equal(2, _chunks.Count);
+        Assert.Empty(_manifests);
+        Assert.Equal(ExportStatus.Cancelled, _results.Single().Metrics.Status);
+    }
+
     [Theory]
     [InlineData(new string[0], "SUCCESS")]
     [InlineData(new[] { "SUCCESS", "ERROR" }, "PARTIAL_FAILURE")]
@@ -173,17 +242,18 @@ public sealed class ExportTransferOrchestrationTests
 
     private void SetupPlan(ExportTarget destination, params string[] models) => SetupPlan(destination, models, maxParallel: 8);
 
-    private void SetupPlan(ExportTarget destination, string[] models, int maxParallel)
+    private void SetupPlan(ExportTarget destination, string[] models, int maxParallel, IReadOnlyList<TableKeyRange>? ranges = null, int maxParallelChunks = 1)
     {
         var plan = new ExportPlan(
             null,
             destination,
-            [.. models.Select(m => new ExportModelPlan(m, "src" + m, "default", ["id"], "last_updated_at", null, s_window))],
+            [.. models.Select(m => new ExportModelPlan(m, "src" + m, "default", ["id"], "last_updated_at", null, s_window, ranges))],
             IsDebugMode: false,
             RowsPerChunk: 10,
             maxParallel,
             MaxAttempts: 3,
-            TimeSpan.FromSeconds(1));
+            TimeSpan.FromSeconds(1),
+            maxParallelChunks);
         _context.Setup(c => c.CallActivityAsync<ExportPlan>(nameof(StartTransferActivity), It.Is<object?>(i => ((StartTransferInput)i!).StartedAt == new DateTimeOffset(s_now)), It.IsAny<RetryPolicy?>()))
             .ReturnsAsync(plan);
     }
@@ -207,4 +277,26 @@ public sealed class ExportTransferOrchestrationTests
                 return Task.FromResult(new ExportChunkResult(10, 100, file, last ? null : $"{input.Model.ModelName}-{input.ChunkIndex + 1}", cancelAfterFirst));
             });
     }
+
+    /// <summary>Chunks complete only when the test says so; records how many were ever scheduled and not yet completed.</summary>
+    private List<TaskCompletionSource<ExportChunkResult>> SetupPendingChunks()
+    {
+        var pending = new List<TaskCompletionSource<ExportChunkResult>>();
+        _context.Setup(c => c.CallActivityAsync<ExportChunkResult>(nameof(ExportChunkActivity), It.IsAny<object?>(), It.IsNotNull<RetryPolicy?>()))
+            .Returns<string, object?, RetryPolicy?>((_, i, _) =>
+            {
+                _chunks.Add((ExportChunkInput)i!);
+                var source = new TaskCompletionSource<ExportChunkResult>();
+                pending.Add(source);
+                _maxChunksInFlight = Math.Max(_maxChunksInFlight, pending.Count(p => !p.Task.IsCompleted));
+                return source.Task;
+            });
+        return pending;
+    }
+
+    private static ExportChunkResult Chunk(ExportChunkInput input, string? nextToken) =>
+        new(10, 100, new ExportFile($"feed/{input.Model.ModelName}/part-{input.ChunkIndex}", 10, 100, "sha"), nextToken, false);
+
+    private async Task WaitForChunksAsync(int count) =>
+        await Eventually.MatchAsync(() => Task.FromResult(_chunks.Count), c => c >= count, TimeSpan.FromSeconds(10));
 }
