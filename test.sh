@@ -12,7 +12,7 @@ cleanup() { [ -n "${AZURITE_PID:-}" ] && kill "$AZURITE_PID" 2>/dev/null; rm -rf
 trap cleanup EXIT
 
 mapfile -t ports < <(free_ports)
-start_azurite "$run_dir/azurite" "${ports[0]}" "${ports[1]}" "${ports[2]}" || exit 1
+AZURITE_IN_MEMORY=1 start_azurite "$run_dir/azurite" "${ports[0]}" "${ports[1]}" "${ports[2]}" || exit 1
 export TRANSFERS_TEST_STORAGE="$AZURITE_CONNECTION_STRING"
 echo "Azurite on ports ${ports[*]} (pid $AZURITE_PID)"
 

@@ -13,8 +13,7 @@ trap cleanup EXIT
 
 mapfile -t ports < <(free_ports)
 # Azurite keeps every entity in one in-memory database: a million rows need more than node's default heap.
-export NODE_OPTIONS="${NODE_OPTIONS:-} --max-old-space-size=8192"
-start_azurite "$data/azurite" "${ports[0]}" "${ports[1]}" "${ports[2]}"
+NODE_OPTIONS="${NODE_OPTIONS:-} --max-old-space-size=8192" AZURITE_IN_MEMORY=1 start_azurite "$data/azurite" "${ports[0]}" "${ports[1]}" "${ports[2]}"
 export TRANSFERS_TEST_STORAGE="$AZURITE_CONNECTION_STRING" AZURITE_PID
 
 dotnet build src/Transfers.Host -c Release -nologo -clp:ErrorsOnly

@@ -20,13 +20,17 @@ free_ports() {
 
 # start_azurite DATA_DIR BLOB_PORT QUEUE_PORT TABLE_PORT
 # Starts Azurite in the background (AZURITE_PID), waits until the table port answers,
-# and exports AZURITE_CONNECTION_STRING for those ports.
+# and exports AZURITE_CONNECTION_STRING for those ports. Data is stored under DATA_DIR, or with AZURITE_IN_MEMORY=1
+# kept in memory (only the log goes to DATA_DIR): on disk Azurite rewrites its whole store every few seconds, a pause
+# that grows with the data and that throwaway test and benchmark stores do not need.
 start_azurite() {
   local data=$1 blob=$2 queue=$3 table=$4
   mkdir -p "$data"
+  local store=(--location "$data")
+  [ "${AZURITE_IN_MEMORY:-0}" = 1 ] && store=(--inMemoryPersistence)
   # The node script directly, so that AZURITE_PID is the server itself.
   node node_modules/azurite/dist/src/azurite.js --silent --skipApiVersionCheck --disableTelemetry --loose \
-    --location "$data" --blobHost 127.0.0.1 --queueHost 127.0.0.1 --tableHost 127.0.0.1 \
+    "${store[@]}" --blobHost 127.0.0.1 --queueHost 127.0.0.1 --tableHost 127.0.0.1 \
     --blobPort "$blob" --queuePort "$queue" --tablePort "$table" >"$data/azurite.log" 2>&1 &
   AZURITE_PID=$!
   local i

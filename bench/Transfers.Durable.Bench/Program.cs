@@ -9,11 +9,14 @@ using Transfers.Core.DurableTask;
 using Transfers.Durable;
 using Transfers.Durable.Bench;
 
-// Usage: dotnet run -c Release --project bench/Transfers.Durable.Bench
-// Uses TRANSFERS_TEST_STORAGE when set, else starts a fresh Azurite from the repository's node_modules.
+// Usage: dotnet run -c Release --project bench/Transfers.Durable.Bench [-- --in-memory] [--out file.md]
+// Uses TRANSFERS_TEST_STORAGE when set, else starts a fresh Azurite from the repository's node_modules, storing on
+// disk as ./run.sh does, or in memory with --in-memory. Writes bench/results/durable.md, or the file named by --out.
 var root = FindRepositoryRoot();
+var inMemory = args.Contains("--in-memory");
+var output = args.SkipWhile(a => a != "--out").Skip(1).FirstOrDefault() ?? Path.Combine(root, "bench", "results", "durable.md");
 var external = Environment.GetEnvironmentVariable("TRANSFERS_TEST_STORAGE");
-using var azurite = string.IsNullOrEmpty(external) ? await LocalAzurite.StartAsync(root) : null;
+using var azurite = string.IsNullOrEmpty(external) ? await LocalAzurite.StartAsync(root, inMemory) : null;
 var connection = azurite?.ConnectionString ?? external!;
 var report = new StringBuilder();
 void Line(string text)
@@ -24,7 +27,7 @@ void Line(string text)
 
 Line("# Durable engine benchmark");
 Line(string.Empty);
-Line(string.Create(CultureInfo.InvariantCulture, $"Run {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC on {Environment.ProcessorCount} cores, .NET {Environment.Version}, against {(azurite is null ? "the Azurite named by TRANSFERS_TEST_STORAGE" : "a fresh Azurite 3.37 started by the benchmark")}; one engine process, default options (4 partitions, 64 activities and 16 orchestrations at once)."));
+Line(string.Create(CultureInfo.InvariantCulture, $"Run {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC on {Environment.ProcessorCount} cores, .NET {Environment.Version}, against {(azurite is null ? "the Azurite named by TRANSFERS_TEST_STORAGE" : $"a fresh Azurite 3.37 started by the benchmark, storing {(inMemory ? "in memory" : "on disk")}")}; one engine process, default options (4 partitions, 64 activities and 16 orchestrations at once)."));
 Line(string.Empty);
 var loadBefore = LoadAverage();
 
@@ -90,8 +93,8 @@ Line("(d) schedules one instance at a time and waits for it. Durable Functions f
 Line(string.Empty);
 Line($"Machine load average (1/5/15 min) at the start: {loadBefore}; at the end: {LoadAverage()}. The raw-storage rows show what Azurite managed in the same run:");
 Line("compare the engine's figures with them rather than with figures measured on an idle machine.");
-Directory.CreateDirectory(Path.Combine(root, "bench", "results"));
-await File.WriteAllTextAsync(Path.Combine(root, "bench", "results", "durable.md"), report.ToString());
+Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
+await File.WriteAllTextAsync(output, report.ToString());
 return;
 
 static string Row(string scenario, string measured, string target, string reference) => $"| {scenario} | {measured} | {target} | {reference} |";

@@ -34,19 +34,8 @@ echo "Building the host (Release)..."
 dotnet build src/Transfers.Host -c Release -nologo -clp:ErrorsOnly >/dev/null
 
 mapfile -t ports < <(free_ports)
-# Azurite keeps its store in memory here: on disk it re-serializes every blob and table row every 5 s, which at 100,000
-# files (and as many state rows) stalls both tools for seconds at a time, an emulator cost Azure does not have.
-# start_azurite always stores on disk (--location, which Azurite refuses beside --inMemoryPersistence), so its node
-# command is rewritten for this one call, with a heap that holds the metadata of 100,000 files and their copies.
-node() {
-  local args=()
-  while [ $# -gt 0 ]; do
-    if [ "$1" = --location ]; then shift 2; else args+=("$1"); shift; fi
-  done
-  NODE_OPTIONS=--max-old-space-size=12288 exec node "${args[@]}" --inMemoryPersistence
-}
-start_azurite "$work/azurite" "${ports[0]}" "${ports[1]}" "${ports[2]}"
-unset -f node
+# Azurite keeps its store in memory, with a heap that holds the metadata of 100,000 files and their copies.
+NODE_OPTIONS=--max-old-space-size=12288 AZURITE_IN_MEMORY=1 start_azurite "$work/azurite" "${ports[0]}" "${ports[1]}" "${ports[2]}"
 host_port=$(free_ports | head -1)
 export BENCH_STORAGE="$AZURITE_CONNECTION_STRING"
 export BENCH_BLOB_ENDPOINT="http://127.0.0.1:${ports[0]}/devstoreaccount1"

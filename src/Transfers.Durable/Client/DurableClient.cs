@@ -127,6 +127,12 @@ internal sealed class DurableClient(HubStore store, DurableEngine engine, Durabl
             // Polling is for instances run elsewhere, or a partition that moves away while we wait.
             await Task.WhenAny(completed, Task.Delay(engine.RunsLocally(instanceId) ? MaxPollInterval : delay, cancellationToken));
             cancellationToken.ThrowIfCancellationRequested();
+            if (completed.IsCompletedSuccessfully)
+            {
+                // The commit that finished it is what a read would return.
+                return (await completed).ToMetadata(getInputsAndOutputs);
+            }
+
             delay = TimeSpan.FromMilliseconds(Math.Min(MaxPollInterval.TotalMilliseconds, delay.TotalMilliseconds * 2));
         }
     }

@@ -147,7 +147,7 @@ internal sealed partial class DurableEngine
         if (committed.Status.IsTerminal())
         {
             _cache.Remove(instanceId);
-            SignalCompleted(instanceId);
+            SignalCompleted(committed);
             if (commit.Work.Count == 0 && !HasOpenTasks([.. history, .. commit.History.Select(h => h.Event)]))
             {
                 // Nothing of this instance is left to find: spare the partition scan a look at it.

@@ -28,7 +28,7 @@ internal sealed partial class DurableEngine : IHostedService, IDisposable
     private readonly Lock _stepGate = new();
     private readonly ConcurrentDictionary<string, byte> _inflight = new();
     private readonly ConcurrentDictionary<string, int> _active = new();
-    private readonly ConcurrentDictionary<string, TaskCompletionSource> _completionWaiters = new();
+    private readonly ConcurrentDictionary<string, TaskCompletionSource<InstanceRecord>> _completionWaiters = new();
     private readonly ConcurrentDictionary<string, byte> _needsRead = new();
     private readonly Dictionary<string, List<(WorkItem Work, InboxMessage Result)>> _results = [];
     private readonly SemaphoreSlim _scanWake = new(0);
@@ -153,9 +153,9 @@ internal sealed partial class DurableEngine : IHostedService, IDisposable
 
     /// <summary>Gets a task that completes when this process commits a terminal status for the instance.</summary>
     /// <param name="instanceId">The instance id.</param>
-    /// <returns>The task; it may never complete when another process finishes the instance.</returns>
-    public Task WhenCompletedLocally(string instanceId) =>
-        _completionWaiters.GetOrAdd(instanceId, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+    /// <returns>The finished instance as committed; the task may never complete when another process finishes the instance.</returns>
+    public Task<InstanceRecord> WhenCompletedLocally(string instanceId) =>
+        _completionWaiters.GetOrAdd(instanceId, _ => new TaskCompletionSource<InstanceRecord>(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
 
     /// <summary>Whether this process runs the instance's steps, so its completion is signalled here.</summary>
     /// <param name="instanceId">The instance id.</param>
@@ -179,11 +179,11 @@ internal sealed partial class DurableEngine : IHostedService, IDisposable
         }
     }
 
-    private void SignalCompleted(string instanceId)
+    private void SignalCompleted(InstanceRecord finished)
     {
-        if (_completionWaiters.TryRemove(instanceId, out var waiter))
+        if (_completionWaiters.TryRemove(finished.InstanceId, out var waiter))
         {
-            waiter.TrySetResult();
+            waiter.TrySetResult(finished);
         }
     }
 
