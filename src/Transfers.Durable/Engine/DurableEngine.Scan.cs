@@ -45,8 +45,8 @@ internal sealed partial class DurableEngine
     private async Task<bool> ScanPartitionAsync(int partition, CancellationToken cancellationToken)
     {
         var now = DateTimeOffset.UtcNow;
-        var due = (await _store.ListIndexAsync(partition, cancellationToken))
-            .Where(e => e.DueAt <= now && !_active.ContainsKey(e.InstanceId))
+        var due = (await _store.ListDueIndexAsync(partition, now, cancellationToken))
+            .Where(e => !_active.ContainsKey(e.InstanceId))
             .ToList();
         await Parallel.ForEachAsync(
             due,

@@ -67,14 +67,16 @@ internal sealed partial class HubStore
         await _index.UpsertEntityAsync(row, TableUpdateMode.Replace, cancellationToken);
     }
 
-    /// <summary>Lists the index rows of one partition.</summary>
+    /// <summary>Lists the index rows of one partition that are due: the rest are not worth the bytes of a listing.</summary>
     /// <param name="partition">The hub partition.</param>
+    /// <param name="dueBy">Rows due at or before this time are listed.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
     /// <returns>The rows.</returns>
-    public async Task<List<IndexEntry>> ListIndexAsync(int partition, CancellationToken cancellationToken = default)
+    public async Task<List<IndexEntry>> ListDueIndexAsync(int partition, DateTimeOffset dueBy, CancellationToken cancellationToken = default)
     {
         var entries = new List<IndexEntry>();
-        await foreach (var row in _index.QueryAsync<TableEntity>(e => e.PartitionKey == Rows.Partition(partition), cancellationToken: cancellationToken))
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {Rows.Partition(partition)} and DueAt le {dueBy}");
+        await foreach (var row in _index.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
         {
             entries.Add(new IndexEntry(row.RowKey, row.GetDateTimeOffset("DueAt") ?? DateTimeOffset.UnixEpoch, row.GetDateTimeOffset("Touched") ?? DateTimeOffset.UnixEpoch, row.ETag, row.PartitionKey));
         }
