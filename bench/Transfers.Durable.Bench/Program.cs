@@ -27,61 +27,49 @@ void Line(string text)
 
 Line("# Durable engine benchmark");
 Line(string.Empty);
-Line(string.Create(CultureInfo.InvariantCulture, $"Run {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC on {Environment.ProcessorCount} cores, .NET {Environment.Version}, against {(azurite is null ? "the Azurite named by TRANSFERS_TEST_STORAGE" : $"a fresh Azurite 3.37 started by the benchmark, storing {(inMemory ? "in memory" : "on disk")}")}; one engine process, default options (4 partitions, 64 activities and 16 orchestrations at once)."));
+Line(string.Create(CultureInfo.InvariantCulture, $"Run {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC on {Environment.ProcessorCount} cores, .NET {Environment.Version}, against {(azurite is null ? "the Azurite named by TRANSFERS_TEST_STORAGE" : $"a fresh Azurite 3.37 started by the benchmark, storing {(inMemory ? "in memory" : "on disk")}")}; one engine process and a fresh task hub per scenario (warmed up with 20 orchestrations), default options (4 partitions, 64 activities and 16 orchestrations at once)."));
 Line(string.Empty);
 var loadBefore = LoadAverage();
 
 var (singles, batches) = await RawStorageAsync(connection);
 
-var hub = "bench" + Guid.NewGuid().ToString("N")[..12];
-var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-{
-    ["AzureWebJobsStorage"] = connection,
-    ["Transfers:Durable:HubName"] = hub,
-});
-
-// Engine settings can be tried from the environment, e.g. Transfers__Durable__MaxConcurrentOrchestrations=64.
-builder.Configuration.AddEnvironmentVariables();
-builder.Services.AddDurableTasks(r => r
-    .AddOrchestrator<HelloCities5>().AddOrchestrator<FanOutFanIn>().AddOrchestrator<WaitForSignal>().AddOrchestrator<OneActivity>()
-    .AddActivity<SayHello>().AddActivity<Twice>());
-builder.Services.AddDurableEngine(builder.Configuration);
-using var host = builder.Build();
-await host.StartAsync();
-var client = host.Services.GetRequiredService<IDurableClient>();
-
-// Warm-up: JIT, connections, tables.
-await RunManyAsync(client, nameof(HelloCities5), 20, "warm");
-
-var sequence = await RunManyAsync(client, nameof(HelloCities5), 500, "seq");
-var fan = Stopwatch.StartNew();
-var fanId = await client.ScheduleNewOrchestrationInstanceAsync(nameof(FanOutFanIn), 2000);
-var fanResult = await client.WaitForInstanceCompletionAsync(fanId, true);
-fan.Stop();
-if (fanResult.ReadOutputAs<long>() != Enumerable.Range(0, 2000).Sum(i => 2L * i))
-{
-    throw new InvalidOperationException("The fan-out returned a wrong sum.");
-}
-
-var events = await EventsAsync(client, 1000);
-var latencies = new List<double>();
-for (var i = 0; i < 200; i++)
+// Each scenario runs on its own task hub, started warm: Azurite's cost per request grows with the rows a table holds,
+// which Azure Storage's does not, so a scenario must not pay for the rows of the ones before it.
+var sequence = await OnFreshHubAsync(client => RunManyAsync(client, nameof(HelloCities5), 500, "seq"));
+var fan = await OnFreshHubAsync(async client =>
 {
     var watch = Stopwatch.StartNew();
-    var id = await client.ScheduleNewOrchestrationInstanceAsync(nameof(OneActivity));
-    await client.WaitForInstanceCompletionAsync(id);
-    latencies.Add(watch.Elapsed.TotalMilliseconds);
-}
+    var fanId = await client.ScheduleNewOrchestrationInstanceAsync(nameof(FanOutFanIn), 2000);
+    var fanResult = await client.WaitForInstanceCompletionAsync(fanId, true);
+    if (fanResult.ReadOutputAs<long>() != Enumerable.Range(0, 2000).Sum(i => 2L * i))
+    {
+        throw new InvalidOperationException("The fan-out returned a wrong sum.");
+    }
 
-await host.StopAsync();
+    return watch.Elapsed;
+});
+var events = await OnFreshHubAsync(client => EventsAsync(client, 1000));
+var latencies = new List<double>();
+await OnFreshHubAsync(async client =>
+{
+    for (var i = 0; i < 200; i++)
+    {
+        var watch = Stopwatch.StartNew();
+        var id = await client.ScheduleNewOrchestrationInstanceAsync(nameof(OneActivity));
+        await client.WaitForInstanceCompletionAsync(id);
+        latencies.Add(watch.Elapsed.TotalMilliseconds);
+    }
+
+    return TimeSpan.Zero;
+});
+
 latencies.Sort();
 double Percentile(double p) => latencies[(int)Math.Min(latencies.Count - 1, Math.Ceiling(p * latencies.Count) - 1)];
 
 Line("| scenario | measured | target | Durable Functions (Azure Storage, published) |");
 Line("|---|---|---|---|");
 Line(Row("(a) 500 × HelloCities5 (5 sequential activities)", $"{500 / sequence.TotalSeconds:F0} orchestrations/s, {2500 / sequence.TotalSeconds:F0} activities/s", "≥ 60 orchestrations/s", "32–48 HelloCities5 orchestrations/s on one node; 5 sequential activities/s per instance"));
-Line(Row("(b) 1 orchestration fanning out to 2,000 activities", $"{2000 / fan.Elapsed.TotalSeconds:F0} activities/s ({fan.Elapsed.TotalSeconds:F1} s)", "≥ 500 activities/s", "100 fan-out activities/s per instance"));
+Line(Row("(b) 1 orchestration fanning out to 2,000 activities", $"{2000 / fan.TotalSeconds:F0} activities/s ({fan.TotalSeconds:F1} s)", "≥ 500 activities/s", "100 fan-out activities/s per instance"));
 Line(Row("(c) 1,000 external events to 1,000 waiting instances", $"{1000 / events.TotalSeconds:F0} events/s", "≥ 250 events/s", "50 external events/s per instance"));
 Line(Row("(d) end-to-end latency, 1-activity orchestration, 200 runs", $"p50 {Percentile(0.5):F0} ms, p99 {Percentile(0.99):F0} ms", "p50 ≤ 100 ms", "—"));
 Line(Row("raw storage: single upserts, 16 callers", $"{singles:F0} entities/s", "—", "—"));
@@ -96,6 +84,32 @@ Line("compare the engine's figures with them rather than with figures measured o
 Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
 await File.WriteAllTextAsync(output, report.ToString());
 return;
+
+async Task<TimeSpan> OnFreshHubAsync(Func<IDurableClient, Task<TimeSpan>> scenario)
+{
+    var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+    builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+    {
+        ["AzureWebJobsStorage"] = connection,
+        ["Transfers:Durable:HubName"] = "bench" + Guid.NewGuid().ToString("N")[..12],
+    });
+
+    // Engine settings can be tried from the environment, e.g. Transfers__Durable__MaxConcurrentOrchestrations=64.
+    builder.Configuration.AddEnvironmentVariables();
+    builder.Services.AddDurableTasks(r => r
+        .AddOrchestrator<HelloCities5>().AddOrchestrator<FanOutFanIn>().AddOrchestrator<WaitForSignal>().AddOrchestrator<OneActivity>()
+        .AddActivity<SayHello>().AddActivity<Twice>());
+    builder.Services.AddDurableEngine(builder.Configuration);
+    using var host = builder.Build();
+    await host.StartAsync();
+    var client = host.Services.GetRequiredService<IDurableClient>();
+
+    // Warm-up: JIT, connections, tables.
+    await RunManyAsync(client, nameof(HelloCities5), 20, "warm");
+    var elapsed = await scenario(client);
+    await host.StopAsync();
+    return elapsed;
+}
 
 static string Row(string scenario, string measured, string target, string reference) => $"| {scenario} | {measured} | {target} | {reference} |";
 
