@@ -8,6 +8,7 @@ using Transfers.Testing;
 
 namespace Transfers.Api.Tests.Exports;
 
+[Collection(CrashTestCollection.Name)]
 public sealed class ExportsCrashTests
 {
     // 64 partitions let the model split into key ranges; 10,000-row chunks give each destination twenty chunks over

@@ -10,6 +10,7 @@ using Transfers.Testing;
 
 namespace Transfers.Api.Tests.Ownership;
 
+[Collection(CrashTestCollection.Name)]
 public sealed class OwnershipCrashTests
 {
     private const int ResourceCount = 2000;

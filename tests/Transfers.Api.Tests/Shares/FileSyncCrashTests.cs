@@ -5,6 +5,7 @@ using Transfers.Testing;
 
 namespace Transfers.Api.Tests.Shares;
 
+[Collection(CrashTestCollection.Name)]
 public sealed class FileSyncCrashTests
 {
     private const int FileCount = 2000;
