@@ -10,8 +10,8 @@ using Transfers.Core.Tabular;
 namespace Transfers.Core.Exports;
 
 /// <summary>
-/// Exports one chunk of one model: reads at most <c>RowsPerChunk</c> window rows of the chunk's partition-key range
-/// from its continuation token and writes them to the chunk's own blob (overwritten when retried) or upserts them into the model's table
+/// Exports one chunk of one model: scans at most <c>RowsPerChunk</c> rows of the chunk's partition-key range
+/// from its continuation token and writes those in the window to the chunk's own blob (overwritten when retried) or upserts them into the model's table
 /// (idempotent), then records progress. Rows stream through; memory holds a few pages.
 /// </summary>
 /// <param name="connections">The storage connections.</param>
@@ -40,6 +40,9 @@ public sealed class ExportChunkActivity(
             PartitionKeyFrom = input.KeyRange.From,
             PartitionKeyTo = input.KeyRange.To,
             Columns = model.Columns,
+
+            // A window from the epoch (a first export or a full refresh) holds nearly every row.
+            WindowCheckedInHost = model.Window.Start <= DateTimeOffset.UnixEpoch,
         };
 
         var (read, bytes, file) = input.Destination.IsBlob

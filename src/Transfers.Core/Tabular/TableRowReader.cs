@@ -10,7 +10,7 @@ namespace Transfers.Core.Tabular;
 public sealed record TableRowPage(IReadOnlyList<TableEntity> Rows, string? ContinuationToken);
 
 /// <summary>What one bounded read covered.</summary>
-/// <param name="Rows">How many rows were read.</param>
+/// <param name="Rows">How many rows were handed to the caller.</param>
 /// <param name="ContinuationToken">Where the next read resumes; <c>null</c> when the query is exhausted.</param>
 public sealed record TableReadResult(long Rows, string? ContinuationToken);
 
@@ -26,7 +26,8 @@ public static class TableRowReader
 
     /// <summary>
     /// Reads pages, fetching the next page while the caller handles the current one. At most
-    /// <paramref name="maxRows"/> rows are returned in all; the last page's token resumes after them.
+    /// <paramref name="maxRows"/> rows are read in all (fewer are returned when the host checks the window); the
+    /// last page's token resumes after them.
     /// </summary>
     /// <param name="table">The table.</param>
     /// <param name="query">Which rows and columns.</param>
@@ -127,7 +128,7 @@ public static class TableRowReader
                     read += page.Values.Count;
                     token = page.ContinuationToken;
                     var done = token is null || read >= maxRows;
-                    await writer.WriteAsync(new TableRowPage(page.Values, token), cancellationToken);
+                    await writer.WriteAsync(new TableRowPage(InResult(query, page.Values), token), cancellationToken);
                     any = true;
                     if (done)
                     {
@@ -158,5 +159,24 @@ public static class TableRowReader
         {
             writer.TryComplete(ex);
         }
+    }
+
+    private static IReadOnlyList<TableEntity> InResult(TableRowQuery query, IReadOnlyList<TableEntity> rows)
+    {
+        if (!query.WindowCheckedInHost)
+        {
+            return rows;
+        }
+
+        var kept = rows.All(query.Matches) ? rows : [.. rows.Where(query.Matches)];
+        if (query.ReadsColumnOnlyForWindow)
+        {
+            foreach (var row in kept)
+            {
+                row.Remove(query.TimestampColumn!);
+            }
+        }
+
+        return kept;
     }
 }

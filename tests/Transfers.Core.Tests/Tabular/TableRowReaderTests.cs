@@ -20,6 +20,50 @@ public sealed class TableRowReaderTests
     }
 
     [Fact]
+    public async Task ReadPagesAsync_WindowCheckedInHost_ReturnsTheRowsTheServiceWouldWithoutTheExtraColumn()
+    {
+        var table = await SeedAsync(rows: 2_300, partitions: 3);
+        var byService = new TableRowQuery { TimestampColumn = "last_updated_at", From = s_t0.AddMinutes(100), To = s_t0.AddMinutes(2_200), Columns = ["name"] };
+        var inHost = byService with { WindowCheckedInHost = true };
+        var rows = new List<TableEntity>();
+
+        await foreach (var page in TableRowReader.ReadPagesAsync(table, inHost))
+        {
+            rows.AddRange(page.Rows);
+        }
+
+        Assert.Equal(2_100, rows.Count);
+        Assert.Equal((await ReadKeysAsync(table, byService)).Order(StringComparer.Ordinal), rows.Select(r => r.RowKey).Order(StringComparer.Ordinal));
+        Assert.All(rows, r => Assert.False(r.ContainsKey("last_updated_at")));
+        Assert.All(rows, r => Assert.True(r.ContainsKey("name")));
+    }
+
+    [Fact]
+    public async Task ReadAsync_WindowCheckedInHost_ChunksCountRowsScannedAndReturnRowsInWindow()
+    {
+        var table = await SeedAsync(rows: 1_000, partitions: 1);
+        var query = new TableRowQuery { TimestampColumn = "last_updated_at", From = s_t0.AddMinutes(100), To = s_t0.AddMinutes(900), WindowCheckedInHost = true };
+        var seen = new List<string>();
+        var sizes = new List<long>();
+        string? token = null;
+
+        do
+        {
+            var result = await TableRowReader.ReadAsync(table, query, token, maxRows: 400, (page, _) =>
+            {
+                seen.AddRange(page.Select(r => r.RowKey));
+                return ValueTask.CompletedTask;
+            });
+            sizes.Add(result.Rows);
+            token = result.ContinuationToken;
+        }
+        while (token is not null);
+
+        Assert.Equal([300, 400, 100], sizes);
+        Assert.Equal(Enumerable.Range(100, 800).Select(Key), seen);
+    }
+
+    [Fact]
     public async Task ReadAsync_ChunksByMaxRows_EachRowOnceAndChunksExact()
     {
         var table = await SeedAsync(rows: 2_500, partitions: 4);
