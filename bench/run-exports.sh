@@ -18,4 +18,4 @@ export TRANSFERS_TEST_STORAGE="$AZURITE_CONNECTION_STRING" AZURITE_PID
 
 dotnet build src/Transfers.Host -c Release -nologo -clp:ErrorsOnly
 dotnet build bench/Transfers.Exports.Bench -c Release -nologo -clp:ErrorsOnly
-dotnet bench/Transfers.Exports.Bench/bin/Release/net10.0/Transfers.Exports.Bench.dll --out bench/results/exports.md "$@"
+dotnet bench/Transfers.Exports.Bench/bin/Release/net10.0/Transfers.Exports.Bench.dll "$@" --out bench/results/exports.md

@@ -15,23 +15,24 @@ public sealed class ExportValidationTests
         Mock.Of<IOptionsMonitor<TransfersOptions>>(o => o.CurrentValue == new TransfersOptions()));
 
     [Fact]
-    public void ToDestinationEntity_CompositeKey_FirstColumnIsPartitionRestIsEscapedRowKey()
+    public void RekeyForDestination_CompositeKey_FirstColumnIsPartitionRestIsEscapedRowKey()
     {
-        var row = new TableEntity("sp", "sr") { ["tenant"] = "t1", ["id"] = "a/b|c", ["n"] = 3, ["Timestamp"] = DateTimeOffset.UtcNow };
+        var row = new TableEntity("sp", "sr") { ["tenant"] = "t1", ["id"] = "a/b|c", ["n"] = 3, ["Timestamp"] = DateTimeOffset.UtcNow, ["odata.etag"] = "W/\"x\"", ["n@odata.type"] = "Edm.Int32" };
 
-        var entity = ExportRowKeys.ToDestinationEntity(row, ["tenant", "id", "n"]);
+        var entity = ExportRowKeys.RekeyForDestination(row, ["tenant", "id", "n"]);
 
         Assert.Equal("t1", entity.PartitionKey);
         Assert.Equal("a%2Fb%7Cc|3", entity.RowKey);
         Assert.Equal(3, entity.GetInt32("n"));
-        Assert.False(entity.ContainsKey("Timestamp"));
+        Assert.Same(row, entity);
+        Assert.Equal(["PartitionKey", "RowKey", "id", "n", "tenant"], entity.Keys.Order(StringComparer.Ordinal));
     }
 
     [Fact]
-    public void ToDestinationEntity_SingleKey_HashBucketPartitionIsStable()
+    public void RekeyForDestination_SingleKey_HashBucketPartitionIsStable()
     {
-        var first = ExportRowKeys.ToDestinationEntity(new TableEntity("x", "y") { ["id"] = "42" }, ["id"]);
-        var again = ExportRowKeys.ToDestinationEntity(new TableEntity("other", "z") { ["id"] = "42" }, ["id"]);
+        var first = ExportRowKeys.RekeyForDestination(new TableEntity("x", "y") { ["id"] = "42" }, ["id"]);
+        var again = ExportRowKeys.RekeyForDestination(new TableEntity("other", "z") { ["id"] = "42" }, ["id"]);
 
         Assert.Equal("42", first.RowKey);
         Assert.Equal(first.PartitionKey, again.PartitionKey);
@@ -39,9 +40,12 @@ public sealed class ExportValidationTests
     }
 
     [Fact]
-    public void ToDestinationEntity_MissingKey_Throws()
+    public void RekeyForDestination_MissingKey_ThrowsAndLeavesTheRow()
     {
-        Assert.Throws<InvalidOperationException>(() => ExportRowKeys.ToDestinationEntity(new TableEntity("p", "r"), ["id"]));
+        var row = new TableEntity("p", "r") { ["name"] = "n" };
+
+        Assert.Throws<InvalidOperationException>(() => ExportRowKeys.RekeyForDestination(row, ["id"]));
+        Assert.Equal(("p", "r"), (row.PartitionKey, row.RowKey));
     }
 
     [Fact]
