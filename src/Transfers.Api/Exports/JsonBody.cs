@@ -29,45 +29,20 @@ public sealed partial class JsonBody
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(allowed);
-        if (request.ContentLength > MaxBytes)
+        var body = await RequestJson.ReadObjectAsync(request, MaxBytes, maxDepth: 16, cancellationToken);
+        var error = body.Error switch
         {
-            return (null, $"The request body is larger than {MaxBytes} bytes.");
+            RequestJsonError.None => null,
+            RequestJsonError.TooLarge => $"The request body is larger than {MaxBytes} bytes.",
+            RequestJsonError.Malformed => "The request body is not valid JSON.",
+            _ => "The request body must be a JSON object.",
+        };
+        if (error is not null)
+        {
+            return (null, error);
         }
 
-        using var buffer = new MemoryStream();
-        var chunk = new byte[8192];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
-        {
-            if (buffer.Length + read > MaxBytes)
-            {
-                return (null, $"The request body is larger than {MaxBytes} bytes.");
-            }
-
-            buffer.Write(chunk, 0, read);
-        }
-
-        if (buffer.Length == 0)
-        {
-            return (null, "The request body must be a JSON object.");
-        }
-
-        JsonElement root;
-        try
-        {
-            using var document = JsonDocument.Parse(buffer.ToArray(), new JsonDocumentOptions { MaxDepth = 16 });
-            root = document.RootElement.Clone();
-        }
-        catch (JsonException)
-        {
-            return (null, "The request body is not valid JSON.");
-        }
-
-        if (root.ValueKind != JsonValueKind.Object)
-        {
-            return (null, "The request body must be a JSON object.");
-        }
-
+        var root = body.Root;
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var property in root.EnumerateObject())
         {

@@ -7,7 +7,7 @@ namespace Transfers.Api.Ownership;
 /// <summary>Reads request bodies by hand so that every malformed body gets a clear error, never a framework 400 or 500.</summary>
 public static class OwnershipJson
 {
-    private static readonly JsonDocumentOptions s_documentOptions = new() { MaxDepth = 32 };
+    private const int MaxDepth = 32;
 
     /// <summary>Reads the body as one JSON object.</summary>
     /// <param name="request">The request.</param>
@@ -17,23 +17,16 @@ public static class OwnershipJson
     public static async Task<(JsonObject? Body, FieldError? Error)> ReadObjectAsync(HttpRequest request, bool allowEmpty = false, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        using var reader = new StreamReader(request.Body);
-        var text = await reader.ReadToEndAsync(cancellationToken);
-        if (string.IsNullOrWhiteSpace(text))
+        var body = await RequestJson.ReadObjectAsync(request, (int)TransfersApiExtensions.MaxRequestBodyBytes, MaxDepth, cancellationToken);
+        return body.Error switch
         {
-            return allowEmpty ? (new JsonObject(), null) : (null, new FieldError("missing_required_field", "The request body must be a JSON object."));
-        }
-
-        try
-        {
-            return JsonNode.Parse(text, documentOptions: s_documentOptions) is JsonObject body
-                ? (body, null)
-                : (null, new FieldError("invalid_json", "The request body must be a JSON object."));
-        }
-        catch (JsonException e)
-        {
-            return (null, new FieldError("invalid_json", $"The request body is not valid JSON: {e.Message}"));
-        }
+            RequestJsonError.None => (JsonObject.Create(body.Root), null),
+            RequestJsonError.Empty when allowEmpty => (new JsonObject(), null),
+            RequestJsonError.Empty => (null, new FieldError("missing_required_field", "The request body must be a JSON object.")),
+            RequestJsonError.TooLarge => (null, new FieldError("invalid_json", $"The request body is larger than {TransfersApiExtensions.MaxRequestBodyBytes} bytes.")),
+            RequestJsonError.Malformed => (null, new FieldError("invalid_json", $"The request body is not valid JSON: {body.Detail}")),
+            _ => (null, new FieldError("invalid_json", "The request body must be a JSON object.")),
+        };
     }
 
     /// <summary>Reports the members of a body that are not among the allowed names.</summary>

@@ -577,24 +577,17 @@ public static class SharesApi
 
     private static async Task<(JsonElement Body, IResult? Invalid)> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
     {
-        if (request.ContentLength > Transfers.Api.TransfersApiExtensions.MaxRequestBodyBytes)
+        var body = await RequestJson.ReadObjectAsync(request, (int)TransfersApiExtensions.MaxRequestBodyBytes, maxDepth: 16, cancellationToken);
+        return body.Error switch
         {
-            return (default, Problems.Status(StatusCodes.Status413PayloadTooLarge, "Payload too large", "The body must be at most 1 MiB."));
-        }
+            RequestJsonError.None => (body.Root, null),
+            RequestJsonError.TooLarge => (default, Problems.Status(StatusCodes.Status413PayloadTooLarge, "Payload too large", "The body must be at most 1 MiB.")),
+            RequestJsonError.NotAnObject => (default, BodyProblem("The body must be a JSON object.")),
+            _ => (default, BodyProblem(body.Detail ?? "The body is empty.")),
+        };
 
-        try
-        {
-            using var document = await JsonDocument.ParseAsync(request.Body, new JsonDocumentOptions { MaxDepth = 16 }, cancellationToken);
-            return (document.RootElement.Clone(), null);
-        }
-        catch (JsonException e)
-        {
-            return (default, Problems.Validation("The body is not valid JSON.", new Dictionary<string, string[]> { ["$"] = [e.Message] }));
-        }
-        catch (BadHttpRequestException e)
-        {
-            return (default, Problems.Status(e.StatusCode, "Bad request", e.Message));
-        }
+        static IResult BodyProblem(string message) =>
+            Problems.Validation("The body is not a JSON object.", new Dictionary<string, string[]> { ["$"] = [message] });
     }
 
     private static string Tenant(HttpRequest request) => CallerIdentity.Of(request.HttpContext).Tenant;
