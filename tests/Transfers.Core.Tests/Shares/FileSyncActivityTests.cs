@@ -198,6 +198,28 @@ public sealed class FileSyncActivityTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task WriteBatches_MoreThanOneTransactionHolds_WritesEveryBatch()
+    {
+        // Arrange: more rows than a transaction takes, and rows large enough that a few fill one.
+        var state = _services.GetRequiredService<FileSyncStore>();
+        var large = Enumerable.Range(0, 4).Select(b => KeyValuePair.Create(
+            FileBatchIds.Copy(1, b),
+            (IReadOnlyList<FileWorkItem>)[.. Enumerable.Range(0, 3_000).Select(i => new FileWorkItem($"large/{b}/{i:D4}/{new string('x', 90)}", "etag", i))]));
+        var small = Enumerable.Range(0, 150).Select(b => KeyValuePair.Create(
+            FileBatchIds.Delete(1, b), (IReadOnlyList<FileWorkItem>)[new FileWorkItem($"small/{b:D3}")]));
+        var batches = large.Concat(small).ToList();
+
+        // Act
+        await state.WriteBatchesAsync(_transfer.StateKey, 1, batches);
+
+        // Assert
+        foreach (var (batchId, items) in batches)
+        {
+            Assert.Equal(items, await state.ReadBatchAsync(_transfer.StateKey, 1, batchId));
+        }
+    }
+
+    [Fact]
     public async Task RemoveState_SomeRowsAlreadyGone_RemovesTheRest()
     {
         // Arrange
