@@ -8,8 +8,8 @@ namespace Transfers.Core.Shares;
 public sealed record FileBatch(Share Share, ShareDestination Destination, string DestinationContainer, IReadOnlyList<FileWorkItem> Items)
 {
     /// <summary>
-    /// Reads the transfer, the share and the batch side by side: they are independent, and a small batch spends as much
-    /// time on these round trips as on its files.
+    /// Reads the transfer, the share and the batch side by side: they are independent, and every batch waits for all three
+    /// before its first file.
     /// </summary>
     /// <param name="store">The share records.</param>
     /// <param name="state">The per-file state and work batches.</param>
