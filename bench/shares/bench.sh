@@ -4,8 +4,8 @@
 # after 100 files modified, 100 deleted and 100 added, then a large-source run that records the host's peak RSS.
 # Prints the figures and writes bench/results/shares.md.
 #
-#   bench/shares/bench.sh                 # 2,000 x 16 KB + 4 x 64 MB, then the 100,000-file RSS run
-#   LARGE_FILES=20000 bench/shares/bench.sh
+#   bench/shares/bench.sh                 # 2,000 x 16 KB + 4 x 64 MB, then the 100,000-file RSS run (256-byte files)
+#   LARGE_FILES=20000 LARGE_SIZE=1024 bench/shares/bench.sh
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$(pwd)
@@ -48,7 +48,7 @@ Urls="$BENCH_HOST" AzureWebJobsStorage="$AZURITE_CONNECTION_STRING" Transfers__A
   Transfers__Shares__SyncInterval=01:00:00 Logging__LogLevel__Default=Warning \
   dotnet src/Transfers.Host/bin/Release/net10.0/Transfers.Host.dll >"$work/host.log" 2>&1 &
 host_pid=$!
-export BENCH_HOST_PID=$host_pid
+export BENCH_HOST_PID=$host_pid BENCH_AZURITE_PID=$AZURITE_PID
 for _ in $(seq 1 300); do curl -sf "$BENCH_HOST/health" >/dev/null && break; sleep 0.2; done
 
 python3 "$root/bench/shares/bench.py" "$root/bench/results/shares.md"

@@ -50,16 +50,14 @@ public sealed partial class CopyFileBatchActivity : Activity<FileBatchRequest, C
     {
         ArgumentNullException.ThrowIfNull(input);
         var reference = input.Transfer;
-        var transfer = await _store.GetTransferAsync(reference.ShareId, reference.TransferId, cancellationToken);
-        var share = await _store.GetShareAsync(reference.Tenant, reference.ShareId, cancellationToken);
-        if (transfer is null || !ShareTransferStatus.IsRunnable(transfer.Status) || share?.Destination is not { Container: { } destinationContainer } destination)
+        if (await FileBatch.LoadAsync(_store, _state, input, cancellationToken) is not { } batch)
         {
             return new CopyBatchResult(true, 0, 0, 0, []);
         }
 
-        var items = await _state.ReadBatchAsync(reference.StateKey, input.Cycle, input.BatchId, cancellationToken);
+        var (share, destination, container, items) = batch;
         var source = _connections.Blobs(share.Source.Connection).GetBlobContainerClient(share.Source.Container);
-        var target = _connections.Blobs(destination.Connection).GetBlobContainerClient(destinationContainer);
+        var target = _connections.Blobs(destination.Connection).GetBlobContainerClient(container);
         var copied = new System.Collections.Concurrent.ConcurrentBag<FileState>();
         var errors = new System.Collections.Concurrent.ConcurrentBag<ShareTransferError>();
         await Parallel.ForEachAsync(

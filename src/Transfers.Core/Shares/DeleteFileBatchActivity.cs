@@ -28,21 +28,17 @@ public sealed class DeleteFileBatchActivity : Activity<FileBatchRequest, DeleteB
     public override async Task<DeleteBatchResult> RunAsync(ActivityContext context, FileBatchRequest input, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(input);
-        var reference = input.Transfer;
-        var transfer = await _store.GetTransferAsync(reference.ShareId, reference.TransferId, cancellationToken);
-        var share = await _store.GetShareAsync(reference.Tenant, reference.ShareId, cancellationToken);
-        if (transfer is null || !ShareTransferStatus.IsRunnable(transfer.Status) || share?.Destination is not { Container: { } containerName } destination)
+        if (await FileBatch.LoadAsync(_store, _state, input, cancellationToken) is not { } batch)
         {
             return new DeleteBatchResult(true, 0);
         }
 
-        var items = await _state.ReadBatchAsync(reference.StateKey, input.Cycle, input.BatchId, cancellationToken);
-        var container = _connections.Blobs(destination.Connection).GetBlobContainerClient(containerName);
+        var container = _connections.Blobs(batch.Destination.Connection).GetBlobContainerClient(batch.DestinationContainer);
         await Parallel.ForEachAsync(
-            items,
+            batch.Items,
             new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken },
-            async (item, ct) => await container.GetBlobClient(SharePaths.DestinationBlob(destination, item.Path)).DeleteIfExistsAsync(cancellationToken: ct));
-        await _state.RemoveAsync(reference.StateKey, items.Select(i => i.Path), cancellationToken);
-        return new DeleteBatchResult(false, items.Count);
+            async (item, ct) => await container.GetBlobClient(SharePaths.DestinationBlob(batch.Destination, item.Path)).DeleteIfExistsAsync(cancellationToken: ct));
+        await _state.RemoveAsync(input.Transfer.StateKey, batch.Items.Select(i => i.Path), cancellationToken);
+        return new DeleteBatchResult(false, batch.Items.Count);
     }
 }

@@ -188,15 +188,18 @@ public sealed class DiffSourcePageActivity : Activity<DiffPageRequest, DiffPageR
 
         public async Task FlushAsync(CancellationToken cancellationToken)
         {
+            var batches = new List<KeyValuePair<string, IReadOnlyList<FileWorkItem>>>();
             foreach (var size in Split(_copies.Count))
             {
-                await WriteAsync(_copies, size, FileBatchIds.Copy(page, CopyBatches++), cancellationToken);
+                batches.Add(new(FileBatchIds.Copy(page, CopyBatches++), Take(_copies, size)));
             }
 
             foreach (var size in Split(_deletes.Count))
             {
-                await WriteAsync(_deletes, size, FileBatchIds.Delete(page, DeleteBatches++), cancellationToken);
+                batches.Add(new(FileBatchIds.Delete(page, DeleteBatches++), Take(_deletes, size)));
             }
+
+            await state.WriteBatchesAsync(stateKey, cycle, batches, cancellationToken);
         }
 
         /// <summary>Batch sizes for the last <paramref name="count"/> items: a whole window of batches, none over the batch size.</summary>
@@ -206,7 +209,7 @@ public sealed class DiffSourcePageActivity : Activity<DiffPageRequest, DiffPageR
             return [.. Enumerable.Range(0, batches).Select(i => (count / batches) + (i < count % batches ? 1 : 0))];
         }
 
-        private async Task WriteAsync(Queue<FileWorkItem> items, int size, string batchId, CancellationToken cancellationToken)
+        private static List<FileWorkItem> Take(Queue<FileWorkItem> items, int size)
         {
             var batch = new List<FileWorkItem>(size);
             while (batch.Count < size)
@@ -214,7 +217,10 @@ public sealed class DiffSourcePageActivity : Activity<DiffPageRequest, DiffPageR
                 batch.Add(items.Dequeue());
             }
 
-            await state.WriteBatchAsync(stateKey, cycle, batchId, batch, cancellationToken);
+            return batch;
         }
+
+        private Task WriteAsync(Queue<FileWorkItem> items, int size, string batchId, CancellationToken cancellationToken) =>
+            state.WriteBatchAsync(stateKey, cycle, batchId, Take(items, size), cancellationToken);
     }
 }

@@ -34,6 +34,9 @@ public sealed class FileSyncStore
 
     private const int MaxPropertyChars = 30_000;
     private const int MaxTableBatch = 100;
+
+    /// <summary>Characters of work rows per transaction: a transaction carries at most 4 MiB, and escaping the JSON inside a property grows it.</summary>
+    private const int MaxTransactionChars = 1_500_000;
     private readonly TableClient _state;
     private readonly TableClient _work;
     private readonly Lazy<Task> _created;
@@ -139,17 +142,50 @@ public sealed class FileSyncStore
     /// <param name="items">The files.</param>
     /// <param name="cancellationToken">Cancels the write.</param>
     /// <returns>A task.</returns>
-    public async Task WriteBatchAsync(string stateKey, long cycle, string batchId, IReadOnlyList<FileWorkItem> items, CancellationToken cancellationToken = default)
+    public Task WriteBatchAsync(string stateKey, long cycle, string batchId, IReadOnlyList<FileWorkItem> items, CancellationToken cancellationToken = default) =>
+        WriteBatchesAsync(stateKey, cycle, [new KeyValuePair<string, IReadOnlyList<FileWorkItem>>(batchId, items)], cancellationToken);
+
+    /// <summary>
+    /// Writes work batches in as few table transactions as their size allows (all rows share the check's partition), so
+    /// that a diff page's batches cost one round trip rather than one each; a repeated write replaces them.
+    /// </summary>
+    /// <param name="stateKey">The state key.</param>
+    /// <param name="cycle">The check number.</param>
+    /// <param name="batches">The batches by id.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns>A task.</returns>
+    public async Task WriteBatchesAsync(
+        string stateKey, long cycle, IReadOnlyList<KeyValuePair<string, IReadOnlyList<FileWorkItem>>> batches, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(batches);
         await _created.Value;
-        var json = DurableJson.Serialize(items)!;
-        var entity = new TableEntity(WorkPartition(stateKey, cycle), batchId);
-        for (int i = 0, part = 0; i < json.Length; i += MaxPropertyChars, part++)
+        var partition = WorkPartition(stateKey, cycle);
+        var transaction = new List<TableTransactionAction>();
+        var chars = 0;
+        foreach (var (batchId, items) in batches)
         {
-            entity[$"Items{part}"] = json.Substring(i, Math.Min(MaxPropertyChars, json.Length - i));
+            var json = DurableJson.Serialize(items)!;
+            if (transaction.Count == MaxTableBatch || (transaction.Count > 0 && chars + json.Length > MaxTransactionChars))
+            {
+                await _work.SubmitTransactionAsync(transaction, cancellationToken);
+                transaction = [];
+                chars = 0;
+            }
+
+            var entity = new TableEntity(partition, batchId);
+            for (int i = 0, part = 0; i < json.Length; i += MaxPropertyChars, part++)
+            {
+                entity[$"Items{part}"] = json.Substring(i, Math.Min(MaxPropertyChars, json.Length - i));
+            }
+
+            transaction.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, entity));
+            chars += json.Length;
         }
 
-        await _work.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken);
+        if (transaction.Count > 0)
+        {
+            await _work.SubmitTransactionAsync(transaction, cancellationToken);
+        }
     }
 
     /// <summary>Reads one work batch.</summary>

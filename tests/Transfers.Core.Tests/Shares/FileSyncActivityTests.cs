@@ -153,6 +153,73 @@ public sealed class FileSyncActivityTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task CopyBatch_TransferPaused_SkipsWithoutCopying()
+    {
+        // Arrange
+        var paths = await WriteSourceAsync(2);
+        await DiffAsync(cycle: 1, initialSend: true);
+        await _services.GetRequiredService<ShareStore>().UpdateTransferAsync(
+            _transfer.ShareId, _transfer.TransferId, t => t with { Status = ShareTransferStatus.Paused });
+
+        // Act
+        var result = await CopyAsync(cycle: 1, FileBatchIds.Copy(1, 0));
+
+        // Assert
+        Assert.True(result.Skipped);
+        Assert.Equal(0, result.Copied);
+        Assert.False(await _destination.GetBlobClient($"consumer/latest/{paths[0]}").ExistsAsync());
+    }
+
+    [Fact]
+    public async Task DeleteBatch_RecordedFilesGoneFromTheSource_DeletesTheirCopiesAndForgetsThem()
+    {
+        // Arrange
+        UseSettings(batchSize: 100, maxConcurrentBatches: 1);
+        var paths = await WriteSourceAsync(3);
+        await DiffAsync(cycle: 1, initialSend: true);
+        await CopyAsync(cycle: 1, FileBatchIds.Copy(1, 0));
+        await _source.GetBlobClient($"{SourcePrefix}/{paths[0]}").DeleteAsync();
+        await _source.GetBlobClient($"{SourcePrefix}/{paths[2]}").DeleteAsync();
+        var diff = await DiffAsync(cycle: 2, initialSend: false);
+
+        // Act
+        var result = await ActivatorUtilities.CreateInstance<DeleteFileBatchActivity>(_services).RunAsync(
+            new ActivityContext(nameof(DeleteFileBatchActivity), "test"), new FileBatchRequest(_transfer, 2, FileBatchIds.Delete(1, 0)));
+
+        // Assert
+        Assert.Equal(1, diff.DeleteBatches);
+        Assert.False(result.Skipped);
+        Assert.Equal(2, result.Deleted);
+        Assert.False(await _destination.GetBlobClient($"consumer/latest/{paths[0]}").ExistsAsync());
+        Assert.True(await _destination.GetBlobClient($"consumer/latest/{paths[1]}").ExistsAsync());
+        Assert.False(await _destination.GetBlobClient($"consumer/latest/{paths[2]}").ExistsAsync());
+        var recorded = await _services.GetRequiredService<FileSyncStore>().ReadAllAsync(_transfer.StateKey).ToListAsync();
+        Assert.Equal([paths[1]], recorded.Select(f => f.Path));
+    }
+
+    [Fact]
+    public async Task WriteBatches_MoreThanOneTransactionHolds_WritesEveryBatch()
+    {
+        // Arrange: more rows than a transaction takes, and rows large enough that a few fill one.
+        var state = _services.GetRequiredService<FileSyncStore>();
+        var large = Enumerable.Range(0, 4).Select(b => KeyValuePair.Create(
+            FileBatchIds.Copy(1, b),
+            (IReadOnlyList<FileWorkItem>)[.. Enumerable.Range(0, 3_000).Select(i => new FileWorkItem($"large/{b}/{i:D4}/{new string('x', 90)}", "etag", i))]));
+        var small = Enumerable.Range(0, 150).Select(b => KeyValuePair.Create(
+            FileBatchIds.Delete(1, b), (IReadOnlyList<FileWorkItem>)[new FileWorkItem($"small/{b:D3}")]));
+        var batches = large.Concat(small).ToList();
+
+        // Act
+        await state.WriteBatchesAsync(_transfer.StateKey, 1, batches);
+
+        // Assert
+        foreach (var (batchId, items) in batches)
+        {
+            Assert.Equal(items, await state.ReadBatchAsync(_transfer.StateKey, 1, batchId));
+        }
+    }
+
+    [Fact]
     public async Task RemoveState_SomeRowsAlreadyGone_RemovesTheRest()
     {
         // Arrange
