@@ -150,8 +150,10 @@ internal sealed partial class DurableEngine
             SignalCompleted(committed);
             if (commit.Work.Count == 0 && !HasOpenTasks([.. history, .. commit.History.Select(h => h.Event)]))
             {
-                // Nothing of this instance is left to find: spare the partition scan a look at it.
-                await _store.DeleteIndexAsync(instanceId, CancellationToken.None);
+                // Nothing of this instance is left to find: spare the partition scan a look at it. The instance counts
+                // as active until the delete went out, so that the scan does not look at it meanwhile either.
+                Track(instanceId, 1);
+                _ = _store.DeleteIndexLaterAsync(instanceId).ContinueWith(_ => Track(instanceId, -1), TaskScheduler.Default);
             }
         }
         else if (etag == default)
