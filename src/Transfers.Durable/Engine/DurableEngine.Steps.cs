@@ -25,6 +25,13 @@ internal sealed partial class DurableEngine
             }
 
             TakeRaised(instanceId).ForEach(e => e.Outcome.TrySetResult(false));
+            TakeStart(instanceId)?.Outcome.TrySetResult(false);
+            return;
+        }
+
+        if (TakeStart(instanceId) is { } start)
+        {
+            await RunStartAsync(start, cancellationToken);
             return;
         }
 
@@ -142,6 +149,24 @@ internal sealed partial class DurableEngine
 
         offeredEvents.ForEach(e => e.Outcome.TrySetResult(true));
 
+        var committed = AfterCommit(instance, history, commit, etag);
+
+        // A suspended instance leaves its other messages waiting; stepping again for them would spin.
+        if (more && (step.Status != OrchestrationRuntimeStatus.Suspended || inbox.TrueForAll(m => m.IsControl)))
+        {
+            Notify(instanceId);
+        }
+        else if (committed.NeedsStep || (local.HasMoreResults && step.Status != OrchestrationRuntimeStatus.Suspended))
+        {
+            Notify(instanceId, read: false);
+        }
+    }
+
+    /// <summary>Keeps what a step committed for the next one, signals a finish and dispatches the new work.</summary>
+    /// <returns>The instance row as committed.</returns>
+    private InstanceRecord AfterCommit(InstanceRecord read, List<HistoryEvent> history, StepCommit commit, ETag etag)
+    {
+        var instanceId = read.InstanceId;
         var committed = commit.Instance with { ETag = etag };
         Log.StepCommitted(_logger, instanceId, committed.Status, commit.History.Count, commit.Work.Count);
         if (committed.Status.IsTerminal())
@@ -162,7 +187,7 @@ internal sealed partial class DurableEngine
         }
         else
         {
-            _cache.Set(committed, committed.Generation == instance.Generation ? [.. history, .. commit.History.Select(h => h.Event)] : []);
+            _cache.Set(committed, committed.Generation == read.Generation ? [.. history, .. commit.History.Select(h => h.Event)] : []);
         }
 
         foreach (var work in commit.Work)
@@ -170,15 +195,7 @@ internal sealed partial class DurableEngine
             Dispatch(work);
         }
 
-        // A suspended instance leaves its other messages waiting; stepping again for them would spin.
-        if (more && (step.Status != OrchestrationRuntimeStatus.Suspended || inbox.TrueForAll(m => m.IsControl)))
-        {
-            Notify(instanceId);
-        }
-        else if (committed.NeedsStep || (local.HasMoreResults && step.Status != OrchestrationRuntimeStatus.Suspended))
-        {
-            Notify(instanceId, read: false);
-        }
+        return committed;
     }
 
     /// <summary>Whether history has tasks or timers that never finished, whose work rows still wait in storage.</summary>
