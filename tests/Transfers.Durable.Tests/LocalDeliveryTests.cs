@@ -1,3 +1,4 @@
+using Azure.Data.Tables;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Transfers.Core.DurableTask;
@@ -47,5 +48,50 @@ public sealed class LocalDeliveryTests : IAsyncLifetime
         Assert.Contains(rows, r => r.RowKey.StartsWith("h|", StringComparison.Ordinal) && r.GetString("Type") == "EventRaised" && r.GetString("Name") == "go");
         Assert.DoesNotContain(rows, r => r.RowKey.StartsWith("i|", StringComparison.Ordinal));
         Assert.Equal("now", (await _host.WaitAsync(id)).ReadOutputAs<string>());
+    }
+
+    [Fact]
+    public async Task ScheduleNew_InstanceRunHere_ReturnsWithFirstStepCommitted()
+    {
+        // Arrange
+        var id = Azurite.UniqueName("first");
+
+        // Act
+        await _host.Client.ScheduleNewOrchestrationInstanceAsync(nameof(EventWaiter), "go", new StartOrchestrationOptions(id));
+        var rows = await _host.RowsAsync(id);
+
+        // Assert: the instance row and its first step went in one transaction before the call returned.
+        Assert.Equal("Running", rows.Single(r => r.RowKey == "!instance").GetString("Status"));
+        Assert.Single(rows, r => r.RowKey.StartsWith("h|", StringComparison.Ordinal) && r.GetString("Type") == "ExecutionStarted");
+        await _host.Client.RaiseEventAsync(id, "go", "now");
+        Assert.Equal("now", (await _host.WaitAsync(id)).ReadOutputAs<string>());
+        await _host.AssertNoDuplicateHistoryAsync(id);
+    }
+
+    [Fact]
+    public async Task ScheduleNew_ManyFinishHere_TheirIndexRowsAreRemoved()
+    {
+        // Arrange
+        var ids = Enumerable.Range(0, 20).Select(_ => Azurite.UniqueName("done")).ToList();
+        var index = Azurite.Tables.GetTableClient(_host.Hub + "Index");
+
+        // Act
+        await Task.WhenAll(ids.Select(id => _host.RunAsync(nameof(Sequence), "x", id)));
+
+        // Assert: nothing is left for the partition scan to look at, well before the scan would remove the rows itself
+        // (a lease duration after they were touched).
+        await Eventually.MatchAsync(
+            async () =>
+            {
+                var left = new List<string>();
+                await foreach (var row in index.QueryAsync<TableEntity>())
+                {
+                    left.Add(row.RowKey);
+                }
+
+                return left;
+            },
+            left => !left.Intersect(ids).Any(),
+            TimeSpan.FromSeconds(1));
     }
 }

@@ -32,6 +32,11 @@ internal sealed class DurableClient(HubStore store, DurableEngine engine, Durabl
             UpdatedAt = now,
             StartAt = options?.StartAt,
         };
+        if (await engine.TryStartAsync(record, cancellationToken))
+        {
+            return instanceId;
+        }
+
         var (created, instance) = await store.CreateInstanceAsync(record, cancellationToken);
         if (!created)
         {

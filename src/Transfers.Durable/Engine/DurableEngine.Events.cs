@@ -56,7 +56,10 @@ internal sealed partial class DurableEngine
         }
     }
 
-    /// <summary>Sends every waiting event's caller to the inbox: nobody here will step its instance.</summary>
+    /// <summary>
+    /// Sends every waiting event's caller to the inbox, and every waiting start's caller to the plain insert: nobody
+    /// here will step their instances.
+    /// </summary>
     private void SettleRaised()
     {
         List<RaisedEvent> waiting;
@@ -70,5 +73,14 @@ internal sealed partial class DurableEngine
         {
             raised.Outcome.TrySetResult(false);
         }
+
+        List<PendingStart> starts;
+        lock (_starts)
+        {
+            starts = [.. _starts.Values];
+            _starts.Clear();
+        }
+
+        starts.ForEach(s => s.Outcome.TrySetResult(false));
     }
 }

@@ -25,6 +25,13 @@ internal sealed partial class DurableEngine
             }
 
             TakeRaised(instanceId).ForEach(e => e.Outcome.TrySetResult(false));
+            TakeStart(instanceId)?.Outcome.TrySetResult(false);
+            return;
+        }
+
+        if (TakeStart(instanceId) is { } start)
+        {
+            await RunStartAsync(start, cancellationToken);
             return;
         }
 
@@ -142,31 +149,7 @@ internal sealed partial class DurableEngine
 
         offeredEvents.ForEach(e => e.Outcome.TrySetResult(true));
 
-        var committed = commit.Instance with { ETag = etag };
-        Log.StepCommitted(_logger, instanceId, committed.Status, commit.History.Count, commit.Work.Count);
-        if (committed.Status.IsTerminal())
-        {
-            _cache.Remove(instanceId);
-            SignalCompleted(committed);
-            if (commit.Work.Count == 0 && !HasOpenTasks([.. history, .. commit.History.Select(h => h.Event)]))
-            {
-                // Nothing of this instance is left to find: spare the partition scan a look at it.
-                await _store.DeleteIndexAsync(instanceId, CancellationToken.None);
-            }
-        }
-        else if (etag == default)
-        {
-            _cache.Remove(instanceId);
-        }
-        else
-        {
-            _cache.Set(committed, committed.Generation == instance.Generation ? [.. history, .. commit.History.Select(h => h.Event)] : []);
-        }
-
-        foreach (var work in commit.Work)
-        {
-            Dispatch(work);
-        }
+        var committed = AfterCommit(instance, history, commit, etag);
 
         // A suspended instance leaves its other messages waiting; stepping again for them would spin.
         if (more && (step.Status != OrchestrationRuntimeStatus.Suspended || inbox.TrueForAll(m => m.IsControl)))
@@ -177,6 +160,42 @@ internal sealed partial class DurableEngine
         {
             Notify(instanceId, read: false);
         }
+    }
+
+    /// <summary>Keeps what a step committed for the next one, signals a finish and dispatches the new work.</summary>
+    /// <returns>The instance row as committed.</returns>
+    private InstanceRecord AfterCommit(InstanceRecord read, List<HistoryEvent> history, StepCommit commit, ETag etag)
+    {
+        var instanceId = read.InstanceId;
+        var committed = commit.Instance with { ETag = etag };
+        Log.StepCommitted(_logger, instanceId, committed.Status, commit.History.Count, commit.Work.Count);
+        if (committed.Status.IsTerminal())
+        {
+            _cache.Remove(instanceId);
+            SignalCompleted(committed);
+            if (commit.Work.Count == 0 && !HasOpenTasks([.. history, .. commit.History.Select(h => h.Event)]))
+            {
+                // Nothing of this instance is left to find: spare the partition scan a look at it. The instance counts
+                // as active until the delete went out, so that the scan does not look at it meanwhile either.
+                Track(instanceId, 1);
+                _ = _store.DeleteIndexLaterAsync(instanceId).ContinueWith(_ => Track(instanceId, -1), TaskScheduler.Default);
+            }
+        }
+        else if (etag == default)
+        {
+            _cache.Remove(instanceId);
+        }
+        else
+        {
+            _cache.Set(committed, committed.Generation == read.Generation ? [.. history, .. commit.History.Select(h => h.Event)] : []);
+        }
+
+        foreach (var work in commit.Work)
+        {
+            Dispatch(work);
+        }
+
+        return committed;
     }
 
     /// <summary>Whether history has tasks or timers that never finished, whose work rows still wait in storage.</summary>

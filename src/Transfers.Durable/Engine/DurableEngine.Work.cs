@@ -159,7 +159,15 @@ internal sealed partial class DurableEngine
 
         lock (_raised)
         {
-            return _raised.ContainsKey(instanceId);
+            if (_raised.ContainsKey(instanceId))
+            {
+                return true;
+            }
+        }
+
+        lock (_starts)
+        {
+            return _starts.ContainsKey(instanceId);
         }
     }
 

@@ -103,13 +103,18 @@ internal sealed partial class HubStore
     /// <param name="commit">The step.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
     /// <returns>The instance row's new ETag, or <c>default</c> when the service did not say.</returns>
-    /// <exception cref="TableTransactionFailedException">The instance changed since it was read, or a row already exists.</exception>
+    /// <exception cref="TableTransactionFailedException">
+    /// The instance changed since it was read, or a row already exists (the instance row itself, for a commit that
+    /// creates the instance).
+    /// </exception>
     public async Task<ETag> CommitStepAsync(StepCommit commit, CancellationToken cancellationToken = default)
     {
         var id = commit.Instance.InstanceId;
         var actions = new List<TableTransactionAction>(commit.Count)
         {
-            new(TableTransactionActionType.UpdateReplace, await ToEntityAsync(commit.Instance, cancellationToken), commit.Instance.ETag),
+            commit.CreatesInstance
+                ? new(TableTransactionActionType.Add, await ToEntityAsync(commit.Instance, cancellationToken))
+                : new(TableTransactionActionType.UpdateReplace, await ToEntityAsync(commit.Instance, cancellationToken), commit.Instance.ETag),
         };
         foreach (var (sequence, e) in commit.History)
         {
@@ -281,6 +286,12 @@ internal sealed class StepCommit
 {
     /// <summary>Gets the new instance row; its ETag is the one read at the start of the step.</summary>
     public required InstanceRecord Instance { get; init; }
+
+    /// <summary>
+    /// Gets or sets a value indicating whether the commit inserts the instance row (a first step folded into the
+    /// instance's creation) rather than replacing it under its ETag.
+    /// </summary>
+    public bool CreatesInstance { get; set; }
 
     /// <summary>Gets the generation the new history rows belong to.</summary>
     public required int HistoryGeneration { get; init; }

@@ -14,6 +14,7 @@ internal sealed partial class HubStore
 {
     private readonly TableClient _instances;
     private readonly TableClient _index;
+    private readonly IndexWriter _indexWriter;
     private readonly BlobContainerClient _payloads;
     private readonly Lazy<Task> _created;
 
@@ -27,6 +28,7 @@ internal sealed partial class HubStore
         var tables = new TableServiceClient(settings.StorageConnection);
         _instances = tables.GetTableClient(settings.HubName + "Instances");
         _index = tables.GetTableClient(settings.HubName + "Index");
+        _indexWriter = new IndexWriter(_index);
         Leases = tables.GetTableClient(settings.HubName + "Leases");
         _payloads = new BlobServiceClient(settings.StorageConnection).GetBlobContainerClient(settings.HubName.ToLowerInvariant() + "-payloads");
         _created = new Lazy<Task>(CreateAsync);
@@ -56,16 +58,15 @@ internal sealed partial class HubStore
         return (int)(hash % (uint)PartitionCount);
     }
 
-    /// <summary>Marks an instance as having something to do. Written before the work itself, so a crash in between leaves only a stale index row.</summary>
+    /// <summary>
+    /// Marks an instance as having something to do. Written before the work itself, so a crash in between leaves only
+    /// a stale index row. Touches that arrive together go to storage in one transaction per hub partition.
+    /// </summary>
     /// <param name="instanceId">The instance id.</param>
-    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <param name="cancellationToken">Stops the wait; the row may still be written.</param>
     /// <returns>A task that completes when the row is written.</returns>
-    public async Task TouchIndexAsync(string instanceId, CancellationToken cancellationToken = default)
-    {
-        var now = DateTimeOffset.UtcNow;
-        var row = new TableEntity(Rows.Partition(PartitionOf(instanceId)), instanceId) { ["DueAt"] = DateTimeOffset.UnixEpoch, ["Touched"] = now };
-        await _index.UpsertEntityAsync(row, TableUpdateMode.Replace, cancellationToken);
-    }
+    public Task TouchIndexAsync(string instanceId, CancellationToken cancellationToken = default) =>
+        _indexWriter.TouchAsync(Rows.Partition(PartitionOf(instanceId)), instanceId).WaitAsync(cancellationToken);
 
     /// <summary>Lists the index rows of one partition that are due: the rest are not worth the bytes of a listing.</summary>
     /// <param name="partition">The hub partition.</param>
@@ -118,21 +119,13 @@ internal sealed partial class HubStore
         }
     }
 
-    /// <summary>Removes an instance's index row whatever its state; for instances that ended with nothing left to do.</summary>
+    /// <summary>
+    /// Removes an instance's index row whatever its state, in the background and together with other index writes;
+    /// for instances that ended with nothing left to do. Should the delete be lost, the partition scan removes the row.
+    /// </summary>
     /// <param name="instanceId">The instance id.</param>
-    /// <param name="cancellationToken">Cancels the request.</param>
-    /// <returns>A task that completes when the row is gone.</returns>
-    public async Task DeleteIndexAsync(string instanceId, CancellationToken cancellationToken = default)
-    {
-        try
-        {
-            await _index.DeleteEntityAsync(Rows.Partition(PartitionOf(instanceId)), instanceId, ETag.All, cancellationToken);
-        }
-        catch (RequestFailedException ex) when (ex.Status == 404)
-        {
-            // Already gone.
-        }
-    }
+    /// <returns>A task that completes, and never fails, when the delete went out or was given up.</returns>
+    public Task DeleteIndexLaterAsync(string instanceId) => _indexWriter.DeleteAsync(Rows.Partition(PartitionOf(instanceId)), instanceId);
 
     private async Task CreateAsync()
     {
