@@ -131,8 +131,9 @@ internal sealed partial class DurableEngine
 
             await _store.Leases.DeleteEntityAsync(WorkerPartition, _workerId, ETag.All, cancellationToken);
         }
-        catch (Exception ex) when (ex is RequestFailedException or OperationCanceledException)
+        catch (Exception ex) when (ex is RequestFailedException or OperationCanceledException or AggregateException)
         {
+            // AggregateException: the retry policy gave up on storage that no longer answers (Azurite stopped first).
             Log.LeaseFailed(_logger, ex);
         }
     }
