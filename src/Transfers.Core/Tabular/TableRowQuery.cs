@@ -92,7 +92,8 @@ public sealed partial record TableRowQuery
             return true;
         }
 
-        DateTimeOffset? value = row.TryGetValue(ValidWindowColumn(), out var raw) ? raw switch
+        // The column was validated when the filter was built; this runs for every row read.
+        DateTimeOffset? value = TimestampColumn is { } column && row.TryGetValue(column, out var raw) ? raw switch
         {
             DateTimeOffset offset => offset,
             DateTime dateTime => new DateTimeOffset(DateTime.SpecifyKind(dateTime, DateTimeKind.Utc)),

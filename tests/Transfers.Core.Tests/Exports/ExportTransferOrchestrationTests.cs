@@ -155,8 +155,7 @@ public sealed class ExportTransferOrchestrationTests
     [Fact]
     public async Task RunAsync_ModelInThreeKeyRanges_ReadsRangesInParallelUpToTheBoundEachAlongItsOwnTokens()
     {
-        TableKeyRange[] ranges = [new(null, "k"), new("k", "t"), new("t", null)];
-        SetupPlan(Blob, ["a"], maxParallel: 8, ranges, maxParallelChunks: 2);
+        var ranges = SetupOneModelInThreeKeyRanges();
         var pending = SetupPendingChunks();
 
         var run = new ExportTransferOrchestration().RunAsync(_context.Object, s_input);
@@ -182,8 +181,7 @@ public sealed class ExportTransferOrchestrationTests
     [Fact]
     public async Task RunAsync_OneKeyRangeFails_ModelErrorsWithoutManifestAndSchedulesNothingMore()
     {
-        TableKeyRange[] ranges = [new(null, "k"), new("k", "t"), new("t", null)];
-        SetupPlan(Blob, ["a"], maxParallel: 8, ranges, maxParallelChunks: 2);
+        SetupOneModelInThreeKeyRanges();
         var pending = SetupPendingChunks();
 
         var run = new ExportTransferOrchestration().RunAsync(_context.Object, s_input);
@@ -203,8 +201,7 @@ public sealed class ExportTransferOrchestrationTests
     [Fact]
     public async Task RunAsync_CancelRequestedWhileRangesWait_StopsSchedulingAndCancels()
     {
-        TableKeyRange[] ranges = [new(null, "k"), new("k", "t"), new("t", null)];
-        SetupPlan(Blob, ["a"], maxParallel: 8, ranges, maxParallelChunks: 2);
+        SetupOneModelInThreeKeyRanges();
         var pending = SetupPendingChunks();
 
         var run = new ExportTransferOrchestration().RunAsync(_context.Object, s_input);
@@ -238,6 +235,14 @@ public sealed class ExportTransferOrchestrationTests
         var queue = new Queue<ExportTurn>(turns);
         _context.Setup(c => c.CallActivityAsync<ExportTurn>(nameof(CheckTransferTurnActivity), s_input, It.IsAny<RetryPolicy?>()))
             .Returns(() => Task.FromResult(queue.Count > 1 ? queue.Dequeue() : queue.Peek()));
+    }
+
+    /// <summary>Plans one blob model split into three key ranges, read two at a time.</summary>
+    private TableKeyRange[] SetupOneModelInThreeKeyRanges()
+    {
+        TableKeyRange[] ranges = [new(null, "k"), new("k", "t"), new("t", null)];
+        SetupPlan(Blob, ["a"], maxParallel: 8, ranges, maxParallelChunks: 2);
+        return ranges;
     }
 
     private void SetupPlan(ExportTarget destination, params string[] models) => SetupPlan(destination, models, maxParallel: 8);
