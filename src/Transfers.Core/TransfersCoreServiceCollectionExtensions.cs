@@ -22,6 +22,7 @@ public static class TransfersCoreServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         services.AddOptions<TransfersOptions>().BindConfiguration(TransfersOptions.SectionName);
         services.AddSingleton<StorageConnections>();
+        services.AddSingleton<StorageAccessPolicy>();
         services.AddSingleton<ApiKeyStore>();
         services.AddShares();
         services.AddExports();

@@ -126,7 +126,7 @@ public sealed class ExportChunkActivity(
         {
             foreach (var row in rows)
             {
-                var entity = ExportRowKeys.RekeyForDestination(row, input.Model.PrimaryKey);
+                var entity = TableRowKeys.ForDestination(row, input.Model.PrimaryKey);
                 bytes += EstimateBytes(entity);
                 await writer.AddAsync(entity, ct);
             }

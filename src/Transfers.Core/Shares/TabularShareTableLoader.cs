@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using Azure.Data.Tables;
 using Transfers.Core.Storage;
 using Transfers.Core.Tabular;
@@ -11,7 +9,7 @@ namespace Transfers.Core.Shares;
 /// <see cref="ChunkRows"/> rows per call:
 /// <list type="bullet">
 /// <item><c>APPEND_ONLY</c>: rows whose <c>Timestamp</c> is after the last run's watermark, keyed as in the source.</item>
-/// <item><c>UPDATE_AND_APPEND</c>: the same rows, upserted by the primary key columns.</item>
+/// <item><c>UPDATE_AND_APPEND</c>: the same rows, upserted by the primary key columns (keyed by <see cref="TableRowKeys"/>, as Exports keys them).</item>
 /// <item><c>OVERWRITE</c>: the destination is cleared on the first chunk of each check, then every row is copied.</item>
 /// </list>
 /// Watermarks live in table <c>ShareTableState</c> (partition = state key, row = table name). The window's upper bound is
@@ -62,13 +60,14 @@ public sealed class TabularShareTableLoader : IShareTableLoader
         var query = table.LoadingPattern == LoadingPatterns.Overwrite
             ? new TableRowQuery()
             : new TableRowQuery { TimestampColumn = TimestampColumn, From = window.From, To = window.To };
+        var primaryKey = table.LoadingPattern == LoadingPatterns.UpdateAndAppend ? table.PrimaryKey : null;
         var writer = new TableBatchWriter(destination);
         var read = await TableRowReader.ReadAsync(
             source,
             query,
             load.Continuation,
             ChunkRows,
-            async (rows, ct) => await writer.AddRangeAsync(rows.Select(row => Map(row, table)), ct),
+            async (rows, ct) => await writer.AddRangeAsync(rows.Select(row => TableRowKeys.ForDestination(row, primaryKey)), ct),
             cancellationToken);
         await writer.FlushAsync(cancellationToken);
 
@@ -79,33 +78,6 @@ public sealed class TabularShareTableLoader : IShareTableLoader
         }
 
         return new ShareTableChunkResult(writer.RowsWritten, read.ContinuationToken);
-    }
-
-    /// <summary>The key of a row under UPDATE_AND_APPEND: its primary key columns, in a row key's alphabet.</summary>
-    /// <param name="row">The source row.</param>
-    /// <param name="primaryKey">The primary key columns.</param>
-    /// <returns>The destination partition and row keys.</returns>
-    public static (string PartitionKey, string RowKey) KeyOf(TableEntity row, IReadOnlyList<string> primaryKey)
-    {
-        ArgumentNullException.ThrowIfNull(row);
-        ArgumentNullException.ThrowIfNull(primaryKey);
-        var rowKey = string.Join("|", primaryKey.Select(c => PathKey.Encode(Convert.ToString(row.TryGetValue(c, out var v) ? v : null, System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty)));
-
-        // Spread the keys over 64 partitions so that the writer's batches go out in parallel.
-        var bucket = SHA256.HashData(Encoding.UTF8.GetBytes(rowKey))[0] % 64;
-        return (bucket.ToString("D2", System.Globalization.CultureInfo.InvariantCulture), rowKey);
-    }
-
-    private static TableEntity Map(TableEntity row, ShareTableEntity table)
-    {
-        if (table.LoadingPattern != LoadingPatterns.UpdateAndAppend || table.PrimaryKey is not { Count: > 0 } key)
-        {
-            return row;
-        }
-
-        var (partitionKey, rowKey) = KeyOf(row, key);
-        var mapped = new TableEntity(row) { PartitionKey = partitionKey, RowKey = rowKey };
-        return mapped;
     }
 
     /// <summary>The time window of this check: from the last watermark to the bound fixed by the check's first chunk.</summary>

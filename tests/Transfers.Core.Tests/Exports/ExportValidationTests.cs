@@ -1,4 +1,3 @@
-using Azure.Data.Tables;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 using Transfers.Core.Configuration;
@@ -13,40 +12,6 @@ public sealed class ExportValidationTests
     private static readonly StorageConnections s_connections = new(
         new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true" }).Build(),
         Mock.Of<IOptionsMonitor<TransfersOptions>>(o => o.CurrentValue == new TransfersOptions()));
-
-    [Fact]
-    public void RekeyForDestination_CompositeKey_FirstColumnIsPartitionRestIsEscapedRowKey()
-    {
-        var row = new TableEntity("sp", "sr") { ["tenant"] = "t1", ["id"] = "a/b|c", ["n"] = 3, ["Timestamp"] = DateTimeOffset.UtcNow, ["odata.etag"] = "W/\"x\"", ["n@odata.type"] = "Edm.Int32" };
-
-        var entity = ExportRowKeys.RekeyForDestination(row, ["tenant", "id", "n"]);
-
-        Assert.Equal("t1", entity.PartitionKey);
-        Assert.Equal("a%2Fb%7Cc|3", entity.RowKey);
-        Assert.Equal(3, entity.GetInt32("n"));
-        Assert.Same(row, entity);
-        Assert.Equal(["PartitionKey", "RowKey", "id", "n", "tenant"], entity.Keys.Order(StringComparer.Ordinal));
-    }
-
-    [Fact]
-    public void RekeyForDestination_SingleKey_HashBucketPartitionIsStable()
-    {
-        var first = ExportRowKeys.RekeyForDestination(new TableEntity("x", "y") { ["id"] = "42" }, ["id"]);
-        var again = ExportRowKeys.RekeyForDestination(new TableEntity("other", "z") { ["id"] = "42" }, ["id"]);
-
-        Assert.Equal("42", first.RowKey);
-        Assert.Equal(first.PartitionKey, again.PartitionKey);
-        Assert.Single(first.PartitionKey);
-    }
-
-    [Fact]
-    public void RekeyForDestination_MissingKey_ThrowsAndLeavesTheRow()
-    {
-        var row = new TableEntity("p", "r") { ["name"] = "n" };
-
-        Assert.Throws<InvalidOperationException>(() => ExportRowKeys.RekeyForDestination(row, ["id"]));
-        Assert.Equal(("p", "r"), (row.PartitionKey, row.RowKey));
-    }
 
     [Fact]
     public void DataFile_ChunkAndFormat_NamesDeterministicPath()

@@ -4,15 +4,16 @@ using System.Security.Cryptography;
 using System.Text;
 using Azure.Data.Tables;
 
-namespace Transfers.Core.Exports;
+namespace Transfers.Core.Tabular;
 
 /// <summary>
-/// Maps a source row to its destination entity, keyed by the model's primary key: with two or more key columns the
-/// first is the partition key and the rest, joined by <c>|</c>, the row key; with one column the row key is its value
-/// and the partition key one of 16 hash buckets, so that batches of 100 still form. Values are escaped so that
-/// characters tables forbid in keys (and the separator) survive.
+/// Maps a source row to the entity written to a destination table; both families write tables through it, so one
+/// source row lands under the same keys whichever family copies it. Keyed by a primary key: with two or more key
+/// columns the first is the partition key and the rest, joined by <c>|</c>, the row key; with one column the row key
+/// is its value and the partition key one of 16 hash buckets, so that batches of 100 still form. Values are escaped
+/// so that characters tables forbid in keys (and the separator) survive. Without a primary key the source's keys stay.
 /// </summary>
-public static class ExportRowKeys
+public static class TableRowKeys
 {
     private static readonly SearchValues<char> s_escaped = SearchValues.Create("%/\\#?|");
 
@@ -22,17 +23,21 @@ public static class ExportRowKeys
     /// once and a copy per row was a large share of its allocations.
     /// </summary>
     /// <param name="row">The source row; it becomes the destination entity.</param>
-    /// <param name="primaryKey">The key columns.</param>
+    /// <param name="primaryKey">The key columns; <c>null</c> or empty keeps the source's keys.</param>
     /// <returns><paramref name="row"/>, re-keyed.</returns>
     /// <exception cref="InvalidOperationException">A key column is missing or empty; the row is left unchanged.</exception>
-    public static TableEntity RekeyForDestination(TableEntity row, IReadOnlyList<string> primaryKey)
+    public static TableEntity ForDestination(TableEntity row, IReadOnlyList<string>? primaryKey)
     {
         ArgumentNullException.ThrowIfNull(row);
-        ArgumentNullException.ThrowIfNull(primaryKey);
-        var values = primaryKey.Select(column => Escape(KeyValue(row, column))).ToArray();
-        var (partition, rowKey) = values.Length == 1
-            ? (Bucket(values[0]), values[0])
-            : (values[0], string.Join('|', values.Skip(1)));
+        var (partition, rowKey) = (row.PartitionKey, row.RowKey);
+        if (primaryKey is { Count: > 0 })
+        {
+            var values = primaryKey.Select(column => Escape(KeyValue(row, column))).ToArray();
+            (partition, rowKey) = values.Length == 1
+                ? (Bucket(values[0]), values[0])
+                : (values[0], string.Join('|', values.Skip(1)));
+        }
+
         row.Remove("Timestamp");
         row.Remove("odata.etag");
         foreach (var annotation in row.Keys.Where(name => name.EndsWith("@odata.type", StringComparison.Ordinal)).ToList())
