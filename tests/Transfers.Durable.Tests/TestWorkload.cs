@@ -24,6 +24,7 @@ internal static class TestWorkload
         .AddOrchestrator<CancelledWaiter>()
         .AddOrchestrator<ApprovalWithTimeout>()
         .AddOrchestrator<Eternal>()
+        .AddOrchestrator<Hoarder>()
         .AddOrchestrator<Switching>()
         .AddOrchestrator<BigEcho>()
         .AddOrchestrator<Parent>()
@@ -170,6 +171,30 @@ internal sealed class Eternal : Orchestrator<EternalInput, string>
 }
 
 internal sealed record EternalInput(int Iteration, int Target);
+
+/// <summary>Lets "item" events pile up until "go", continues as new once, then reads the items in the order they come.</summary>
+internal sealed class Hoarder : Orchestrator<HoarderInput, List<int>>
+{
+    public override async Task<List<int>> RunAsync(IOrchestrationContext context, HoarderInput input)
+    {
+        if (!input.Continued)
+        {
+            await context.WaitForExternalEvent<string>("go");
+            context.ContinueAsNew(input with { Continued = true });
+            return [];
+        }
+
+        var items = new List<int>();
+        for (var i = 0; i < input.Items; i++)
+        {
+            items.Add(await context.WaitForExternalEvent<int>("item"));
+        }
+
+        return items;
+    }
+}
+
+internal sealed record HoarderInput(int Items, bool Continued = false);
 
 /// <summary>Calls the activity named by a switch the test flips between episodes: a non-deterministic orchestration.</summary>
 internal sealed class Switching : Orchestrator<string?, string>
