@@ -1,3 +1,5 @@
+using Azure;
+using Azure.Data.Tables;
 using Transfers.Core.DurableTask;
 using Transfers.Testing;
 
@@ -187,6 +189,27 @@ public sealed class ManagementTests : IAsyncLifetime
         // Assert
         Assert.Equal(3, seen.Count);
         Assert.All(seen, m => Assert.Equal("5", m.SerializedOutput));
+    }
+
+    [Fact]
+    public async Task WaitForInstanceCompletion_FinishedBehindThisProcess_ReturnsWhatStorageSays()
+    {
+        // Arrange: this process runs the instance and last saw it Running. Then another process finishes it, as when the
+        // partition moves away and back (here: the row is written directly).
+        var id = await _host.Client.ScheduleNewOrchestrationInstanceAsync(nameof(EventWaiter), "never");
+        await _host.StatusAsync(id, OrchestrationRuntimeStatus.Running);
+        var instances = Azurite.Tables.GetTableClient(_host.Hub + "Instances");
+        await instances.UpdateEntityAsync(
+            new TableEntity(id, "!instance") { ["Status"] = nameof(OrchestrationRuntimeStatus.Completed), ["Output"] = "\"elsewhere\"" },
+            ETag.All,
+            TableUpdateMode.Merge);
+
+        // Act
+        var result = await _host.WaitAsync(id, timeoutSeconds: 30);
+
+        // Assert
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, result.RuntimeStatus);
+        Assert.Equal("elsewhere", result.ReadOutputAs<string>());
     }
 
     [Fact]
