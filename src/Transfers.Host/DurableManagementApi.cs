@@ -195,7 +195,7 @@ public static class DurableManagementApi
         if (!metadata.IsCompleted)
         {
             return Json(
-                JsonValue.Create($"Only orchestrations in a terminal state can be purged, but the orchestration with instance ID {instanceId} has status {metadata.RuntimeStatus}.")!,
+                JsonValue.Create($"Instance '{instanceId}' is {metadata.RuntimeStatus}: only finished instances (Completed, Failed, Terminated) can be purged; terminate it first.")!,
                 StatusCodes.Status412PreconditionFailed);
         }
 

@@ -176,7 +176,7 @@ public sealed class DurableManagementApiTests(DurableManagementApiTests.Factory 
 
         // Assert
         Assert.Equal(HttpStatusCode.PreconditionFailed, purged.StatusCode);
-        Assert.Contains("terminal state", await purged.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("only finished instances", await purged.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.Accepted, after.StatusCode);
     }
 
