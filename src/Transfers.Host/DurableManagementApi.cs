@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http.Extensions;
+using Transfers.Api;
 using Transfers.Api.Auth;
 using Transfers.Core.DurableTask;
 using Transfers.Durable;
@@ -11,11 +13,14 @@ namespace Transfers.Host;
 /// <summary>
 /// The Durable Functions management HTTP API (<c>/runtime/webhooks/durabletask/instances</c>) over the embedded engine,
 /// with the same routes, query parameters, status codes and JSON field names, so tools written for Durable Functions
-/// work against the local host. Guarded by the admin key.
+/// work against the local host. Guarded by the admin key, which clients may send as Durable Functions clients send
+/// their key (the <c>code</c> query parameter or the <c>x-functions-key</c> header) or in <c>X-API-KEY</c>.
 /// </summary>
 public static class DurableManagementApi
 {
     private const string ContinuationHeader = "x-ms-continuation-token";
+    private const string FunctionsKeyHeader = "x-functions-key";
+    private const string FunctionsKeyParameter = "code";
 
     /// <summary>Maps the management routes.</summary>
     /// <param name="endpoints">The endpoint route builder.</param>
@@ -23,7 +28,7 @@ public static class DurableManagementApi
     public static RouteGroupBuilder MapDurableManagementApi(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        var group = endpoints.MapGroup("/runtime/webhooks/durabletask/instances").RequireAdminKey();
+        var group = endpoints.MapGroup("/runtime/webhooks/durabletask/instances").AddEndpointFilter(RequireFunctionsKey);
         group.MapGet("/", ListAsync);
         group.MapGet("/{instanceId}", GetAsync);
         group.MapPost("/{instanceId}/raiseEvent/{eventName}", RaiseEventAsync);
@@ -35,6 +40,21 @@ public static class DurableManagementApi
             ControlAsync(client, instanceId, () => client.ResumeInstanceAsync(instanceId, reason, ct), ct));
         group.MapDelete("/{instanceId}", PurgeAsync);
         return group;
+    }
+
+    /// <summary>Requires the admin key in any of the places a Durable Functions client or a Transfers client puts it.</summary>
+    private static async ValueTask<object?> RequireFunctionsKey(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var request = context.HttpContext.Request;
+        var authenticator = context.HttpContext.RequestServices.GetRequiredService<ApiKeyAuthenticator>();
+        string?[] presented = [request.Headers[ApiKeyAuthenticator.HeaderName], request.Headers[FunctionsKeyHeader], request.Query[FunctionsKeyParameter]];
+        if (!presented.Any(authenticator.IsAdminKey))
+        {
+            return Problems.Unauthorized($"A valid admin key is required in the {FunctionsKeyParameter} query parameter or the {FunctionsKeyHeader} or {ApiKeyAuthenticator.HeaderName} header.");
+        }
+
+        new CallerIdentity(CallerIdentity.DefaultTenant, IsAdmin: true).AttachTo(context.HttpContext);
+        return await next(context);
     }
 
     private static async Task<IResult> ListAsync(HttpContext http, IDurableClient client, CancellationToken cancellationToken)
@@ -57,7 +77,7 @@ public static class DurableManagementApi
         }
 
         var top = int.TryParse(query["top"], out var n) && n > 0 ? n : 100;
-        var showInput = IsTrue(query["showInput"]);
+        var showInput = !bool.TryParse(query["showInput"], out var show) || show;
         var page = await client.QueryInstancesAsync(
             new OrchestrationQuery
             {
@@ -85,6 +105,7 @@ public static class DurableManagementApi
         bool? showHistoryOutput,
         bool? showInput,
         bool? returnInternalServerErrorOnFailure,
+        HttpContext http,
         IDurableClient client,
         DurableHistory history,
         CancellationToken cancellationToken)
@@ -106,6 +127,13 @@ public static class DurableManagementApi
             OrchestrationRuntimeStatus.Failed when returnInternalServerErrorOnFailure == true => StatusCodes.Status500InternalServerError,
             _ => StatusCodes.Status200OK,
         };
+        if (status == StatusCodes.Status202Accepted)
+        {
+            // As Durable Functions: poll here again, and not in a tight loop.
+            http.Response.Headers.Location = http.Request.GetEncodedUrl();
+            http.Response.Headers.RetryAfter = "5";
+        }
+
         return Json(body, status);
     }
 
@@ -155,6 +183,20 @@ public static class DurableManagementApi
         if (!InstanceIds.TryValidate(instanceId, out var error))
         {
             return Results.BadRequest(error);
+        }
+
+        // As Durable Functions: an instance that may still change is not purged from under its orchestration.
+        var metadata = await client.GetInstanceAsync(instanceId, cancellationToken: cancellationToken);
+        if (metadata is null)
+        {
+            return Results.NotFound();
+        }
+
+        if (!metadata.IsCompleted)
+        {
+            return Json(
+                JsonValue.Create($"Instance '{instanceId}' is {metadata.RuntimeStatus}: only finished instances (Completed, Failed, Terminated) can be purged; terminate it first.")!,
+                StatusCodes.Status412PreconditionFailed);
         }
 
         var deleted = await client.PurgeInstanceAsync(instanceId, cancellationToken);
@@ -218,8 +260,6 @@ public static class DurableManagementApi
     private static JsonNode? Parse(string? json) => string.IsNullOrEmpty(json) ? null : JsonNode.Parse(json);
 
     private static string Time(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.FFFFFFFZ", CultureInfo.InvariantCulture);
-
-    private static bool IsTrue(string? value) => bool.TryParse(value, out var b) && b;
 
     private static bool TryDate(string? value, out DateTimeOffset? time)
     {

@@ -126,6 +126,196 @@ public sealed class DurableManagementApiTests(DurableManagementApiTests.Factory 
         Assert.Equal(Enumerable.Range(0, 3).Select(i => $"{prefix}-{i}"), ids.Order());
     }
 
+    [Theory]
+    [InlineData("query")]
+    [InlineData("header")]
+    public async Task ListInstances_AdminKeyAsFunctionsKey_Returns200(string where)
+    {
+        // Arrange: Durable Functions clients send their key as ?code= or in x-functions-key.
+        using var client = factory.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, where == "query" ? $"{Base}?code={TransfersApiFactory.AdminKey}" : Base);
+        if (where == "header")
+        {
+            request.Headers.Add("x-functions-key", TransfersApiFactory.AdminKey);
+        }
+
+        // Act
+        using var response = await client.SendAsync(request);
+
+        // Assert
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task FunctionsKey_WrongOrOutsideTheManagementApi_Returns401()
+    {
+        // Arrange
+        using var client = factory.CreateClient();
+        using var elsewhere = new HttpRequestMessage(HttpMethod.Post, $"/admin/tenants/{Azurite.UniqueName("t")}/keys?code={TransfersApiFactory.AdminKey}");
+        elsewhere.Headers.Add("x-functions-key", TransfersApiFactory.AdminKey);
+
+        // Act
+        using var wrong = await client.GetAsync($"{Base}?code=wrong-key");
+        using var admin = await client.SendAsync(elsewhere);
+
+        // Assert
+        Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, admin.StatusCode);
+    }
+
+    [Fact]
+    public async Task Purge_RunningInstance_Returns412AndKeepsIt()
+    {
+        // Arrange
+        using var client = factory.CreateAdminClient();
+        var id = await StartWaiterAsync();
+
+        // Act
+        using var purged = await client.DeleteAsync($"{Base}/{id}");
+        using var after = await client.GetAsync($"{Base}/{id}");
+
+        // Assert
+        Assert.Equal(HttpStatusCode.PreconditionFailed, purged.StatusCode);
+        Assert.Contains("only finished instances", await purged.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Accepted, after.StatusCode);
+    }
+
+    [Fact]
+    public async Task SuspendThenResume_WaitingInstance_StaysSuspendedWithItsEventThenCompletes()
+    {
+        // Arrange
+        using var client = factory.CreateAdminClient();
+        var id = await StartWaiterAsync();
+        await Eventually.MatchAsync(() => GetJsonAsync(client, $"{Base}/{id}"), b => b.GetProperty("runtimeStatus").GetString() == "Running");
+
+        // Act
+        using var suspended = await client.PostAsync($"{Base}/{id}/suspend?reason=hold", null);
+        await Eventually.MatchAsync(() => GetJsonAsync(client, $"{Base}/{id}"), b => b.GetProperty("runtimeStatus").GetString() == "Suspended");
+        using var raised = await client.PostAsJsonAsync($"{Base}/{id}/raiseEvent/go", "while suspended");
+        await Task.Delay(1000);
+        var whileSuspended = await GetJsonAsync(client, $"{Base}/{id}");
+        using var resumed = await client.PostAsync($"{Base}/{id}/resume?reason=go%20on", null);
+        var done = await Eventually.MatchAsync(() => GetJsonAsync(client, $"{Base}/{id}"), b => b.GetProperty("runtimeStatus").GetString() == "Completed");
+
+        // Assert
+        Assert.Equal(HttpStatusCode.Accepted, suspended.StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, raised.StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, resumed.StatusCode);
+        Assert.Equal("Suspended", whileSuspended.GetProperty("runtimeStatus").GetString());
+        Assert.Equal("while suspended", done.GetProperty("output").GetString());
+    }
+
+    [Fact]
+    public async Task ListInstances_CreatedTimeRange_ReturnsOnlyInstancesCreatedInIt()
+    {
+        // Arrange: three instances created at least 100 ms apart, with a bound between each pair.
+        using var client = factory.CreateAdminClient();
+        var prefix = Azurite.UniqueName("created");
+        var bounds = new List<DateTimeOffset>();
+        for (var i = 0; i < 3; i++)
+        {
+            await StartWaiterAsync($"{prefix}-{i}");
+            await Task.Delay(100);
+            bounds.Add(DateTimeOffset.UtcNow);
+            await Task.Delay(100);
+        }
+
+        // Act
+        var from = await ListIdsAsync(client, $"{Base}?instanceIdPrefix={prefix}&createdTimeFrom={Iso(bounds[0])}");
+        var to = await ListIdsAsync(client, $"{Base}?instanceIdPrefix={prefix}&createdTimeTo={Iso(bounds[1])}");
+        var between = await ListIdsAsync(client, $"{Base}?instanceIdPrefix={prefix}&createdTimeFrom={Iso(bounds[0])}&createdTimeTo={Iso(bounds[1])}");
+
+        // Assert
+        Assert.Equal(new[] { $"{prefix}-1", $"{prefix}-2" }, from);
+        Assert.Equal(new[] { $"{prefix}-0", $"{prefix}-1" }, to);
+        Assert.Equal(new[] { $"{prefix}-1" }, between);
+    }
+
+    [Fact]
+    public async Task GetAndList_ShowInputFalse_LeaveTheInputOut()
+    {
+        // Arrange
+        using var client = factory.CreateAdminClient();
+        var id = await StartWaiterAsync(Azurite.UniqueName("input"));
+
+        // Act
+        var hidden = await GetJsonAsync(client, $"{Base}/{id}?showInput=false");
+        var shown = await GetJsonAsync(client, $"{Base}/{id}");
+        var listedHidden = (await GetJsonAsync(client, $"{Base}?instanceIdPrefix={id}&showInput=false")).EnumerateArray().Single();
+        var listedShown = (await GetJsonAsync(client, $"{Base}?instanceIdPrefix={id}")).EnumerateArray().Single();
+
+        // Assert: Durable Functions sends input null when asked not to show it, and shows it by default.
+        Assert.Equal(JsonValueKind.Null, hidden.GetProperty("input").ValueKind);
+        Assert.Equal(JsonValueKind.Null, listedHidden.GetProperty("input").ValueKind);
+        Assert.Equal("waiting", shown.GetProperty("input").GetString());
+        Assert.Equal("waiting", listedShown.GetProperty("input").GetString());
+    }
+
+    [Fact]
+    public async Task GetInstance_RunningThenDone_Returns202WithLocationThen200()
+    {
+        // Arrange
+        using var client = factory.CreateAdminClient();
+        var id = await StartWaiterAsync();
+        await Eventually.MatchAsync(() => GetJsonAsync(client, $"{Base}/{id}"), b => b.GetProperty("runtimeStatus").GetString() == "Running");
+
+        // Act
+        using var running = await client.GetAsync($"{Base}/{id}");
+        using var raised = await client.PostAsJsonAsync($"{Base}/{id}/raiseEvent/go", "done");
+        await Eventually.MatchAsync(() => GetJsonAsync(client, $"{Base}/{id}"), b => b.GetProperty("runtimeStatus").GetString() == "Completed");
+        using var done = await client.GetAsync($"{Base}/{id}");
+
+        // Assert
+        Assert.Equal(HttpStatusCode.Accepted, running.StatusCode);
+        Assert.Equal($"{Base}/{id}", running.Headers.Location?.AbsolutePath);
+        Assert.Equal(TimeSpan.FromSeconds(5), running.Headers.RetryAfter?.Delta);
+        Assert.Equal(HttpStatusCode.OK, done.StatusCode);
+        Assert.Null(done.Headers.Location);
+    }
+
+    [Theory]
+    [InlineData("raiseEvent/go")]
+    [InlineData("terminate")]
+    [InlineData("suspend")]
+    [InlineData("resume")]
+    public async Task Operation_UnknownInstance_Returns404(string operation)
+    {
+        using var client = factory.CreateAdminClient();
+
+        using var response = await client.PostAsJsonAsync($"{Base}/{Azurite.UniqueName("nobody")}/{operation}", 1);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task TerminateAndPurge_FinishedOrUnknownInstance_Return410And404()
+    {
+        // Arrange
+        using var client = factory.CreateAdminClient();
+        var id = await StartWaiterAsync();
+        using var raised = await client.PostAsJsonAsync($"{Base}/{id}/raiseEvent/go", 1);
+        await Eventually.MatchAsync(() => GetJsonAsync(client, $"{Base}/{id}"), b => b.GetProperty("runtimeStatus").GetString() == "Completed");
+
+        // Act
+        using var terminated = await client.PostAsync($"{Base}/{id}/terminate", null);
+        using var unknown = await client.DeleteAsync($"{Base}/{Azurite.UniqueName("nobody")}");
+
+        // Assert
+        Assert.Equal(HttpStatusCode.Gone, terminated.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+    }
+
+    [Fact]
+    public async Task ListInstances_UnknownRuntimeStatus_Returns400NamingIt()
+    {
+        using var client = factory.CreateAdminClient();
+
+        using var response = await client.GetAsync($"{Base}?runtimeStatus=Running,Sleeping");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("'Sleeping'", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
     private async Task<string> StartWaiterAsync(string? id = null)
     {
         var client = factory.Services.GetRequiredService<IDurableClient>();
@@ -137,6 +327,11 @@ public sealed class DurableManagementApiTests(DurableManagementApiTests.Factory 
         using var response = await client.GetAsync(url);
         return await response.Content.ReadFromJsonAsync<JsonElement>();
     }
+
+    private static async Task<List<string>> ListIdsAsync(HttpClient client, string url) =>
+        [.. (await GetJsonAsync(client, url)).EnumerateArray().Select(e => e.GetProperty("instanceId").GetString()!).Order(StringComparer.Ordinal)];
+
+    private static string Iso(DateTimeOffset time) => Uri.EscapeDataString(time.UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
 
     /// <summary>Waits for "go" and returns its payload.</summary>
     public sealed class GoWaiter : Orchestrator<string, JsonElement>

@@ -26,6 +26,33 @@ public sealed class LocalSettingsTests : IDisposable
     }
 
     [Fact]
+    public void AddLocalSettings_EnvironmentVariable_OverridesTheFile()
+    {
+        // Arrange: names of this test only, as the environment is the whole process's.
+        var overridden = $"Transfers__Probe{Guid.NewGuid():N}";
+        var kept = $"Transfers__Probe{Guid.NewGuid():N}";
+        File.WriteAllText(
+            Path.Combine(_folder, "local.settings.json"),
+            $$"""{ "Values": { "{{overridden}}": "from-file", "{{kept}}": "from-file" } }""");
+        Environment.SetEnvironmentVariable(overridden, "from-environment");
+        try
+        {
+            var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = _folder });
+
+            // Act
+            builder.AddLocalSettings();
+
+            // Assert
+            Assert.Equal("from-environment", builder.Configuration[overridden.Replace("__", ":", StringComparison.Ordinal)]);
+            Assert.Equal("from-file", builder.Configuration[kept.Replace("__", ":", StringComparison.Ordinal)]);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(overridden, null);
+        }
+    }
+
+    [Fact]
     public void AddLocalSettings_OnlySample_ReadsTheSample()
     {
         File.WriteAllText(Path.Combine(_folder, "local.settings.sample.json"), """{ "Values": { "Transfers__AdminApiKey": "from-sample" } }""");

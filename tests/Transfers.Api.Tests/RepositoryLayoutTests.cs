@@ -9,8 +9,7 @@ public sealed partial class RepositoryLayoutTests
     [Fact]
     public void LocalSolutionFilter_ListsEverySolutionProjectButTheFunctionsApp()
     {
-        var solution = File.ReadAllText(RepositoryRoot.File("Transfers.Functions.sln"));
-        var inSolution = ProjectPath().Matches(solution).Select(m => m.Groups[1].Value.Replace('\\', '/')).ToHashSet();
+        var inSolution = SolutionProjects();
         using var filter = JsonDocument.Parse(File.ReadAllText(RepositoryRoot.File("Transfers.Local.slnf")));
 
         var inFilter = filter.RootElement.GetProperty("solution").GetProperty("projects").EnumerateArray().Select(p => p.GetString()!).ToHashSet();
@@ -18,6 +17,19 @@ public sealed partial class RepositoryLayoutTests
         inSolution.RemoveWhere(p => p.StartsWith("src/Transfers.Functions/", StringComparison.Ordinal));
         Assert.Equal(inSolution.Order(), inFilter.Order());
         Assert.All(inFilter, p => Assert.True(File.Exists(RepositoryRoot.File(p)), p));
+    }
+
+    [Fact]
+    public void Solution_ListsEveryProjectOfSrcTestsAndBench()
+    {
+        var inSolution = SolutionProjects();
+        var onDisk = new[] { "src", "tests", "bench" }
+            .SelectMany(folder => Directory.EnumerateFiles(RepositoryRoot.File(folder), "*.csproj", SearchOption.AllDirectories))
+            .Select(path => Path.GetRelativePath(RepositoryRoot.Path, path).Replace('\\', '/'))
+            .ToList();
+
+        Assert.NotEmpty(onDisk);
+        Assert.All(onDisk, p => Assert.Contains(p, inSolution));
     }
 
     [Fact]
@@ -30,6 +42,10 @@ public sealed partial class RepositoryLayoutTests
         Assert.Equal("dotnet-isolated", values.GetProperty("FUNCTIONS_WORKER_RUNTIME").GetString());
         Assert.Contains("not-for-production", values.GetProperty("Transfers__AdminApiKey").GetString(), StringComparison.Ordinal);
     }
+
+    /// <summary>The projects of the solution, as repository-relative paths with forward slashes.</summary>
+    private static HashSet<string> SolutionProjects() =>
+        ProjectPath().Matches(File.ReadAllText(RepositoryRoot.File("Transfers.Functions.sln"))).Select(m => m.Groups[1].Value.Replace('\\', '/')).ToHashSet();
 
     [GeneratedRegex("\"([^\"]+\\.csproj)\"")]
     private static partial Regex ProjectPath();

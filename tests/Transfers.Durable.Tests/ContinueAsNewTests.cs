@@ -16,6 +16,7 @@ public sealed class ContinueAsNewTests
         // Act: the event arrives while the instance is still continuing as new; nobody waits for it until the end.
         await Eventually.MatchAsync(async () => (await host.Client.GetInstanceAsync(id, true))!.ReadInputAs<EternalInput>()!.Iteration, n => n >= 3);
         await host.Client.RaiseEventAsync(id, "ping", "carried");
+        var iterationAfterRaise = (await host.Client.GetInstanceAsync(id, true))!.ReadInputAs<EternalInput>()!.Iteration;
         for (var i = 0; i < 5; i++)
         {
             rowCounts.Add((await host.RowsAsync(id)).Count);
@@ -24,11 +25,36 @@ public sealed class ContinueAsNewTests
 
         var result = await host.WaitAsync(id, timeoutSeconds: 180);
 
-        // Assert
+        // Assert: the event was in the instance by an iteration before the last, and only the last one waits for it.
         Assert.Equal(OrchestrationRuntimeStatus.Completed, result.RuntimeStatus);
+        Assert.True(iterationAfterRaise < 1000, $"the event was raised at iteration {iterationAfterRaise}");
         Assert.Equal("1000:carried", result.ReadOutputAs<string>());
         var rows = await host.RowsAsync(id);
         Assert.True(rows.Count(r => r.RowKey.StartsWith("h|", StringComparison.Ordinal)) <= 10, $"{rows.Count} rows left");
         Assert.All(rowCounts, n => Assert.True(n <= 12, $"{n} rows while running"));
+    }
+
+    [Fact]
+    public async Task ContinueAsNew_MoreBufferedEventsThanOneTransactionHolds_CarriesEachOnceInOrder()
+    {
+        // Arrange: 150 events wait in history when the instance continues as new; one transaction holds 100 rows.
+        await using var host = await EngineHost.StartAsync(Azurite.UniqueName("carry"));
+        var id = await host.Client.ScheduleNewOrchestrationInstanceAsync(nameof(Hoarder), new HoarderInput(150));
+        await host.StatusAsync(id, OrchestrationRuntimeStatus.Running);
+        for (var i = 0; i < 150; i++)
+        {
+            await host.Client.RaiseEventAsync(id, "item", i);
+        }
+
+        // Act
+        await host.Client.RaiseEventAsync(id, "go", "now");
+        var result = await host.WaitAsync(id, timeoutSeconds: 120);
+
+        // Assert
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, result.RuntimeStatus);
+        Assert.Equal(Enumerable.Range(0, 150), result.ReadOutputAs<List<int>>());
+        var rows = await host.RowsAsync(id);
+        Assert.DoesNotContain(rows, r => r.RowKey.StartsWith("i|", StringComparison.Ordinal));
+        Assert.Null(rows.Single(r => r.RowKey == "!instance").GetInt32("Carried"));
     }
 }

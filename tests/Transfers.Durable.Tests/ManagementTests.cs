@@ -1,3 +1,5 @@
+using Azure;
+using Azure.Data.Tables;
 using Transfers.Core.DurableTask;
 using Transfers.Testing;
 
@@ -79,6 +81,43 @@ public sealed class ManagementTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ScheduleNew_IdOfPendingInstance_ThrowsInstanceAlreadyExists()
+    {
+        // Arrange: an instance whose start time is an hour away stays Pending.
+        var id = await _host.Client.ScheduleNewOrchestrationInstanceAsync(nameof(EventWaiter), "never", new StartOrchestrationOptions(StartAt: DateTimeOffset.UtcNow.AddHours(1)));
+
+        // Act
+        var error = await Assert.ThrowsAsync<InstanceAlreadyExistsException>(
+            () => _host.Client.ScheduleNewOrchestrationInstanceAsync(nameof(Sequence), "x", new StartOrchestrationOptions(id)));
+
+        // Assert
+        Assert.Contains(id, error.Message, StringComparison.Ordinal);
+        var instance = await _host.Client.GetInstanceAsync(id, getInputsAndOutputs: true);
+        Assert.Equal(OrchestrationRuntimeStatus.Pending, instance!.RuntimeStatus);
+        Assert.Equal(nameof(EventWaiter), instance.Name);
+    }
+
+    [Fact]
+    public async Task ScheduleNew_IdOfSuspendedInstance_ThrowsInstanceAlreadyExists()
+    {
+        // Arrange
+        var id = await _host.Client.ScheduleNewOrchestrationInstanceAsync(nameof(EventWaiter), "never");
+        await _host.StatusAsync(id, OrchestrationRuntimeStatus.Running);
+        await _host.Client.SuspendInstanceAsync(id, "hold");
+        await _host.StatusAsync(id, OrchestrationRuntimeStatus.Suspended);
+
+        // Act
+        var error = await Assert.ThrowsAsync<InstanceAlreadyExistsException>(
+            () => _host.Client.ScheduleNewOrchestrationInstanceAsync(nameof(Sequence), "x", new StartOrchestrationOptions(id)));
+
+        // Assert
+        Assert.Contains(id, error.Message, StringComparison.Ordinal);
+        var instance = await _host.Client.GetInstanceAsync(id);
+        Assert.Equal(OrchestrationRuntimeStatus.Suspended, instance!.RuntimeStatus);
+        Assert.Equal(nameof(EventWaiter), instance.Name);
+    }
+
+    [Fact]
     public async Task ScheduleNew_IdOfCompletedInstance_StartsAFreshGeneration()
     {
         // Arrange
@@ -151,4 +190,53 @@ public sealed class ManagementTests : IAsyncLifetime
         Assert.Equal(3, seen.Count);
         Assert.All(seen, m => Assert.Equal("5", m.SerializedOutput));
     }
+
+    [Fact]
+    public async Task WaitForInstanceCompletion_FinishedBehindThisProcess_ReturnsWhatStorageSays()
+    {
+        // Arrange: this process runs the instance and last saw it Running. Then another process finishes it, as when the
+        // partition moves away and back (here: the row is written directly).
+        var id = await _host.Client.ScheduleNewOrchestrationInstanceAsync(nameof(EventWaiter), "never");
+        await _host.StatusAsync(id, OrchestrationRuntimeStatus.Running);
+        var instances = Azurite.Tables.GetTableClient(_host.Hub + "Instances");
+        await instances.UpdateEntityAsync(
+            new TableEntity(id, "!instance") { ["Status"] = nameof(OrchestrationRuntimeStatus.Completed), ["Output"] = "\"elsewhere\"" },
+            ETag.All,
+            TableUpdateMode.Merge);
+
+        // Act
+        var result = await _host.WaitAsync(id, timeoutSeconds: 30);
+
+        // Assert
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, result.RuntimeStatus);
+        Assert.Equal("elsewhere", result.ReadOutputAs<string>());
+    }
+
+    [Fact]
+    public async Task QueryInstances_CreatedRange_ReturnsOnlyInstancesCreatedInIt()
+    {
+        // Arrange: three instances created at least 100 ms apart, with a bound between each pair.
+        var prefix = Azurite.UniqueName("created");
+        var bounds = new List<DateTimeOffset>();
+        for (var i = 0; i < 3; i++)
+        {
+            await _host.Client.ScheduleNewOrchestrationInstanceAsync(nameof(EventWaiter), "never", new StartOrchestrationOptions($"{prefix}-{i}"));
+            await Task.Delay(100);
+            bounds.Add(DateTimeOffset.UtcNow);
+            await Task.Delay(100);
+        }
+
+        // Act
+        var from = await IdsAsync(new OrchestrationQuery { InstanceIdPrefix = prefix, CreatedFrom = bounds[0] });
+        var to = await IdsAsync(new OrchestrationQuery { InstanceIdPrefix = prefix, CreatedTo = bounds[1] });
+        var between = await IdsAsync(new OrchestrationQuery { InstanceIdPrefix = prefix, CreatedFrom = bounds[0], CreatedTo = bounds[1] });
+
+        // Assert
+        Assert.Equal(new[] { $"{prefix}-1", $"{prefix}-2" }, from);
+        Assert.Equal(new[] { $"{prefix}-0", $"{prefix}-1" }, to);
+        Assert.Equal(new[] { $"{prefix}-1" }, between);
+    }
+
+    private async Task<List<string>> IdsAsync(OrchestrationQuery query) =>
+        [.. (await _host.Client.QueryInstancesAsync(query)).Instances.Select(m => m.InstanceId).Order(StringComparer.Ordinal)];
 }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Transfers.Core.DurableTask;
 
 namespace Transfers.Durable.Tests;
@@ -9,6 +10,9 @@ internal static class TestWorkload
 {
     /// <summary>Side effects of activities, by key, to tell how often each ran.</summary>
     public static ConcurrentDictionary<string, int> Runs { get; } = new();
+
+    /// <summary>The host that last ran a step or an activity, by key.</summary>
+    public static ConcurrentDictionary<string, string> RanBy { get; } = new();
 
     /// <summary>Per-instance switches read by orchestrations that must change between episodes.</summary>
     public static ConcurrentDictionary<string, string> Switches { get; } = new();
@@ -24,13 +28,63 @@ internal static class TestWorkload
         .AddOrchestrator<CancelledWaiter>()
         .AddOrchestrator<ApprovalWithTimeout>()
         .AddOrchestrator<Eternal>()
+        .AddOrchestrator<Hoarder>()
         .AddOrchestrator<Switching>()
         .AddOrchestrator<BigEcho>()
         .AddOrchestrator<Parent>()
+        .AddOrchestrator<TaggedSequence>()
+        .AddOrchestrator<Chatty>()
+        .AddOrchestrator<HoldMany>()
+        .AddOrchestrator<Holding>()
         .AddActivity<Echo>()
         .AddActivity<Count>()
         .AddActivity<Square>()
-        .AddActivity<Flaky>());
+        .AddActivity<Flaky>()
+        .AddActivity<Tagged>()
+        .AddActivity<Hold>());
+}
+
+/// <summary>Names the engine host a test runs, for tests that tell which host did what.</summary>
+/// <param name="Name">The host's name.</param>
+internal sealed record HostTag(string Name);
+
+/// <summary>Counts, per key, how many calls are inside at once, and the most there ever were.</summary>
+internal static class Concurrency
+{
+    private static readonly ConcurrentDictionary<string, Gauge> s_gauges = new();
+
+    public static int Max(string key) => s_gauges.TryGetValue(key, out var gauge) ? gauge.Max : 0;
+
+    public static void Inside(string key, Action action)
+    {
+        var gauge = s_gauges.GetOrAdd(key, _ => new Gauge());
+        gauge.Add(1);
+        try
+        {
+            action();
+        }
+        finally
+        {
+            gauge.Add(-1);
+        }
+    }
+
+    private sealed class Gauge
+    {
+        private readonly Lock _lock = new();
+        private int _current;
+
+        public int Max { get; private set; }
+
+        public void Add(int delta)
+        {
+            lock (_lock)
+            {
+                _current += delta;
+                Max = Math.Max(Max, _current);
+            }
+        }
+    }
 }
 
 /// <summary>Calls Count five times in sequence and returns the sum of the results.</summary>
@@ -171,6 +225,30 @@ internal sealed class Eternal : Orchestrator<EternalInput, string>
 
 internal sealed record EternalInput(int Iteration, int Target);
 
+/// <summary>Lets "item" events pile up until "go", continues as new once, then reads the items in the order they come.</summary>
+internal sealed class Hoarder : Orchestrator<HoarderInput, List<int>>
+{
+    public override async Task<List<int>> RunAsync(IOrchestrationContext context, HoarderInput input)
+    {
+        if (!input.Continued)
+        {
+            await context.WaitForExternalEvent<string>("go");
+            context.ContinueAsNew(input with { Continued = true });
+            return [];
+        }
+
+        var items = new List<int>();
+        for (var i = 0; i < input.Items; i++)
+        {
+            items.Add(await context.WaitForExternalEvent<int>("item"));
+        }
+
+        return items;
+    }
+}
+
+internal sealed record HoarderInput(int Items, bool Continued = false);
+
 /// <summary>Calls the activity named by a switch the test flips between episodes: a non-deterministic orchestration.</summary>
 internal sealed class Switching : Orchestrator<string?, string>
 {
@@ -196,6 +274,80 @@ internal sealed class Parent : Orchestrator<string?, int>
         await context.CallSubOrchestratorAsync<int>(nameof(Sequence), "child") + 1;
 }
 
+/// <summary>Like Sequence, but each step (not replay) and each activity records the host that ran it in <see cref="TestWorkload.RanBy"/>.</summary>
+internal sealed class TaggedSequence(HostTag host) : Orchestrator<string, int>
+{
+    public override async Task<int> RunAsync(IOrchestrationContext context, string input)
+    {
+        var sum = 0;
+        for (var i = 0; i < 5; i++)
+        {
+            if (!context.IsReplaying)
+            {
+                TestWorkload.RanBy[$"{context.InstanceId}/step{i}"] = host.Name;
+            }
+
+            sum += await context.CallActivityAsync<int>(nameof(Tagged), $"{context.InstanceId}/{i}");
+        }
+
+        return sum;
+    }
+}
+
+/// <summary>Logs through a replay-safe logger before each of three activities and at the end.</summary>
+internal sealed partial class Chatty : Orchestrator<string?, string>
+{
+    public override async Task<string> RunAsync(IOrchestrationContext context, string? input)
+    {
+        var logger = context.CreateReplaySafeLogger(nameof(Chatty));
+        for (var i = 0; i < 3; i++)
+        {
+            Calls(logger, context.InstanceId, i);
+            await context.CallActivityAsync<object>(nameof(Echo), i);
+        }
+
+        Done(logger, context.InstanceId);
+        return "done";
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{InstanceId} calls {Call}")]
+    private static partial void Calls(ILogger logger, string instanceId, int call);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{InstanceId} is done")]
+    private static partial void Done(ILogger logger, string instanceId);
+}
+
+/// <summary>Runs <see cref="HoldInput.Count"/> Hold activities at once.</summary>
+internal sealed class HoldMany : Orchestrator<HoldInput, int>
+{
+    public override async Task<int> RunAsync(IOrchestrationContext context, HoldInput input)
+    {
+        await Task.WhenAll(Enumerable.Range(0, input.Count).Select(_ => context.CallActivityAsync<object>(nameof(Hold), input.Key)));
+        return input.Count;
+    }
+}
+
+/// <summary>Holds its step's thread in each episode it runs (not replays), under <see cref="Concurrency"/>, twice.</summary>
+internal sealed class Holding : Orchestrator<HoldInput, int>
+{
+    public override async Task<int> RunAsync(IOrchestrationContext context, HoldInput input)
+    {
+        for (var i = 0; i < 2; i++)
+        {
+            if (!context.IsReplaying)
+            {
+                Concurrency.Inside(input.Key, () => Thread.Sleep(100));
+            }
+
+            await context.CallActivityAsync<object>(nameof(Echo), i);
+        }
+
+        return 2;
+    }
+}
+
+internal sealed record HoldInput(string Key, int Count);
+
 internal sealed class Echo : Activity<object?, object?>
 {
     public override Task<object?> RunAsync(ActivityContext context, object? input, CancellationToken cancellationToken = default) => Task.FromResult(input);
@@ -208,6 +360,27 @@ internal sealed class Count : Activity<string, int>
     {
         TestWorkload.Runs.AddOrUpdate(input, 1, (_, n) => n + 1);
         return Task.FromResult(1);
+    }
+}
+
+/// <summary>Counts its runs per key in <see cref="TestWorkload.Runs"/>, records its host in <see cref="TestWorkload.RanBy"/> and returns 1.</summary>
+internal sealed class Tagged(HostTag host) : Activity<string, int>
+{
+    public override Task<int> RunAsync(ActivityContext context, string input, CancellationToken cancellationToken = default)
+    {
+        TestWorkload.Runs.AddOrUpdate(input, 1, (_, n) => n + 1);
+        TestWorkload.RanBy[input] = host.Name;
+        return Task.FromResult(1);
+    }
+}
+
+/// <summary>Stays inside <see cref="Concurrency"/> under its key for 200 ms.</summary>
+internal sealed class Hold : Activity<string, object?>
+{
+    public override Task<object?> RunAsync(ActivityContext context, string input, CancellationToken cancellationToken = default)
+    {
+        Concurrency.Inside(input, () => Thread.Sleep(200));
+        return Task.FromResult<object?>(null);
     }
 }
 

@@ -115,12 +115,13 @@ internal sealed class DurableClient(HubStore store, DurableEngine engine, Durabl
     {
         InstanceIds.Validate(instanceId);
         var delay = TimeSpan.FromMilliseconds(20);
+        var trustSignal = true;
         while (true)
         {
             // Register before looking, so a completion between the look and the wait is not missed. An instance this
-            // process is running and has not finished needs no look: its completion comes as a signal.
+            // process is running and has not finished needs no first look: its completion comes as a signal.
             var completed = engine.WhenCompletedLocally(instanceId);
-            if (!engine.IsUnfinishedHere(instanceId))
+            if (!trustSignal || !engine.IsUnfinishedHere(instanceId))
             {
                 var metadata = await store.GetInstanceAsync(instanceId, getInputsAndOutputs, cancellationToken) ?? throw new InstanceNotFoundException(instanceId);
                 if (metadata.Status.IsTerminal())
@@ -138,6 +139,9 @@ internal sealed class DurableClient(HubStore store, DurableEngine engine, Durabl
                 return (await completed).ToMetadata(getInputsAndOutputs);
             }
 
+            // No signal yet: later passes look at storage too, because another process may have finished the
+            // instance while this one's view of it went stale (its partition moved away and back).
+            trustSignal = false;
             delay = TimeSpan.FromMilliseconds(Math.Min(MaxPollInterval.TotalMilliseconds, delay.TotalMilliseconds * 2));
         }
     }

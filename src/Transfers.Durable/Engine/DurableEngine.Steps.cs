@@ -111,9 +111,10 @@ internal sealed partial class DurableEngine
         step.ApplyControl(inbox.Where(m => m.IsControl));
         if (step.Terminated is null && step.Status != OrchestrationRuntimeStatus.Suspended)
         {
-            // A local result is consumed by deleting its work row: that is what makes it count once.
+            // A local result is consumed by deleting its work row: that is what makes it count once. While a
+            // ContinueAsNew carries its events over, new messages wait for the next generation.
             var room = Math.Max(0, _options.MaxMessagesPerStep - inbox.Count);
-            step.AddMessages(inbox.Where(m => !m.IsControl).Concat(local.Offer(room, offeredEvents)));
+            step.AddMessages(instance.Carried is null ? inbox.Where(m => !m.IsControl).Concat(local.Offer(room, offeredEvents)) : []);
             step.Episode = RunEpisode(instance, history, step.NewEvents);
         }
         else if (step.Terminated is not null)
@@ -158,7 +159,8 @@ internal sealed partial class DurableEngine
         }
         else if (committed.NeedsStep || (local.HasMoreResults && step.Status != OrchestrationRuntimeStatus.Suspended))
         {
-            Notify(instanceId, read: false);
+            // Events carried over a ContinueAsNew wait in the inbox, where only a read finds them.
+            Notify(instanceId, read: commit.AddInbox.Count > 0);
         }
     }
 

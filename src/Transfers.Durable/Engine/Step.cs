@@ -128,24 +128,12 @@ internal sealed class Step
         }
         else
         {
+            CheckCarry();
             next = next with { CustomStatus = Episode.CustomStatus, Status = OrchestrationRuntimeStatus.Running };
             switch (Episode.Outcome)
             {
                 case EpisodeOutcome.ContinuedAsNew:
-                    for (var i = 0; i < Episode.UnconsumedEvents.Count; i++)
-                    {
-                        var (name, payload) = Episode.UnconsumedEvents[i];
-                        carried.Add(new InboxMessage(Rows.Event(_now, i), InboxKind.Event, _instance.Generation + 1, -1, name, payload));
-                    }
-
-                    next = next with
-                    {
-                        Generation = _instance.Generation + 1,
-                        HistoryCount = 0,
-                        Input = Episode.Output,
-                        NeedsStep = true,
-                        StaleHistory = HubStore.AppendStale(_instance.StaleHistory, _instance.Generation, 0, _instance.HistoryCount),
-                    };
+                    next = ContinueAsNew(next, history, carried);
                     break;
                 case EpisodeOutcome.Failed:
                     history.AddRange(NewEvents);
@@ -162,10 +150,11 @@ internal sealed class Step
 
         var deletes = new List<string>(_consumed);
         var count = 1 + history.Count + work.Count + carried.Count + deletes.Count;
+
+        // Unreachable while MaxMessagesPerStep stays within its validated range; a step that broke it would never commit.
         if (count > HubStore.MaxBatch)
         {
-            throw new InvalidOperationException(
-                $"Instance '{_instance.InstanceId}' cannot carry {carried.Count} unconsumed events over ContinueAsNew in one step; consume them or pass preserveUnprocessedEvents: false.");
+            throw new InvalidOperationException($"A step of instance '{_instance.InstanceId}' needs {count} rows, more than one transaction holds.");
         }
 
         if (next.Generation == _instance.Generation)
@@ -185,6 +174,65 @@ internal sealed class Step
         commit.AddInbox.AddRange(carried);
         commit.Delete.AddRange(deletes);
         return commit;
+    }
+
+    /// <summary>
+    /// Carries the unconsumed events over to the next generation. Events that do not fit in this transaction go in the
+    /// next steps' transactions, each under the instance row's ETag, so that each is carried exactly once even when a
+    /// process dies in between; meanwhile the instance stays in its generation (with what this step consumed in its
+    /// history, so that every replay reaches the same ContinueAsNew) and takes no new messages.
+    /// </summary>
+    private InstanceRecord ContinueAsNew(InstanceRecord next, List<HistoryEvent> history, List<InboxMessage> carried)
+    {
+        var events = Episode!.UnconsumedEvents;
+        var from = _instance.Carried ?? 0;
+        var at = _instance.CarryAt ?? new DateTimeOffset(_now, TimeSpan.Zero);
+        var room = HubStore.MaxBatch - 1 - _consumed.Count;
+        if (events.Count - from > room)
+        {
+            history.AddRange(NewEvents);
+            var to = from + room - history.Count;
+            AddCarried(carried, from, to, at);
+            return next with { Carried = to, CarryAt = at, NeedsStep = true };
+        }
+
+        AddCarried(carried, from, events.Count, at);
+        return next with
+        {
+            Generation = _instance.Generation + 1,
+            HistoryCount = 0,
+            Input = Episode.Output,
+            NeedsStep = true,
+            StaleHistory = HubStore.AppendStale(_instance.StaleHistory, _instance.Generation, 0, _instance.HistoryCount),
+            Carried = null,
+            CarryAt = null,
+        };
+    }
+
+    private void AddCarried(List<InboxMessage> carried, int from, int to, DateTimeOffset at)
+    {
+        for (var i = from; i < to; i++)
+        {
+            var (name, payload) = Episode!.UnconsumedEvents[i];
+            carried.Add(new InboxMessage(Rows.Event(at.UtcDateTime, i), InboxKind.Event, _instance.Generation + 1, -1, name, payload));
+        }
+    }
+
+    /// <summary>Fails an instance whose replay no longer reaches the ContinueAsNew whose events it is carrying.</summary>
+    private void CheckCarry()
+    {
+        if (_instance.Carried is { } done && (Episode!.Outcome != EpisodeOutcome.ContinuedAsNew || Episode.UnconsumedEvents.Count < done))
+        {
+            Episode = new EpisodeResult
+            {
+                Outcome = EpisodeOutcome.Failed,
+                Failure = new TaskFailureDetails(
+                    typeof(NonDeterministicOrchestrationException).FullName!,
+                    $"Non-deterministic orchestration '{_instance.Name}' ({_instance.InstanceId}): {done} events of its ContinueAsNew are carried over already, " +
+                    $"but the replayed code {(Episode.Outcome == EpisodeOutcome.ContinuedAsNew ? $"leaves only {Episode.UnconsumedEvents.Count} events to carry" : "no longer continues as new")}."),
+                CustomStatus = Episode.CustomStatus,
+            };
+        }
     }
 
     private InstanceRecord AddActions(InstanceRecord next, List<HistoryEvent> history, List<WorkItem> work)

@@ -151,6 +151,8 @@ internal sealed partial class HubStore
             HistoryCount = row.GetInt32("HistoryCount") ?? 0,
             NeedsStep = row.GetBoolean("NeedsStep") ?? false,
             StaleHistory = row.GetString("StaleHistory"),
+            Carried = row.GetInt32("Carried"),
+            CarryAt = row.GetDateTimeOffset("CarryAt"),
             CreatedAt = row.GetDateTimeOffset("CreatedAt") ?? DateTimeOffset.UnixEpoch,
             UpdatedAt = row.GetDateTimeOffset("UpdatedAt") ?? DateTimeOffset.UnixEpoch,
             StartAt = row.GetDateTimeOffset("StartAt"),
@@ -176,6 +178,12 @@ internal sealed partial class HubStore
         if (record.StaleHistory is { Length: > 0 } stale)
         {
             row["StaleHistory"] = stale;
+        }
+
+        if (record.Carried is { } carried)
+        {
+            row["Carried"] = carried;
+            row["CarryAt"] = record.CarryAt;
         }
 
         if (record.StartAt is { } startAt)

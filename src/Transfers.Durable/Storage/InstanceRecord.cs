@@ -32,6 +32,15 @@ internal sealed record InstanceRecord
     /// <summary>Gets the history ranges of earlier generations still to delete, as "gen:from:to;...".</summary>
     public string? StaleHistory { get; init; }
 
+    /// <summary>
+    /// Gets how many of its unconsumed events a ContinueAsNew too large for one transaction has carried to the next
+    /// generation so far; <c>null</c> when none is under way.
+    /// </summary>
+    public int? Carried { get; init; }
+
+    /// <summary>Gets the time the inbox keys of the events being carried sort at, so that they keep their order.</summary>
+    public DateTimeOffset? CarryAt { get; init; }
+
     public DateTimeOffset CreatedAt { get; init; }
 
     public DateTimeOffset UpdatedAt { get; init; }
