@@ -283,7 +283,7 @@ public static partial class ExportsApi
     /// <param name="context">The request.</param>
     /// <param name="services">The services.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
-    /// <returns>200 with <c>transfer_id</c>; 400; 404 for an unknown destination; 503 when no engine runs.</returns>
+    /// <returns>200 with <c>transfer_id</c>; 400; 404 for an unknown destination; 503 when no engine runs or scheduling failed.</returns>
     public static async Task<IResult> CreateTransferAsync(
         [FromRoute(Name = "destination_id")] string destinationId, HttpContext context, [AsParameters] ExportsServices services, CancellationToken cancellationToken)
     {
@@ -349,6 +349,12 @@ public static partial class ExportsApi
             }
         }
 
+        var client = services.Services.GetService<IDurableClient>();
+        if (client is null)
+        {
+            return ExportsResults.Error(StatusCodes.Status503ServiceUnavailable, "This host runs no durable engine; transfers cannot run.");
+        }
+
         var transfer = new ExportTransfer
         {
             Id = ExportTransfer.NewId(submittedAt),
@@ -360,14 +366,10 @@ public static partial class ExportsApi
             Tags = tags,
             SubmittedAt = submittedAt,
         };
-        await services.Transfers.SubmitAsync(tenant, transfer, start, end, cancellationToken);
-        var client = services.Services.GetService<IDurableClient>();
-        if (client is null)
-        {
-            await services.Transfers.FinishAsync(tenant, transfer, ExportStatus.Error, DateTimeOffset.UtcNow, cancellationToken);
-            return ExportsResults.Error(StatusCodes.Status503ServiceUnavailable, "This host runs no durable engine; transfers cannot run.");
-        }
 
+        // The transfer is queued before its orchestration exists. Should this request end in between, the transfer
+        // stays PENDING without one; the next transfer to the destination ends it after OrphanedTransferTimeout.
+        await services.Transfers.SubmitAsync(tenant, transfer, start, end, cancellationToken);
         try
         {
             await client.ScheduleNewOrchestrationInstanceAsync(
@@ -376,11 +378,19 @@ public static partial class ExportsApi
                 new StartOrchestrationOptions(InstanceId: "exports-" + transfer.Id),
                 CancellationToken.None);
         }
-        catch (Exception ex) when (ex is RequestFailedException or InvalidOperationException or ArgumentException)
+        catch (InstanceAlreadyExistsException)
         {
-            // The transfer must not block its destination's queue when it never got an orchestration.
-            await services.Transfers.FinishAsync(tenant, transfer, ExportStatus.Error, DateTimeOffset.UtcNow, CancellationToken.None);
-            return ExportsResults.Error(StatusCodes.Status503ServiceUnavailable, "The transfer could not be scheduled; try again.");
+            // The id is the transfer's: an earlier attempt to schedule it got through.
+        }
+        catch (Exception ex) when (ex is RequestFailedException or InvalidOperationException or ArgumentException or TimeoutException or HttpRequestException)
+        {
+            // Ends the transfer unless an orchestration got it after all (a failure whose outcome is unknown).
+            var ended = await services.Transfers.EndUnclaimedAsync(
+                tenant, transfer.Id, ExportStatus.Error, DateTimeOffset.UtcNow, "The transfer could not be scheduled.", CancellationToken.None);
+            if (ended)
+            {
+                return ExportsResults.Error(StatusCodes.Status503ServiceUnavailable, "The transfer could not be scheduled; try again.");
+            }
         }
 
         return ExportsResults.Success(new { transfer_id = transfer.Id }, "Transfer enqueued.");
@@ -457,7 +467,10 @@ public static partial class ExportsApi
         return transfer is null ? TransferNotFound(transferId) : ExportsResults.Success(transfer, "Transfer found.");
     }
 
-    /// <summary><c>POST /transfers/{transfer_id}/cancel</c>: the transfer stops between chunks.</summary>
+    /// <summary>
+    /// <c>POST /transfers/{transfer_id}/cancel</c>: a transfer its orchestration has not picked up yet ends CANCELLED at
+    /// once; a picked-up one stops between chunks.
+    /// </summary>
     /// <param name="transferId">The transfer id.</param>
     /// <param name="context">The request.</param>
     /// <param name="services">The services.</param>
@@ -467,15 +480,14 @@ public static partial class ExportsApi
         [FromRoute(Name = "transfer_id")] string transferId, HttpContext context, [AsParameters] ExportsServices services, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(services);
-        var transfer = await services.Transfers.RequestCancelAsync(Tenant(context), transferId, cancellationToken);
-        if (transfer is null)
+        var result = await services.Transfers.CancelAsync(Tenant(context), transferId, DateTimeOffset.UtcNow, cancellationToken);
+        return result.Outcome switch
         {
-            return TransferNotFound(transferId);
-        }
-
-        return ExportStatus.IsTerminal(transfer.Status)
-            ? ExportsResults.Error(StatusCodes.Status409Conflict, $"Transfer '{transferId}' already ended with status {transfer.Status}.")
-            : ExportsResults.Success(transfer, "Cancellation requested; the transfer stops between chunks.");
+            ExportCancelOutcome.NotFound => TransferNotFound(transferId),
+            ExportCancelOutcome.AlreadyEnded => ExportsResults.Error(StatusCodes.Status409Conflict, $"Transfer '{transferId}' already ended with status {result.Transfer!.Status}."),
+            ExportCancelOutcome.Cancelled => ExportsResults.Success(result.Transfer, "Transfer cancelled."),
+            _ => ExportsResults.Success(result.Transfer, "Cancellation requested; the transfer stops between chunks."),
+        };
     }
 
     /// <summary><c>GET /transfers/{transfer_id}/logs</c>: the debug log of a transfer run with <c>is_debug_mode</c>.</summary>
