@@ -67,7 +67,10 @@ public static partial class ExportsApi
     /// <param name="context">The request.</param>
     /// <param name="services">The services.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
-    /// <returns>200 with the model; 400 for a bad body; 409 when the name is taken.</returns>
+    /// <returns>
+    /// 200 with the model; 400 for a bad body or a name that makes an invalid table name in one of the tenant's table
+    /// destinations; 409 when the name is taken or another model would write to the same destination tables.
+    /// </returns>
     public static async Task<IResult> CreateModelAsync(HttpContext context, [AsParameters] ExportsServices services, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -91,9 +94,21 @@ public static partial class ExportsApi
             return ExportsResults.BadRequest(invalid);
         }
 
-        return await services.Models.CreateAsync(Tenant(context), model, cancellationToken)
-            ? ExportsResults.Success(model, "Model created.")
-            : ExportsResults.Error(StatusCodes.Status409Conflict, $"A model named '{model.ModelName}' already exists.");
+        var tenant = Tenant(context);
+        var destinations = await services.Destinations.ListAsync(tenant, cancellationToken);
+        if (destinations.Where(d => d.IsEnabled(model.ModelName)).Select(d => d.TableNameProblem(model.ModelName)).FirstOrDefault(p => p is not null) is { } badTable)
+        {
+            return ExportsResults.BadRequest(badTable);
+        }
+
+        return await services.Models.CreateAsync(tenant, model, cancellationToken) switch
+        {
+            null => ExportsResults.Success(model, "Model created."),
+            var same when same == model.ModelName => ExportsResults.Error(StatusCodes.Status409Conflict, $"A model named '{model.ModelName}' already exists."),
+            var other => ExportsResults.Error(
+                StatusCodes.Status409Conflict,
+                $"Model '{model.ModelName}' would write to the same destination tables as model '{other}': table names leave out underscores and ignore case."),
+        };
     }
 
     /// <summary><c>GET /models</c>.</summary>
@@ -166,12 +181,13 @@ public static partial class ExportsApi
             body.StringArray("enabled_models"),
             now,
             now);
-        if ((body.Error ?? destination.Validate(services.Connections)) is { } invalid)
+        var tenant = Tenant(context);
+        if ((body.Error ?? destination.Validate(services.Connections) ?? await TableNameProblemAsync(tenant, destination, services, cancellationToken)) is { } invalid)
         {
             return ExportsResults.BadRequest(invalid);
         }
 
-        await services.Destinations.SaveAsync(Tenant(context), destination, cancellationToken);
+        await services.Destinations.SaveAsync(tenant, destination, cancellationToken);
         return ExportsResults.Success(destination, "Destination created.");
     }
 
@@ -238,7 +254,7 @@ public static partial class ExportsApi
             EnabledModels = body.Has("enabled_models") ? body.StringArray("enabled_models") : current.EnabledModels,
             UpdatedAt = DateTimeOffset.UtcNow,
         };
-        if ((body.Error ?? updated.Validate(services.Connections)) is { } invalid)
+        if ((body.Error ?? updated.Validate(services.Connections) ?? await TableNameProblemAsync(tenant, updated, services, cancellationToken)) is { } invalid)
         {
             return ExportsResults.BadRequest(invalid);
         }
@@ -267,7 +283,7 @@ public static partial class ExportsApi
     /// <param name="context">The request.</param>
     /// <param name="services">The services.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
-    /// <returns>200 with <c>transfer_id</c>; 400; 404 for an unknown destination; 503 when no engine runs.</returns>
+    /// <returns>200 with <c>transfer_id</c>; 400; 404 for an unknown destination; 503 when no engine runs or scheduling failed.</returns>
     public static async Task<IResult> CreateTransferAsync(
         [FromRoute(Name = "destination_id")] string destinationId, HttpContext context, [AsParameters] ExportsServices services, CancellationToken cancellationToken)
     {
@@ -297,9 +313,20 @@ public static partial class ExportsApi
             return ExportsResults.BadRequest("start_transfer_window_at must be before end_transfer_window_at (or before now when no end is given).");
         }
 
+        if (tags.Count > ExportLimits.MaxTags)
+        {
+            return ExportsResults.BadRequest($"tags may hold at most {ExportLimits.MaxTags} tags.");
+        }
+
         if (tags.FirstOrDefault(t => !TagPattern().IsMatch(t.Key) || !TagPattern().IsMatch(t.Value)) is { Key: not null } badTag)
         {
             return ExportsResults.BadRequest($"Tag '{badTag.Key}': keys and values must be 1-256 letters, digits, underscores or hyphens.");
+        }
+
+        models = [.. models.Distinct(StringComparer.Ordinal)];
+        if (models.Count > ExportLimits.MaxModelNames)
+        {
+            return ExportsResults.BadRequest($"models may list at most {ExportLimits.MaxModelNames} models.");
         }
 
         var destination = await services.Destinations.GetAsync(tenant, destinationId, cancellationToken);
@@ -308,9 +335,10 @@ public static partial class ExportsApi
             return DestinationNotFound(destinationId);
         }
 
-        foreach (var name in models.Distinct(StringComparer.Ordinal))
+        HashSet<string> known = models.Count == 0 ? [] : (await services.Models.ListAsync(tenant, cancellationToken)).Select(m => m.ModelName).ToHashSet(StringComparer.Ordinal);
+        foreach (var name in models)
         {
-            if (await services.Models.GetAsync(tenant, name, cancellationToken) is null)
+            if (!known.Contains(name))
             {
                 return ExportsResults.BadRequest($"Unknown model '{name}'.");
             }
@@ -321,6 +349,12 @@ public static partial class ExportsApi
             }
         }
 
+        var client = services.Services.GetService<IDurableClient>();
+        if (client is null)
+        {
+            return ExportsResults.Error(StatusCodes.Status503ServiceUnavailable, "This host runs no durable engine; transfers cannot run.");
+        }
+
         var transfer = new ExportTransfer
         {
             Id = ExportTransfer.NewId(submittedAt),
@@ -328,18 +362,14 @@ public static partial class ExportsApi
             Status = ExportStatus.Pending,
             FullRefresh = fullRefresh,
             IsDebugMode = isDebugMode,
-            Models = [.. models.Distinct(StringComparer.Ordinal)],
+            Models = models,
             Tags = tags,
             SubmittedAt = submittedAt,
         };
-        await services.Transfers.SubmitAsync(tenant, transfer, start, end, cancellationToken);
-        var client = services.Services.GetService<IDurableClient>();
-        if (client is null)
-        {
-            await services.Transfers.FinishAsync(tenant, transfer, ExportStatus.Error, DateTimeOffset.UtcNow, cancellationToken);
-            return ExportsResults.Error(StatusCodes.Status503ServiceUnavailable, "This host runs no durable engine; transfers cannot run.");
-        }
 
+        // The transfer is queued before its orchestration exists. Should this request end in between, the transfer
+        // stays PENDING without one; the next transfer to the destination ends it after OrphanedTransferTimeout.
+        await services.Transfers.SubmitAsync(tenant, transfer, start, end, cancellationToken);
         try
         {
             await client.ScheduleNewOrchestrationInstanceAsync(
@@ -348,11 +378,19 @@ public static partial class ExportsApi
                 new StartOrchestrationOptions(InstanceId: "exports-" + transfer.Id),
                 CancellationToken.None);
         }
-        catch (Exception ex) when (ex is RequestFailedException or InvalidOperationException or ArgumentException)
+        catch (InstanceAlreadyExistsException)
         {
-            // The transfer must not block its destination's queue when it never got an orchestration.
-            await services.Transfers.FinishAsync(tenant, transfer, ExportStatus.Error, DateTimeOffset.UtcNow, CancellationToken.None);
-            return ExportsResults.Error(StatusCodes.Status503ServiceUnavailable, "The transfer could not be scheduled; try again.");
+            // The id is the transfer's: an earlier attempt to schedule it got through.
+        }
+        catch (Exception ex) when (ex is RequestFailedException or InvalidOperationException or ArgumentException or TimeoutException or HttpRequestException)
+        {
+            // Ends the transfer unless an orchestration got it after all (a failure whose outcome is unknown).
+            var ended = await services.Transfers.EndUnclaimedAsync(
+                tenant, transfer.Id, ExportStatus.Error, DateTimeOffset.UtcNow, "The transfer could not be scheduled.", CancellationToken.None);
+            if (ended)
+            {
+                return ExportsResults.Error(StatusCodes.Status503ServiceUnavailable, "The transfer could not be scheduled; try again.");
+            }
         }
 
         return ExportsResults.Success(new { transfer_id = transfer.Id }, "Transfer enqueued.");
@@ -429,7 +467,10 @@ public static partial class ExportsApi
         return transfer is null ? TransferNotFound(transferId) : ExportsResults.Success(transfer, "Transfer found.");
     }
 
-    /// <summary><c>POST /transfers/{transfer_id}/cancel</c>: the transfer stops between chunks.</summary>
+    /// <summary>
+    /// <c>POST /transfers/{transfer_id}/cancel</c>: a transfer its orchestration has not picked up yet ends CANCELLED at
+    /// once; a picked-up one stops between chunks.
+    /// </summary>
     /// <param name="transferId">The transfer id.</param>
     /// <param name="context">The request.</param>
     /// <param name="services">The services.</param>
@@ -439,15 +480,14 @@ public static partial class ExportsApi
         [FromRoute(Name = "transfer_id")] string transferId, HttpContext context, [AsParameters] ExportsServices services, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(services);
-        var transfer = await services.Transfers.RequestCancelAsync(Tenant(context), transferId, cancellationToken);
-        if (transfer is null)
+        var result = await services.Transfers.CancelAsync(Tenant(context), transferId, DateTimeOffset.UtcNow, cancellationToken);
+        return result.Outcome switch
         {
-            return TransferNotFound(transferId);
-        }
-
-        return ExportStatus.IsTerminal(transfer.Status)
-            ? ExportsResults.Error(StatusCodes.Status409Conflict, $"Transfer '{transferId}' already ended with status {transfer.Status}.")
-            : ExportsResults.Success(transfer, "Cancellation requested; the transfer stops between chunks.");
+            ExportCancelOutcome.NotFound => TransferNotFound(transferId),
+            ExportCancelOutcome.AlreadyEnded => ExportsResults.Error(StatusCodes.Status409Conflict, $"Transfer '{transferId}' already ended with status {result.Transfer!.Status}."),
+            ExportCancelOutcome.Cancelled => ExportsResults.Success(result.Transfer, "Transfer cancelled."),
+            _ => ExportsResults.Success(result.Transfer, "Cancellation requested; the transfer stops between chunks."),
+        };
     }
 
     /// <summary><c>GET /transfers/{transfer_id}/logs</c>: the debug log of a transfer run with <c>is_debug_mode</c>.</summary>
@@ -473,6 +513,18 @@ public static partial class ExportsApi
     }
 
     private static string Tenant(HttpContext context) => CallerIdentity.Of(context).Tenant;
+
+    /// <summary>Why a table destination cannot receive one of the models it would receive (those it enables, or every model of the tenant).</summary>
+    private static async Task<string?> TableNameProblemAsync(string tenant, ExportDestination destination, ExportsServices services, CancellationToken cancellationToken)
+    {
+        if (destination.Vendor != ExportVendors.AzureTableStorage)
+        {
+            return null;
+        }
+
+        var models = destination.EnabledModels ?? [.. (await services.Models.ListAsync(tenant, cancellationToken)).Select(m => m.ModelName)];
+        return models.Select(destination.TableNameProblem).FirstOrDefault(p => p is not null);
+    }
 
     private static IResult ModelNotFound(string modelName) => ExportsResults.NotFound($"Model '{modelName}' not found.");
 

@@ -11,6 +11,12 @@ public static class ExportsResults
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
     };
 
+    /// <summary>
+    /// Gets the family's paths and error envelope, for the errors that arise outside its handlers (unhandled
+    /// exceptions, unknown paths, methods not served).
+    /// </summary>
+    public static FamilyErrorEnvelope Family { get; } = new([new PathString("/models"), new PathString("/destinations"), new PathString("/transfers")], Error);
+
     /// <summary>A success envelope.</summary>
     /// <param name="data">The data.</param>
     /// <param name="message">A short message.</param>

@@ -3,7 +3,10 @@ using Transfers.Core.DurableTask;
 
 namespace Transfers.Core.Exports;
 
-/// <summary>Tells a transfer whether its destination is free for it, and whether it was cancelled while waiting.</summary>
+/// <summary>
+/// Claims the transfer for its orchestration and tells it whether its destination is free for it, whether it was
+/// cancelled while waiting, or whether it had already ended before the orchestration got to it.
+/// </summary>
 /// <param name="transfers">The transfer store.</param>
 /// <param name="options">The Exports settings.</param>
 public sealed class CheckTransferTurnActivity(ExportTransferStore transfers, IOptionsMonitor<ExportsOptions> options)
@@ -13,14 +16,20 @@ public sealed class CheckTransferTurnActivity(ExportTransferStore transfers, IOp
     public override async Task<ExportTurn> RunAsync(ActivityContext context, ExportTransferInput input, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(input);
-        var poll = options.CurrentValue.QueuePollInterval;
-        var transfer = await transfers.GetAsync(input.Tenant, input.TransferId, cancellationToken);
+        var settings = options.CurrentValue;
+        var now = DateTimeOffset.UtcNow;
+        var transfer = await transfers.ClaimAsync(input.Tenant, input.TransferId, now, cancellationToken);
         if (transfer is null)
         {
-            return new ExportTurn(Exists: false, IsTurn: false, CancelRequested: false, poll);
+            return new ExportTurn(Exists: false, IsTurn: false, CancelRequested: false, settings.QueuePollInterval);
         }
 
-        var isTurn = await transfers.IsTurnAsync(input.Tenant, transfer, cancellationToken);
-        return new ExportTurn(Exists: true, isTurn, transfer.CancelRequested, poll);
+        if (ExportStatus.IsTerminal(transfer.Status))
+        {
+            return new ExportTurn(Exists: true, IsTurn: false, CancelRequested: false, settings.QueuePollInterval, transfer.Status);
+        }
+
+        var isTurn = await transfers.IsTurnAsync(input.Tenant, transfer, now, settings.OrphanedTransferTimeout, cancellationToken);
+        return new ExportTurn(Exists: true, isTurn, transfer.CancelRequested, settings.QueuePollInterval);
     }
 }

@@ -64,6 +64,26 @@ public sealed partial record ExportDestination(
     /// <returns><c>true</c> when enabled.</returns>
     public bool IsEnabled(string modelName) => EnabledModels is null || EnabledModels.Contains(modelName, StringComparer.Ordinal);
 
+    /// <summary>
+    /// Why a table destination cannot receive a model: the table name its prefix and the model's name make is not one
+    /// Azure Tables accepts.
+    /// </summary>
+    /// <param name="modelName">The model name.</param>
+    /// <returns>The error message, or <c>null</c> when the model's table name is valid (or the destination is not a table destination).</returns>
+    public string? TableNameProblem(string modelName)
+    {
+        if (Vendor != ExportVendors.AzureTableStorage || TablePrefix is null)
+        {
+            return null;
+        }
+
+        var table = ExportPaths.TableName(TablePrefix, modelName);
+        return ExportModel.IsValidTableName(table) && !table.Equals("tables", StringComparison.OrdinalIgnoreCase)
+            ? null
+            : $"table_prefix '{TablePrefix}' and model '{modelName}' make the table name '{table}', which Azure Tables does not accept " +
+              "(3-63 letters and digits, starting with a letter, and not 'tables'); choose a longer table_prefix or model name.";
+    }
+
     /// <summary>Checks a destination; the first problem found, or <c>null</c>.</summary>
     /// <param name="connections">Resolves the connection name.</param>
     /// <returns>The error message, or <c>null</c> when valid.</returns>
@@ -93,6 +113,11 @@ public sealed partial record ExportDestination(
         if (EnabledModels?.FirstOrDefault(m => !ExportModel.IsValidName(m)) is { } badModel)
         {
             return $"enabled_models: '{badModel}' is not a valid model name.";
+        }
+
+        if (EnabledModels?.Count > ExportLimits.MaxModelNames)
+        {
+            return $"enabled_models may list at most {ExportLimits.MaxModelNames} models.";
         }
 
         switch (Vendor)

@@ -12,7 +12,11 @@ public sealed record ExportTransferInput(string Tenant, string TransferId);
 /// <param name="IsTurn">Whether no earlier transfer to the destination is unfinished.</param>
 /// <param name="CancelRequested">Whether a client asked to cancel.</param>
 /// <param name="PollInterval">How long to wait before asking again.</param>
-public sealed record ExportTurn(bool Exists, bool IsTurn, bool CancelRequested, TimeSpan PollInterval);
+/// <param name="EndedStatus">
+/// The final status when the transfer ended before its orchestration claimed it (cancelled, or given up as never
+/// started); the orchestration then has nothing to do.
+/// </param>
+public sealed record ExportTurn(bool Exists, bool IsTurn, bool CancelRequested, TimeSpan PollInterval, string? EndedStatus = null);
 
 /// <summary>Where a transfer writes, as resolved when it started.</summary>
 /// <param name="Id">The destination id.</param>
@@ -137,11 +141,13 @@ public sealed record WriteManifestInput(string TransferId, ExportTarget Destinat
 /// <param name="TransferId">The transfer id.</param>
 /// <param name="DestinationId">The destination id.</param>
 /// <param name="Metrics">The model's final metrics; SUCCESS advances its watermark.</param>
-public sealed record RecordModelResultInput(string Tenant, string TransferId, string DestinationId, ExportModelMetrics Metrics);
+/// <param name="IsDebugMode">Whether to write the model's end to the debug log.</param>
+public sealed record RecordModelResultInput(string Tenant, string TransferId, string DestinationId, ExportModelMetrics Metrics, bool IsDebugMode = false);
 
 /// <summary>The input of <see cref="FinishTransferActivity"/>.</summary>
 /// <param name="Tenant">The owner.</param>
 /// <param name="TransferId">The transfer id.</param>
 /// <param name="Status">The final status.</param>
 /// <param name="EndedAt">The orchestration's time.</param>
-public sealed record FinishTransferInput(string Tenant, string TransferId, string Status, DateTimeOffset EndedAt);
+/// <param name="Error">Why the transfer as a whole failed, for users; <c>null</c> otherwise.</param>
+public sealed record FinishTransferInput(string Tenant, string TransferId, string Status, DateTimeOffset EndedAt, string? Error = null);

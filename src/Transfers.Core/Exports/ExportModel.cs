@@ -57,6 +57,11 @@ public sealed partial record ExportModel(
             return "primary_key must name at least one column.";
         }
 
+        if ((TooLong(PrimaryKey) ?? TooLong(Columns ?? [])) is { } tooLong)
+        {
+            return tooLong;
+        }
+
         if (PrimaryKey.Concat(Columns ?? []).Append(LastUpdatedAtColumn).FirstOrDefault(c => !TableRowQuery.IsValidColumnName(c)) is { } bad)
         {
             return $"'{bad}' is not a valid column name (letters, digits and underscores, starting with a letter or underscore).";
@@ -74,6 +79,11 @@ public sealed partial record ExportModel(
 
         return null;
     }
+
+    private static string? TooLong(IReadOnlyList<string> names) =>
+        names.Count > ExportLimits.MaxColumns || names.Sum(n => n.Length) > ExportLimits.MaxColumnNameChars
+            ? $"primary_key and columns may each name at most {ExportLimits.MaxColumns} columns of at most {ExportLimits.MaxColumnNameChars} characters in all."
+            : null;
 
     [GeneratedRegex("^[A-Za-z][A-Za-z0-9_]{0,39}$")]
     private static partial Regex NamePattern();

@@ -3,27 +3,48 @@ using Azure.Data.Tables;
 
 namespace Transfers.Core.Exports;
 
-/// <summary>Models per tenant in the <c>ExportModels</c> table.</summary>
+/// <summary>
+/// Models per tenant in the <c>ExportModels</c> table (partition tenant, row model name). Beside each model, in the
+/// same partition, a row keyed by its <see cref="ExportPaths.TableKey"/> reserves the model's destination table name:
+/// added and deleted in one transaction with the model, it makes two models that would write to the same tables
+/// impossible, even when created at the same time.
+/// </summary>
 /// <param name="tables">The family's tables.</param>
 public sealed class ExportModelStore(ExportsTables tables)
 {
+    // Model names start with a letter, so these rows sort after every model.
+    private const string TableKeyPrefix = "~table_";
+
     /// <summary>Creates a model.</summary>
     /// <param name="tenant">The owner.</param>
     /// <param name="model">The model.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
-    /// <returns><c>false</c> when the tenant already has a model of that name.</returns>
-    public async Task<bool> CreateAsync(string tenant, ExportModel model, CancellationToken cancellationToken = default)
+    /// <returns>
+    /// <c>null</c> when created; otherwise the name of the tenant's model it conflicts with: the same name, or one
+    /// whose destination tables have the same name.
+    /// </returns>
+    public async Task<string?> CreateAsync(string tenant, ExportModel model, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(model);
-        await tables.EnsureCreatedAsync();
+        if (await FindConflictAsync(tenant, model.ModelName, cancellationToken) is { } existing)
+        {
+            return existing;
+        }
+
         try
         {
-            await tables.Models.AddEntityAsync(ToEntity(tenant, model), cancellationToken);
-            return true;
+            await tables.Models.SubmitTransactionAsync(
+                [
+                    new TableTransactionAction(TableTransactionActionType.Add, ToEntity(tenant, model)),
+                    new TableTransactionAction(TableTransactionActionType.Add, new TableEntity(tenant, TableKeyPrefix + ExportPaths.TableKey(model.ModelName)) { ["ModelName"] = model.ModelName }),
+                ],
+                cancellationToken);
+            return null;
         }
         catch (RequestFailedException ex) when (ex.Status == 409)
         {
-            return false;
+            // Created meanwhile by a concurrent request.
+            return await FindConflictAsync(tenant, model.ModelName, cancellationToken) ?? model.ModelName;
         }
     }
 
@@ -52,7 +73,8 @@ public sealed class ExportModelStore(ExportsTables tables)
     {
         await tables.EnsureCreatedAsync();
         var models = new List<ExportModel>();
-        await foreach (var row in tables.Models.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {tenant}"), cancellationToken: cancellationToken))
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {tenant} and RowKey lt {TableKeyPrefix}");
+        await foreach (var row in tables.Models.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
         {
             models.Add(FromEntity(row));
         }
@@ -72,8 +94,29 @@ public sealed class ExportModelStore(ExportsTables tables)
             return false;
         }
 
-        await tables.Models.DeleteEntityAsync(tenant, modelName, ETag.All, cancellationToken);
+        try
+        {
+            await tables.Models.SubmitTransactionAsync(
+                [
+                    new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(tenant, modelName), ETag.All),
+                    new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(tenant, TableKeyPrefix + ExportPaths.TableKey(modelName)), ETag.All),
+                ],
+                cancellationToken);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            // A model stored before table names were reserved has no reservation row.
+            await tables.Models.DeleteEntityAsync(tenant, modelName, ETag.All, cancellationToken);
+        }
+
         return true;
+    }
+
+    private async Task<string?> FindConflictAsync(string tenant, string modelName, CancellationToken cancellationToken)
+    {
+        var key = ExportPaths.TableKey(modelName);
+        return (await ListAsync(tenant, cancellationToken))
+            .FirstOrDefault(m => m.ModelName == modelName || ExportPaths.TableKey(m.ModelName) == key)?.ModelName;
     }
 
     private static TableEntity ToEntity(string tenant, ExportModel model) => new(tenant, model.ModelName)

@@ -38,8 +38,30 @@ public static class ExportPaths
     public static string Table(ExportTarget destination, string modelName)
     {
         ArgumentNullException.ThrowIfNull(destination);
+        return TableName(destination.TablePrefix ?? string.Empty, modelName);
+    }
+
+    /// <summary>The table a model is written to in a table destination with a given prefix.</summary>
+    /// <param name="tablePrefix">The destination's <c>table_prefix</c>.</param>
+    /// <param name="modelName">The model name.</param>
+    /// <returns>The table name.</returns>
+    public static string TableName(string tablePrefix, string modelName)
+    {
+        ArgumentNullException.ThrowIfNull(tablePrefix);
         ArgumentNullException.ThrowIfNull(modelName);
-        return destination.TablePrefix + modelName.Replace("_", string.Empty, StringComparison.Ordinal);
+        return tablePrefix + modelName.Replace("_", string.Empty, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// What two models of a tenant must not share, or they would write to the same table of every table destination:
+    /// the name without underscores, in upper case (Azure compares table names without regard to case).
+    /// </summary>
+    /// <param name="modelName">The model name.</param>
+    /// <returns>The key.</returns>
+    public static string TableKey(string modelName)
+    {
+        ArgumentNullException.ThrowIfNull(modelName);
+        return TableName(string.Empty, modelName).ToUpperInvariant();
     }
 
     private static string Prefixed(ExportTarget destination, string path) =>

@@ -113,6 +113,9 @@ public sealed partial record ExportTransfer
     /// <summary>Gets the per-model metrics.</summary>
     public IReadOnlyList<ExportModelMetrics> ModelMetrics { get; init; } = [];
 
+    /// <summary>Gets why the transfer as a whole failed (it could not start or never got to run); a model's failure is in its metrics.</summary>
+    public string? Error { get; init; }
+
     /// <summary>Gets a value indicating whether a client asked to cancel.</summary>
     [JsonIgnore]
     public bool CancelRequested { get; init; }
@@ -131,3 +134,24 @@ public sealed partial record ExportTransfer
     [GeneratedRegex("^tr[0-9a-f]{24}$")]
     private static partial Regex IdPattern();
 }
+
+/// <summary>What a cancel request did.</summary>
+public enum ExportCancelOutcome
+{
+    /// <summary>The tenant has no such transfer.</summary>
+    NotFound,
+
+    /// <summary>The transfer had already ended.</summary>
+    AlreadyEnded,
+
+    /// <summary>The running (or waiting) orchestration was asked to stop; it does so between chunks.</summary>
+    Requested,
+
+    /// <summary>No orchestration had claimed the transfer yet: it ended CANCELLED at once.</summary>
+    Cancelled,
+}
+
+/// <summary>The result of a cancel request.</summary>
+/// <param name="Outcome">What happened.</param>
+/// <param name="Transfer">The transfer as it is now, or <c>null</c> when not found.</param>
+public sealed record ExportCancelResult(ExportCancelOutcome Outcome, ExportTransfer? Transfer);

@@ -25,6 +25,12 @@ public sealed class ExportTransferOrchestration : Orchestrator<ExportTransferInp
                 return ExportStatus.Error;
             }
 
+            // Ended before this orchestration claimed it: its end and its queue row are already recorded.
+            if (turn.EndedStatus is { } ended)
+            {
+                return ended;
+            }
+
             if (turn.CancelRequested)
             {
                 return await FinishAsync(context, input, ExportStatus.Cancelled);
@@ -39,18 +45,21 @@ public sealed class ExportTransferOrchestration : Orchestrator<ExportTransferInp
         }
 
         string status;
+        string? error = null;
         try
         {
             var plan = await context.CallActivityAsync<ExportPlan>(
                 nameof(StartTransferActivity), new StartTransferInput(input.Tenant, input.TransferId, context.CurrentUtcDateTime));
+            error = plan.Error;
             status = plan.Error is null ? await RunModelsAsync(context, input, plan) : ExportStatus.Error;
         }
-        catch (TaskFailedException)
+        catch (TaskFailedException ex)
         {
             status = ExportStatus.Error;
+            error = ExportErrors.Describe(ex.FailureDetails, "Starting the transfer");
         }
 
-        return await FinishAsync(context, input, status);
+        return await FinishAsync(context, input, status, error);
     }
 
     /// <summary>The transfer's status from its models' statuses.</summary>
@@ -133,7 +142,7 @@ public sealed class ExportTransferOrchestration : Orchestrator<ExportTransferInp
                 if (status != ExportStatus.Error)
                 {
                     status = ExportStatus.Error;
-                    error = ex.FailureDetails.ErrorMessage;
+                    error = ExportErrors.Describe(ex.FailureDetails, $"Exporting chunk {index}");
                 }
 
                 continue;
@@ -169,7 +178,7 @@ public sealed class ExportTransferOrchestration : Orchestrator<ExportTransferInp
         catch (TaskFailedException ex)
         {
             status = ExportStatus.Error;
-            error = ex.FailureDetails.ErrorMessage;
+            error = ExportErrors.Describe(ex.FailureDetails, "Writing the manifest");
         }
 
         var metrics = new ExportModelMetrics
@@ -183,15 +192,15 @@ public sealed class ExportTransferOrchestration : Orchestrator<ExportTransferInp
             Files = [.. written.Select(f => f.Path)],
             Error = error,
         };
-        await context.CallActivityAsync(nameof(RecordModelResultActivity), new RecordModelResultInput(input.Tenant, input.TransferId, destination.Id, metrics), retry);
+        await context.CallActivityAsync(nameof(RecordModelResultActivity), new RecordModelResultInput(input.Tenant, input.TransferId, destination.Id, metrics, plan.IsDebugMode), retry);
         return status;
     }
 
-    private static async Task<string> FinishAsync(IOrchestrationContext context, ExportTransferInput input, string status)
+    private static async Task<string> FinishAsync(IOrchestrationContext context, ExportTransferInput input, string status, string? error = null)
     {
         await context.CallActivityAsync(
             nameof(FinishTransferActivity),
-            new FinishTransferInput(input.Tenant, input.TransferId, status, context.CurrentUtcDateTime),
+            new FinishTransferInput(input.Tenant, input.TransferId, status, context.CurrentUtcDateTime, error),
             new RetryPolicy(10, TimeSpan.FromSeconds(1), 2.0, TimeSpan.FromMinutes(1)));
         return status;
     }

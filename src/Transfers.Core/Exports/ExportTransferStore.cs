@@ -127,12 +127,51 @@ public sealed class ExportTransferStore(ExportsTables tables)
         return new ExportTransferPage(transfers, token);
     }
 
-    /// <summary>Whether the transfer's turn has come: no earlier transfer to its destination is unfinished.</summary>
+    /// <summary>
+    /// Claims a transfer for its orchestration, which then owns its status: until claimed, a client's cancel (or a
+    /// later transfer that finds it never started) may end it directly. The claim and those direct ends are conditional
+    /// writes, so exactly one of them wins.
+    /// </summary>
+    /// <param name="tenant">The owner.</param>
+    /// <param name="transferId">The transfer id.</param>
+    /// <param name="claimedAt">When the orchestration first ran.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>The transfer (already ended when it was ended before the claim), or <c>null</c> when it does not exist.</returns>
+    public async Task<ExportTransfer?> ClaimAsync(string tenant, string transferId, DateTimeOffset claimedAt, CancellationToken cancellationToken = default)
+    {
+        while (true)
+        {
+            var row = await GetRowAsync(tenant, transferId, cancellationToken);
+            if (row is null || IsClaimed(row) || ExportStatus.IsTerminal(row.GetString("Status")))
+            {
+                return row is null ? null : await WithMetricsAsync(row, cancellationToken);
+            }
+
+            try
+            {
+                await tables.Transfers.UpdateEntityAsync(new TableEntity(tenant, transferId) { ["ClaimedAt"] = claimedAt }, row.ETag, TableUpdateMode.Merge, cancellationToken);
+            }
+            catch (RequestFailedException ex) when (ex.Status == 412)
+            {
+                continue;
+            }
+
+            return await GetAsync(tenant, transferId, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Whether the transfer's turn has come: no earlier transfer to its destination is unfinished. An earlier
+    /// transfer that no orchestration claimed within <paramref name="orphanTimeout"/> of its submission never got one
+    /// (its submit was cut short): it is ended as ERROR so that it cannot block the destination for ever.
+    /// </summary>
     /// <param name="tenant">The owner.</param>
     /// <param name="transfer">The transfer.</param>
+    /// <param name="now">The current time.</param>
+    /// <param name="orphanTimeout">How long a transfer may stay unclaimed before it counts as never started.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
     /// <returns><c>true</c> when it may run.</returns>
-    public async Task<bool> IsTurnAsync(string tenant, ExportTransfer transfer, CancellationToken cancellationToken = default)
+    public async Task<bool> IsTurnAsync(string tenant, ExportTransfer transfer, DateTimeOffset now, TimeSpan orphanTimeout, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(transfer);
         await tables.EnsureCreatedAsync();
@@ -148,8 +187,15 @@ public sealed class ExportTransferStore(ExportsTables tables)
 
             // An earlier transfer that ended without leaving the queue (its end was recorded, the queue row not) is skipped.
             var earlier = head.RowKey[(head.RowKey.LastIndexOf('_') + 1)..];
-            var earlierRow = await GetRowAsync(tenant, earlier, cancellationToken);
-            if (earlierRow is not null && !ExportStatus.IsTerminal(earlierRow.GetString("Status")))
+            var (row, ended) = await TryEndUnclaimedAsync(
+                tenant,
+                earlier,
+                r => (r.GetDateTimeOffset("SubmittedAt") ?? DateTimeOffset.UnixEpoch) + orphanTimeout <= now,
+                ExportStatus.Error,
+                now,
+                "The transfer never started: its orchestration was not scheduled. It was ended so that later transfers to its destination can run.",
+                cancellationToken);
+            if (row is not null && !ended && !ExportStatus.IsTerminal(row.GetString("Status")))
             {
                 return false;
             }
@@ -217,34 +263,74 @@ public sealed class ExportTransferStore(ExportsTables tables)
     /// <param name="transfer">The transfer.</param>
     /// <param name="status">The final status.</param>
     /// <param name="endedAt">When it ended.</param>
+    /// <param name="error">Why the transfer as a whole failed, for users; <c>null</c> when it did not, or when only models failed.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
     /// <returns>A task that completes when stored.</returns>
-    public async Task FinishAsync(string tenant, ExportTransfer transfer, string status, DateTimeOffset endedAt, CancellationToken cancellationToken = default)
+    public async Task FinishAsync(string tenant, ExportTransfer transfer, string status, DateTimeOffset endedAt, string? error = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(transfer);
         await tables.EnsureCreatedAsync();
-        await tables.Transfers.UpdateEntityAsync(
-            new TableEntity(tenant, transfer.Id) { ["Status"] = status, ["EndedAt"] = endedAt },
-            ETag.All,
-            TableUpdateMode.Merge,
-            cancellationToken);
+        await tables.Transfers.UpdateEntityAsync(EndEntity(tenant, transfer.Id, status, endedAt, error), ETag.All, TableUpdateMode.Merge, cancellationToken);
         await tables.Transfers.DeleteEntityAsync(tenant, QueueKey(transfer.DestinationId, transfer.SubmittedAt, transfer.Id), ETag.All, cancellationToken);
     }
 
-    /// <summary>Asks a transfer to stop; it stops between chunks.</summary>
+    /// <summary>
+    /// Ends a transfer that no orchestration has claimed (see <see cref="ClaimAsync"/>); one that was claimed is left
+    /// to its orchestration.
+    /// </summary>
     /// <param name="tenant">The owner.</param>
     /// <param name="transferId">The transfer id.</param>
+    /// <param name="status">The final status.</param>
+    /// <param name="endedAt">When it ended.</param>
+    /// <param name="error">Why, for users.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
-    /// <returns>The transfer before the request, or <c>null</c> when the tenant has none of that id.</returns>
-    public async Task<ExportTransfer?> RequestCancelAsync(string tenant, string transferId, CancellationToken cancellationToken = default)
+    /// <returns><c>true</c> when this call ended it.</returns>
+    public async Task<bool> EndUnclaimedAsync(string tenant, string transferId, string status, DateTimeOffset endedAt, string? error, CancellationToken cancellationToken = default) =>
+        (await TryEndUnclaimedAsync(tenant, transferId, _ => true, status, endedAt, error, cancellationToken)).Ended;
+
+    /// <summary>
+    /// Cancels a transfer: one that no orchestration has claimed yet ends CANCELLED at once; a claimed one is asked
+    /// to stop, which it does between chunks.
+    /// </summary>
+    /// <param name="tenant">The owner.</param>
+    /// <param name="transferId">The transfer id.</param>
+    /// <param name="now">The current time.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>What happened, with the transfer as it is now (<c>null</c> when the tenant has none of that id).</returns>
+    public async Task<ExportCancelResult> CancelAsync(string tenant, string transferId, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
-        var transfer = await GetAsync(tenant, transferId, cancellationToken);
-        if (transfer is not null && !ExportStatus.IsTerminal(transfer.Status))
+        var (row, ended) = await TryEndUnclaimedAsync(tenant, transferId, _ => true, ExportStatus.Cancelled, now, null, cancellationToken);
+        if (row is null)
         {
-            await tables.Transfers.UpdateEntityAsync(new TableEntity(tenant, transferId) { ["CancelRequested"] = true }, ETag.All, TableUpdateMode.Merge, cancellationToken);
+            return new ExportCancelResult(ExportCancelOutcome.NotFound, null);
         }
 
-        return transfer;
+        if (ended)
+        {
+            return new ExportCancelResult(ExportCancelOutcome.Cancelled, await GetAsync(tenant, transferId, cancellationToken));
+        }
+
+        if (ExportStatus.IsTerminal(row.GetString("Status")))
+        {
+            return new ExportCancelResult(ExportCancelOutcome.AlreadyEnded, await WithMetricsAsync(row, cancellationToken));
+        }
+
+        await tables.Transfers.UpdateEntityAsync(new TableEntity(tenant, transferId) { ["CancelRequested"] = true }, ETag.All, TableUpdateMode.Merge, cancellationToken);
+        return new ExportCancelResult(ExportCancelOutcome.Requested, await GetAsync(tenant, transferId, cancellationToken));
+    }
+
+    /// <summary>Whether an orchestration owns the transfer: it claimed it, or (for transfers older than claims) started it.</summary>
+    private static bool IsClaimed(TableEntity row) => row.GetDateTimeOffset("ClaimedAt") is not null || row.GetString("Status") != ExportStatus.Pending;
+
+    private static TableEntity EndEntity(string tenant, string transferId, string status, DateTimeOffset endedAt, string? error)
+    {
+        var entity = new TableEntity(tenant, transferId) { ["Status"] = status, ["EndedAt"] = endedAt };
+        if (error is not null)
+        {
+            entity["Error"] = error;
+        }
+
+        return entity;
     }
 
     private static string QueueKey(string destinationId, DateTimeOffset submittedAt, string transferId) =>
@@ -268,6 +354,7 @@ public sealed class ExportTransferStore(ExportsTables tables)
             SubmittedAt = row.GetDateTimeOffset("SubmittedAt") ?? DateTimeOffset.UnixEpoch,
             StartedAt = row.GetDateTimeOffset("StartedAt"),
             EndedAt = row.GetDateTimeOffset("EndedAt"),
+            Error = row.GetString("Error"),
             CancelRequested = row.GetBoolean("CancelRequested") ?? false,
             ModelMetrics = metrics,
         };
@@ -283,6 +370,37 @@ public sealed class ExportTransferStore(ExportsTables tables)
         await tables.EnsureCreatedAsync();
         var row = await tables.Transfers.GetEntityIfExistsAsync<TableEntity>(tenant, transferId, cancellationToken: cancellationToken);
         return row.HasValue ? row.Value : null;
+    }
+
+    /// <summary>
+    /// Ends an unclaimed, unfinished transfer that <paramref name="mayEnd"/> accepts, with a write conditional on the
+    /// row read, so that a claim in between wins; then takes it out of its destination's queue.
+    /// </summary>
+    /// <returns>The row as last read (<c>null</c> when missing) and whether this call ended the transfer.</returns>
+    private async Task<(TableEntity? Row, bool Ended)> TryEndUnclaimedAsync(
+        string tenant, string transferId, Func<TableEntity, bool> mayEnd, string status, DateTimeOffset endedAt, string? error, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var row = await GetRowAsync(tenant, transferId, cancellationToken);
+            if (row is null || IsClaimed(row) || ExportStatus.IsTerminal(row.GetString("Status")) || !mayEnd(row))
+            {
+                return (row, false);
+            }
+
+            try
+            {
+                await tables.Transfers.UpdateEntityAsync(EndEntity(tenant, transferId, status, endedAt, error), row.ETag, TableUpdateMode.Merge, cancellationToken);
+            }
+            catch (RequestFailedException ex) when (ex.Status == 412)
+            {
+                continue;
+            }
+
+            var queued = QueueKey(row.GetString("DestinationId"), row.GetDateTimeOffset("SubmittedAt") ?? DateTimeOffset.UnixEpoch, transferId);
+            await tables.Transfers.DeleteEntityAsync(tenant, queued, ETag.All, cancellationToken);
+            return (row, true);
+        }
     }
 
     private async Task<ExportTransfer> WithMetricsAsync(TableEntity row, CancellationToken cancellationToken)

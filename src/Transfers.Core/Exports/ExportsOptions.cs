@@ -24,6 +24,13 @@ public sealed class ExportsOptions
     /// <summary>Gets or sets how often a transfer waiting for its destination checks whether its turn has come.</summary>
     public TimeSpan QueuePollInterval { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// Gets or sets how long after its submission a transfer that no orchestration has picked up counts as never
+    /// started (its submit was cut short): the next transfer to its destination then ends it as ERROR instead of
+    /// waiting behind it for ever.
+    /// </summary>
+    public TimeSpan OrphanedTransferTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
     /// <summary>Gets or sets how many times an activity is attempted before its model fails.</summary>
     public int ActivityMaxAttempts { get; set; } = 3;
 

@@ -17,10 +17,10 @@ public sealed class FinishTransferActivity(ExportTransferStore transfers, Export
             return false;
         }
 
-        await transfers.FinishAsync(input.Tenant, transfer, input.Status, input.EndedAt, cancellationToken);
+        await transfers.FinishAsync(input.Tenant, transfer, input.Status, input.EndedAt, input.Error, cancellationToken);
         if (transfer.IsDebugMode)
         {
-            await debugLog.WriteAsync(input.TransferId, "z-end", $"Ended {input.Status}: {transfer.RowsTransferred} rows, {transfer.VolumeTransferredInMb} MB.", cancellationToken);
+            await debugLog.WriteAsync(input.TransferId, "z-end", $"Ended {input.Status}: {transfer.RowsTransferred} rows, {transfer.VolumeTransferredInMb} MB.{(input.Error is null ? string.Empty : " " + input.Error)}", cancellationToken);
         }
 
         return true;

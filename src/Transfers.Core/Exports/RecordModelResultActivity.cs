@@ -2,10 +2,14 @@ using Transfers.Core.DurableTask;
 
 namespace Transfers.Core.Exports;
 
-/// <summary>Stores a model's final metrics and, when it succeeded, advances its watermark for the destination.</summary>
+/// <summary>
+/// Stores a model's final metrics (and, in debug mode, its end in the debug log) and, when it succeeded, advances its
+/// watermark for the destination.
+/// </summary>
 /// <param name="transfers">The transfer store.</param>
 /// <param name="watermarks">The watermark store.</param>
-public sealed class RecordModelResultActivity(ExportTransferStore transfers, ExportWatermarkStore watermarks)
+/// <param name="debugLog">The debug log.</param>
+public sealed class RecordModelResultActivity(ExportTransferStore transfers, ExportWatermarkStore watermarks, ExportDebugLog debugLog)
     : Activity<RecordModelResultInput, bool>
 {
     /// <inheritdoc/>
@@ -19,6 +23,15 @@ public sealed class RecordModelResultActivity(ExportTransferStore transfers, Exp
         }
 
         await transfers.SaveModelAsync(input.TransferId, metrics, cancellationToken);
+        if (input.IsDebugMode)
+        {
+            await debugLog.WriteAsync(
+                input.TransferId,
+                $"2-{metrics.ModelName}",
+                $"Model {metrics.ModelName} ended {metrics.Status}: {metrics.RowsTransferred} rows, {metrics.BytesTransferred} bytes.{(metrics.Error is null ? string.Empty : " " + metrics.Error)}",
+                cancellationToken);
+        }
+
         return true;
     }
 }

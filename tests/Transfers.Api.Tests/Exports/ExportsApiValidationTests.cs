@@ -236,6 +236,180 @@ public sealed class ExportsApiValidationTests(ExportsApiFactory factory) : IClas
         AssertError(body, "larger than");
     }
 
+    [Fact]
+    public async Task CreateTransfer_MoreTagsThanTheLimit_Returns400EnvelopeAndStoresNothing()
+    {
+        // Arrange: 200 tags of 256-character values fit the 64 KiB body but not one table property.
+        using var client = await factory.CreateTenantClientAsync();
+        var destination = await ExportsCalls.CreateDestinationAsync(client, new { name = "d", vendor = "azure_blob_storage", bucket_name = Azurite.UniqueName("c") });
+        var tags = Enumerable.Range(0, 200).ToDictionary(i => $"k{i:D3}", _ => new string('v', 256));
+
+        // Act
+        var (status, body) = await ExportsCalls.PostAsync(client, $"/destinations/{destination}/transfer", new { tags });
+        var (_, listed) = await ExportsCalls.GetAsync(client, "/transfers");
+
+        // Assert
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        AssertError(body, "at most 50 tags");
+        Assert.Equal(0, listed.GetProperty("data").GetProperty("transfers").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task CreateTransfer_FiftyLongestTags_AreStoredAndShown()
+    {
+        // Arrange
+        using var client = await factory.CreateTenantClientAsync();
+        var destination = await ExportsCalls.CreateDestinationAsync(client, new { name = "d", vendor = "azure_blob_storage", bucket_name = Azurite.UniqueName("c") });
+        var tags = Enumerable.Range(0, 50).ToDictionary(i => i.ToString("D3", System.Globalization.CultureInfo.InvariantCulture) + new string('k', 253), _ => new string('v', 256));
+
+        // Act
+        var id = await ExportsCalls.SubmitAsync(client, destination, new { tags });
+        var (_, transfer) = await ExportsCalls.GetAsync(client, $"/transfers/{id}");
+
+        // Assert
+        var shown = transfer.GetProperty("data").GetProperty("tags").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString()!);
+        Assert.Equal(tags, shown);
+    }
+
+    [Fact]
+    public async Task CreateTransfer_MoreModelsThanTheLimit_Returns400Envelope()
+    {
+        // Arrange
+        using var client = await factory.CreateTenantClientAsync();
+        var destination = await ExportsCalls.CreateDestinationAsync(client, new { name = "d", vendor = "azure_blob_storage", bucket_name = Azurite.UniqueName("c") });
+        var models = Enumerable.Range(0, 501).Select(i => $"m{i}").ToArray();
+
+        // Act
+        var (status, body) = await ExportsCalls.PostAsync(client, $"/destinations/{destination}/transfer", new { models });
+
+        // Assert
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        AssertError(body, "at most 500 models");
+    }
+
+    [Fact]
+    public async Task CreateDestination_EnabledModelsBeyondOneProperty_Returns400Envelope()
+    {
+        // Arrange: 800 model names of 40 characters fit the body but not one table property.
+        using var client = await factory.CreateTenantClientAsync();
+        var names = Enumerable.Range(0, 800).Select(i => "m" + i.ToString("D39", System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+
+        // Act
+        var (status, body) = await ExportsCalls.PostAsync(client, "/destinations", new { name = "d", vendor = "azure_blob_storage", bucket_name = "bucket", enabled_models = names });
+        var (_, listed) = await ExportsCalls.GetAsync(client, "/destinations");
+
+        // Assert
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        AssertError(body, "at most 500 models");
+        Assert.Equal(0, listed.GetProperty("data").GetProperty("destinations").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task CreateModel_ColumnsBeyondOneProperty_Returns400Envelope()
+    {
+        // Arrange: 300 column names of 110 characters fit the body but not one table property.
+        using var client = await factory.CreateTenantClientAsync();
+        var columns = Enumerable.Range(0, 300).Select(i => "c" + i.ToString("D3", System.Globalization.CultureInfo.InvariantCulture) + new string('x', 106)).ToArray();
+
+        // Act
+        var (status, body) = await ExportsCalls.PostAsync(client, "/models", new { model_name = "wide", source_table = "widesource", primary_key = new[] { columns[0] }, last_updated_at_column = "u", columns });
+
+        // Assert
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        AssertError(body, "at most 252 columns");
+    }
+
+    [Fact]
+    public async Task CreateModel_TableNameInvalidForATableDestination_Returns400Envelope()
+    {
+        // Arrange
+        using var client = await factory.CreateTenantClientAsync();
+        await ExportsCalls.CreateDestinationAsync(client, new { name = "t", vendor = "azure_table_storage", table_prefix = "x" });
+
+        // Act
+        var (status, body) = await ExportsCalls.PostAsync(client, "/models", new { model_name = "a", source_table = "asource", primary_key = new[] { "id" }, last_updated_at_column = "u" });
+        var (longStatus, _) = await ExportsCalls.PostAsync(client, "/models", new { model_name = "ab", source_table = "absource", primary_key = new[] { "id" }, last_updated_at_column = "u" });
+
+        // Assert
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        AssertError(body, "table name 'xa'");
+        Assert.Equal(HttpStatusCode.OK, longStatus);
+    }
+
+    [Fact]
+    public async Task CreateOrPatchDestination_TableNameInvalidForAModel_Returns400Envelope()
+    {
+        // Arrange
+        using var client = await factory.CreateTenantClientAsync();
+        await ExportsCalls.CreateModelAsync(client, "a", "asource");
+        var blobs = await ExportsCalls.CreateDestinationAsync(client, new { name = "b", vendor = "azure_blob_storage", bucket_name = "bucket" });
+
+        // Act
+        var (createStatus, created) = await ExportsCalls.PostAsync(client, "/destinations", new { name = "t", vendor = "azure_table_storage", table_prefix = "x" });
+        var (enabledStatus, enabled) = await ExportsCalls.PostAsync(client, "/destinations", new { name = "t", vendor = "azure_table_storage", table_prefix = "y", enabled_models = new[] { "b" } });
+        using var patch = await client.PatchAsync($"/destinations/{blobs}", new StringContent("""{"vendor":"azure_table_storage","bucket_name":null,"table_prefix":"z"}""", System.Text.Encoding.UTF8, "application/json"));
+        var patched = JsonDocument.Parse(await patch.Content.ReadAsStringAsync()).RootElement;
+        var (longStatus, _) = await ExportsCalls.PostAsync(client, "/destinations", new { name = "t", vendor = "azure_table_storage", table_prefix = "xy" });
+
+        // Assert
+        Assert.Equal(HttpStatusCode.BadRequest, createStatus);
+        AssertError(created, "table name 'xa'");
+        Assert.Equal(HttpStatusCode.BadRequest, enabledStatus);
+        AssertError(enabled, "table name 'yb'");
+        Assert.Equal(HttpStatusCode.BadRequest, patch.StatusCode);
+        AssertError(patched, "table name 'za'");
+        Assert.Equal(HttpStatusCode.OK, longStatus);
+    }
+
+    [Theory]
+    [InlineData("ab")]
+    [InlineData("A_B")]
+    [InlineData("a__b")]
+    public async Task CreateModel_SameDestinationTableAsAnotherModel_Returns409Envelope(string name)
+    {
+        // Arrange
+        using var client = await factory.CreateTenantClientAsync();
+        await ExportsCalls.CreateModelAsync(client, "a_b", "absource");
+
+        // Act
+        var (status, body) = await ExportsCalls.PostAsync(client, "/models", new { model_name = name, source_table = "absource", primary_key = new[] { "id" }, last_updated_at_column = "u" });
+        using var deleted = await client.DeleteAsync("/models/a_b");
+        var (afterDelete, _) = await ExportsCalls.PostAsync(client, "/models", new { model_name = name, source_table = "absource", primary_key = new[] { "id" }, last_updated_at_column = "u" });
+
+        // Assert
+        Assert.Equal(HttpStatusCode.Conflict, status);
+        AssertError(body, "same destination tables as model 'a_b'");
+        Assert.Equal(HttpStatusCode.OK, deleted.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, afterDelete);
+    }
+
+    [Fact]
+    public async Task OtherTenantsTransfer_GetCancelAndLogs_Return404Envelope()
+    {
+        // Arrange
+        using var owner = await factory.CreateTenantClientAsync();
+        using var other = await factory.CreateTenantClientAsync();
+        var destination = await ExportsCalls.CreateDestinationAsync(owner, new { name = "d", vendor = "azure_blob_storage", bucket_name = Azurite.UniqueName("c") });
+        var transfer = await ExportsCalls.SubmitAsync(owner, destination, new { is_debug_mode = true });
+
+        // Act
+        var get = await ExportsCalls.GetAsync(other, $"/transfers/{transfer}");
+        var cancel = await ExportsCalls.PostAsync(other, $"/transfers/{transfer}/cancel", new { });
+        var logs = await ExportsCalls.GetAsync(other, $"/transfers/{transfer}/logs");
+        var listed = await ExportsCalls.GetAsync(other, "/transfers");
+        var own = await ExportsCalls.WaitEndedAsync(owner, transfer);
+
+        // Assert
+        foreach (var (status, body) in new[] { get, cancel, logs })
+        {
+            Assert.Equal(HttpStatusCode.NotFound, status);
+            AssertError(body, $"Transfer '{transfer}' not found");
+        }
+
+        Assert.Equal(0, listed.Body.GetProperty("data").GetProperty("transfers").GetArrayLength());
+        Assert.Equal("SUCCESS", own.GetProperty("status").GetString());
+    }
+
     private static void AssertError(JsonElement body, string expected)
     {
         Assert.Equal("error", body.GetProperty("status").GetString());

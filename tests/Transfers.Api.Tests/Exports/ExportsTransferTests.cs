@@ -193,12 +193,78 @@ public sealed class ExportsTransferTests(ExportsApiFactory factory) : IClassFixt
         var metrics = first.GetProperty("model_metrics").EnumerateArray().ToDictionary(m => m.GetProperty("model_name").GetString()!);
         Assert.Equal("SUCCESS", metrics["good"].GetProperty("status").GetString());
         Assert.Equal("ERROR", metrics["missing"].GetProperty("status").GetString());
-        Assert.False(string.IsNullOrEmpty(metrics["missing"].GetProperty("error").GetString()));
+        Assert.Equal("Exporting chunk 0 failed: storage answered 404 (Not Found), error code TableNotFound.", metrics["missing"].GetProperty("error").GetString());
+        Assert.Equal(JsonValueKind.Null, first.GetProperty("error").ValueKind);
         var secondMetrics = second.GetProperty("model_metrics").EnumerateArray().ToDictionary(m => m.GetProperty("model_name").GetString()!);
         Assert.Equal(first.GetProperty("end_transfer_window_at").GetDateTimeOffset(), secondMetrics["good"].GetProperty("start_transfer_window_at").GetDateTimeOffset());
         Assert.Equal(DateTimeOffset.UnixEpoch, secondMetrics["missing"].GetProperty("start_transfer_window_at").GetDateTimeOffset());
         Assert.Equal(HttpStatusCode.OK, logStatus);
-        Assert.True(logs.GetProperty("data").GetProperty("entries").GetArrayLength() >= 3);
+        var entries = logs.GetProperty("data").GetProperty("entries").EnumerateArray().Select(e => e.GetProperty("message").GetString()!).ToList();
+        Assert.True(entries.Count >= 3);
+        Assert.Contains("Model missing ended ERROR: 0 rows, 0 bytes. Exporting chunk 0 failed: storage answered 404 (Not Found), error code TableNotFound.", entries);
+        Assert.All(entries, e => Assert.DoesNotContain("RequestId", e, StringComparison.OrdinalIgnoreCase));
+        Assert.All(entries, e => Assert.DoesNotContain("Headers", e, StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Fact]
+    public async Task CreateTransfer_Valid_Returns200EnvelopeAndShowsTheRequestAsSubmitted()
+    {
+        using var client = await factory.CreateTenantClientAsync();
+        var source = Azurite.UniqueName("src");
+        await ExportsCalls.SeedAsync(source, Enumerable.Range(0, 10), DateTimeOffset.UtcNow.AddMinutes(-5));
+        await ExportsCalls.CreateModelAsync(client, "orders", source);
+        await ExportsCalls.CreateModelAsync(client, "other", source);
+        var destination = await ExportsCalls.CreateDestinationAsync(client, new { name = "b", vendor = "azure_blob_storage", bucket_name = Azurite.UniqueName("out") });
+        var before = DateTimeOffset.UtcNow;
+
+        var (status, created) = await ExportsCalls.PostAsync(client, $"/destinations/{destination}/transfer", new
+        {
+            full_refresh = true,
+            is_debug_mode = true,
+            models = new[] { "orders" },
+            tags = new Dictionary<string, string> { ["run"] = "nightly-1" },
+        });
+        var after = DateTimeOffset.UtcNow;
+        var id = created.GetProperty("data").GetProperty("transfer_id").GetString()!;
+        var ended = await ExportsCalls.WaitEndedAsync(client, id);
+        var (_, listed) = await ExportsCalls.GetAsync(client, $"/transfers?destination_id={destination}");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("success", created.GetProperty("status").GetString());
+        Assert.Equal("Transfer enqueued.", created.GetProperty("message").GetString());
+        Assert.Matches("^tr[0-9a-f]{24}$", id);
+        foreach (var transfer in new[] { ended, listed.GetProperty("data").GetProperty("transfers").EnumerateArray().Single() })
+        {
+            Assert.Equal(id, transfer.GetProperty("id").GetString());
+            Assert.Equal(destination, transfer.GetProperty("destination_id").GetString());
+            Assert.InRange(transfer.GetProperty("submitted_at").GetDateTimeOffset(), before, after);
+            Assert.True(transfer.GetProperty("full_refresh").GetBoolean());
+            Assert.True(transfer.GetProperty("is_debug_mode").GetBoolean());
+            Assert.Equal(["orders"], transfer.GetProperty("models").EnumerateArray().Select(m => m.GetString()));
+            Assert.Equal("nightly-1", transfer.GetProperty("tags").GetProperty("run").GetString());
+            Assert.Equal(["orders"], transfer.GetProperty("model_metrics").EnumerateArray().Select(m => m.GetProperty("model_name").GetString()));
+        }
+
+        Assert.Equal("SUCCESS", ended.GetProperty("status").GetString());
+        Assert.Equal(10, ended.GetProperty("rows_transferred").GetInt64());
+    }
+
+    [Fact]
+    public async Task ListTransfers_SubmittedAfter_ReturnsOnlyLaterTransfers()
+    {
+        using var client = await factory.CreateTenantClientAsync();
+        var destination = await ExportsCalls.CreateDestinationAsync(client, new { name = "b", vendor = "azure_blob_storage", bucket_name = Azurite.UniqueName("out") });
+        var first = await ExportsCalls.WaitEndedAsync(client, await ExportsCalls.SubmitAsync(client, destination, new { }));
+        var second = await ExportsCalls.WaitEndedAsync(client, await ExportsCalls.SubmitAsync(client, destination, new { }));
+        var firstSubmitted = first.GetProperty("submitted_at").GetDateTimeOffset();
+
+        var (_, atFirst) = await ExportsCalls.GetAsync(client, $"/transfers?submitted_after={Uri.EscapeDataString(firstSubmitted.ToString("O", System.Globalization.CultureInfo.InvariantCulture))}");
+        var (_, beforeFirst) = await ExportsCalls.GetAsync(client, $"/transfers?submitted_after={Uri.EscapeDataString(firstSubmitted.AddSeconds(-1).UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffffffZ", System.Globalization.CultureInfo.InvariantCulture))}");
+        var (_, afterBoth) = await ExportsCalls.GetAsync(client, $"/transfers?submitted_after={Uri.EscapeDataString(second.GetProperty("submitted_at").GetDateTimeOffset().AddSeconds(1).ToString("O", System.Globalization.CultureInfo.InvariantCulture))}");
+
+        Assert.Equal([second.GetProperty("id").GetString()], Ids(atFirst));
+        Assert.Equal([second.GetProperty("id").GetString(), first.GetProperty("id").GetString()], Ids(beforeFirst));
+        Assert.Empty(Ids(afterBoth));
     }
 
     [Fact]
@@ -224,6 +290,9 @@ public sealed class ExportsTransferTests(ExportsApiFactory factory) : IClassFixt
         Assert.Equal(HttpStatusCode.Conflict, againStatus);
         Assert.Equal("error", again.GetProperty("status").GetString());
     }
+
+    private static List<string?> Ids(JsonElement page) =>
+        [.. page.GetProperty("data").GetProperty("transfers").EnumerateArray().Select(t => t.GetProperty("id").GetString())];
 
     /// <summary>Reads a model's manifest, checks every file against it, and returns the ids of all rows in its files.</summary>
     private static async Task<List<string>> ReadManifestRowsAsync(string container, JsonElement transfer)

@@ -11,6 +11,12 @@ public sealed class ExportTransferOrchestrationTests
     private static readonly ExportTransferInput s_input = new("acme", "tr000000000000000000000001");
     private static readonly ExportWindow s_window = new(DateTimeOffset.UnixEpoch, new DateTimeOffset(s_now));
 
+    // What a RequestFailedException's message holds: the service's text, status, code, then content and headers.
+    private static readonly TaskFailureDetails s_tableMissing = new(
+        "Azure.RequestFailedException",
+        "The table specified does not exist.\nRequestId:5c1ad4f3-0f7c-4b5e-9f11-2a9bd1f0c0aa\nTime:2024-06-01T12:00:00.0000000Z\r\n" +
+        "Status: 404 (Not Found)\r\nErrorCode: TableNotFound\r\n\r\nContent:\r\n{\"odata.error\":{}}\r\n\r\nHeaders:\r\nServer: Azurite-Table/3.37.0\r\nx-ms-request-id: 5c1ad4f3\r\n");
+
     private readonly Mock<IOrchestrationContext> _context = new(MockBehavior.Strict);
     private readonly List<ExportChunkInput> _chunks = [];
     private readonly List<RecordModelResultInput> _results = [];
@@ -82,7 +88,7 @@ public sealed class ExportTransferOrchestrationTests
         Assert.Equal(ExportStatus.Success, _results.Single(r => r.Metrics.ModelName == "good").Metrics.Status);
         var bad = _results.Single(r => r.Metrics.ModelName == "bad").Metrics;
         Assert.Equal(ExportStatus.Error, bad.Status);
-        Assert.Equal("source table missing", bad.Error);
+        Assert.Equal("Exporting chunk 0 failed: storage answered 404 (Not Found), error code TableNotFound.", bad.Error);
         Assert.DoesNotContain(_manifests, m => m.Model.ModelName == "bad");
         Assert.Equal(ExportStatus.PartialFailure, _finished.Single().Status);
     }
@@ -141,6 +147,55 @@ public sealed class ExportTransferOrchestrationTests
     }
 
     [Fact]
+    public async Task RunAsync_EndedBeforeItsOrchestrationClaimedIt_ReturnsThatStatusAndDoesNothing()
+    {
+        SetupTurns(new ExportTurn(true, false, false, TimeSpan.FromSeconds(1), ExportStatus.Cancelled));
+
+        var status = await new ExportTransferOrchestration().RunAsync(_context.Object, s_input);
+
+        Assert.Equal(ExportStatus.Cancelled, status);
+        Assert.Empty(_finished);
+        _context.Verify(c => c.CallActivityAsync<ExportPlan>(nameof(StartTransferActivity), It.IsAny<object?>(), It.IsAny<RetryPolicy?>()), Times.Never);
+    }
+
+    [Fact]
+    public async Task RunAsync_StartFails_FinishesErrorWithShortStorageMessage()
+    {
+        _context.Setup(c => c.CallActivityAsync<ExportPlan>(nameof(StartTransferActivity), It.IsAny<object?>(), It.IsAny<RetryPolicy?>()))
+            .ThrowsAsync(new TaskFailedException(nameof(StartTransferActivity), s_tableMissing));
+
+        var status = await new ExportTransferOrchestration().RunAsync(_context.Object, s_input);
+
+        Assert.Equal(ExportStatus.Error, status);
+        Assert.Equal(ExportStatus.Error, _finished.Single().Status);
+        Assert.Equal("Starting the transfer failed: storage answered 404 (Not Found), error code TableNotFound.", _finished.Single().Error);
+    }
+
+    [Fact]
+    public async Task RunAsync_DestinationGone_FinishesErrorSayingSo()
+    {
+        _context.Setup(c => c.CallActivityAsync<ExportPlan>(nameof(StartTransferActivity), It.IsAny<object?>(), It.IsAny<RetryPolicy?>()))
+            .ReturnsAsync(new ExportPlan("The destination no longer exists.", null, [], true, 1, 1, 1, TimeSpan.FromSeconds(1)));
+
+        var status = await new ExportTransferOrchestration().RunAsync(_context.Object, s_input);
+
+        Assert.Equal(ExportStatus.Error, status);
+        Assert.Equal("The destination no longer exists.", _finished.Single().Error);
+    }
+
+    [Fact]
+    public async Task RunAsync_DebugMode_AsksForEachModelsEndInTheDebugLog()
+    {
+        SetupPlan(Blob, ["a", "b"], maxParallel: 8, isDebugMode: true);
+        SetupChunks(_ => 1);
+
+        await new ExportTransferOrchestration().RunAsync(_context.Object, s_input);
+
+        Assert.Equal(2, _results.Count);
+        Assert.All(_results, r => Assert.True(r.IsDebugMode));
+    }
+
+    [Fact]
     public async Task RunAsync_MoreModelsThanParallelism_RunsAllModels()
     {
         SetupPlan(Blob, ["a", "b", "c", "d", "e"], maxParallel: 2);
@@ -186,7 +241,7 @@ public sealed class ExportTransferOrchestrationTests
 
         var run = new ExportTransferOrchestration().RunAsync(_context.Object, s_input);
         await WaitForChunksAsync(2);
-        pending[0].SetException(new TaskFailedException(nameof(ExportChunkActivity), new TaskFailureDetails("Azure.RequestFailedException", "range lost")));
+        pending[0].SetException(new TaskFailedException(nameof(ExportChunkActivity), new TaskFailureDetails(typeof(InvalidOperationException).FullName!, "range lost")));
         pending[1].SetResult(Chunk(_chunks[1], "t1"));
         var status = await run;
 
@@ -195,7 +250,7 @@ public sealed class ExportTransferOrchestrationTests
         Assert.Empty(_manifests);
         var metrics = _results.Single().Metrics;
         Assert.Equal(ExportStatus.Error, metrics.Status);
-        Assert.Equal("range lost", metrics.Error);
+        Assert.Equal("Exporting chunk 0 failed: InvalidOperationException: range lost", metrics.Error);
     }
 
     [Fact]
@@ -247,13 +302,13 @@ public sealed class ExportTransferOrchestrationTests
 
     private void SetupPlan(ExportTarget destination, params string[] models) => SetupPlan(destination, models, maxParallel: 8);
 
-    private void SetupPlan(ExportTarget destination, string[] models, int maxParallel, IReadOnlyList<TableKeyRange>? ranges = null, int maxParallelChunks = 1)
+    private void SetupPlan(ExportTarget destination, string[] models, int maxParallel, IReadOnlyList<TableKeyRange>? ranges = null, int maxParallelChunks = 1, bool isDebugMode = false)
     {
         var plan = new ExportPlan(
             null,
             destination,
             [.. models.Select(m => new ExportModelPlan(m, "src" + m, "default", ["id"], "last_updated_at", null, s_window, ranges))],
-            IsDebugMode: false,
+            isDebugMode,
             RowsPerChunk: 10,
             maxParallel,
             MaxAttempts: 3,
@@ -274,7 +329,7 @@ public sealed class ExportTransferOrchestrationTests
                 var count = chunksOf(input.Model.ModelName);
                 if (count < 0)
                 {
-                    return Task.FromException<ExportChunkResult>(new TaskFailedException(nameof(ExportChunkActivity), new TaskFailureDetails("Azure.RequestFailedException", "source table missing")));
+                    return Task.FromException<ExportChunkResult>(new TaskFailedException(nameof(ExportChunkActivity), s_tableMissing));
                 }
 
                 var last = input.ChunkIndex == count - 1;

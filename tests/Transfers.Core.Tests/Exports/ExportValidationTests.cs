@@ -61,4 +61,70 @@ public sealed class ExportValidationTests
 
         Assert.Null(model.Validate(s_connections));
     }
+
+    [Theory]
+    [InlineData("x", "a", false)]
+    [InlineData("x", "a_", false)]
+    [InlineData("x", "ab", true)]
+    [InlineData("ab", "a", true)]
+    [InlineData("tab", "les", false)]
+    [InlineData("p1234567890123456789", "m123456789012345678901234567890123456789", true)]
+    public void TableNameProblem_PrefixAndModel_RefusesNamesAzureRejects(string prefix, string model, bool valid)
+    {
+        var destination = new ExportDestination("dst_1", "n", ExportVendors.AzureTableStorage, "default", null, prefix, null, "jsonl", "gzip", null, default, default);
+
+        var problem = destination.TableNameProblem(model);
+
+        if (valid)
+        {
+            Assert.Null(problem);
+        }
+        else
+        {
+            Assert.Contains($"table name '{ExportPaths.TableName(prefix, model)}'", problem, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void TableNameProblem_BlobDestination_IsNeverAProblem()
+    {
+        var destination = new ExportDestination("dst_1", "n", ExportVendors.AzureBlobStorage, "default", "bucket", null, null, "jsonl", "gzip", null, default, default);
+
+        Assert.Null(destination.TableNameProblem("a"));
+    }
+
+    [Fact]
+    public void TableKey_NamesThatShareATable_AreEqual()
+    {
+        Assert.Equal(ExportPaths.TableKey("a_b"), ExportPaths.TableKey("ab"));
+        Assert.Equal(ExportPaths.TableKey("Orders"), ExportPaths.TableKey("or_ders"));
+        Assert.NotEqual(ExportPaths.TableKey("ab"), ExportPaths.TableKey("abc"));
+    }
+
+    [Fact]
+    public void Validate_ModelColumnsBeyondOneProperty_IsRefused()
+    {
+        var manyLong = Enumerable.Range(0, 300).Select(i => "c" + i.ToString("D3", System.Globalization.CultureInfo.InvariantCulture) + new string('x', 100)).ToList();
+        var tooMany = Enumerable.Range(0, ExportLimits.MaxColumns + 1).Select(i => "c" + i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        var most = Enumerable.Range(0, ExportLimits.MaxColumns).Select(i => "c" + i.ToString("D3", System.Globalization.CultureInfo.InvariantCulture) + new string('x', 110)).ToList();
+
+        var longColumns = new ExportModel("m", "src", "default", [manyLong[0]], "u", manyLong, default).Validate(s_connections);
+        var longKey = new ExportModel("m", "src", "default", tooMany, "u", null, default).Validate(s_connections);
+        var atLimit = new ExportModel("m", "src", "default", [most[0]], "u", most, default).Validate(s_connections);
+
+        Assert.Contains("at most 252 columns", longColumns, StringComparison.Ordinal);
+        Assert.Contains("at most 252 columns", longKey, StringComparison.Ordinal);
+        Assert.Null(atLimit);
+        Assert.True(System.Text.Json.JsonSerializer.Serialize(most).Length < 32 * 1024);
+    }
+
+    [Fact]
+    public void Validate_DestinationEnablingTooManyModels_IsRefused()
+    {
+        var names = Enumerable.Range(0, ExportLimits.MaxModelNames + 1).Select(i => "m" + i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        var destination = new ExportDestination("dst_1", "n", ExportVendors.AzureBlobStorage, "default", "bucket", null, null, "jsonl", "gzip", names, default, default);
+
+        Assert.Contains("at most 500 models", destination.Validate(s_connections), StringComparison.Ordinal);
+        Assert.Null((destination with { EnabledModels = names[..ExportLimits.MaxModelNames] }).Validate(s_connections));
+    }
 }
