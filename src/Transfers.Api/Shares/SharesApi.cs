@@ -199,11 +199,6 @@ public static class SharesApi
             return Problems.Validation("The transfer is invalid.", errors);
         }
 
-        if (await LimitReachedAsync(share, services, cancellationToken) is { } limit)
-        {
-            return limit;
-        }
-
         var id = Core.Security.Secrets.NewId();
         var transfer = await services.Store.AddTransferAsync(
             new ShareTransfer
@@ -217,7 +212,13 @@ public static class SharesApi
                 CreatedAt = services.Time.GetUtcNow(),
                 StateKey = id,
             },
+            services.Options.Value.MaxTransfersPerShare,
             cancellationToken);
+        if (transfer is null)
+        {
+            return LimitReached(services);
+        }
+
         if (parsed.TransferNow)
         {
             transfer = await StartCreatedAsync(share, transfer, services, cancellationToken) ?? transfer;
@@ -256,8 +257,9 @@ public static class SharesApi
             errors["limit"] = [$"limit must be a whole number from 1 to {MaxPageSize}."];
         }
 
-        string? cursor = request.Query["cursor"];
-        if (cursor is not null && !ShareStore.IsId(cursor))
+        string? cursorText = request.Query["cursor"];
+        var cursor = ListCursor.Parse(cursorText);
+        if (cursorText is not null && cursor is null)
         {
             errors["cursor"] = ["cursor must be the value of a previous page's next link."];
         }
@@ -267,12 +269,13 @@ public static class SharesApi
             return Problems.Validation("The query is invalid.", errors);
         }
 
-        var all = (await services.Store.ListTransfersAsync(share.Id, cancellationToken))
-            .Where(t => status is null || t.Status == status).ToList();
-        var start = cursor is null ? 0 : all.FindIndex(t => t.Id == cursor) + 1;
-        var page = all.Skip(start).Take(limit).ToList();
-        var next = start + page.Count < all.Count
-            ? $"/v1/shares/{share.Id}/transfers?limit={limit}&cursor={page[^1].Id}" + (status is null ? string.Empty : $"&status={status}")
+        // The cursor is a position in the order, not a transfer to look for: a page goes on after it whatever became
+        // of the transfers already listed (a status that changed, a filter that no longer matches them).
+        var rest = (await services.Store.ListTransfersAsync(share.Id, cancellationToken))
+            .Where(t => (status is null || t.Status == status) && (cursor is null || cursor.Precedes(t))).ToList();
+        var page = rest.Take(limit).ToList();
+        var next = rest.Count > limit
+            ? $"/v1/shares/{share.Id}/transfers?limit={limit}&cursor={ListCursor.After(page[^1])}" + (status is null ? string.Empty : $"&status={status}")
             : null;
         return Json(new { items = page.Select(TransferView), next });
     }
@@ -345,11 +348,6 @@ public static class SharesApi
                         new Dictionary<string, string[]> { ["transferEntity"] = [$"An edit must keep sending {transfer.Contents.Kind}."] });
                 }
 
-                if (await LimitReachedAsync(share!, services, cancellationToken) is { } limit)
-                {
-                    return limit;
-                }
-
                 var id = Core.Security.Secrets.NewId();
                 var replacement = await services.Store.AddTransferAsync(
                     new ShareTransfer
@@ -364,7 +362,13 @@ public static class SharesApi
                         Replaces = transfer.Id,
                         StateKey = transfer.StateKey,
                     },
+                    services.Options.Value.MaxTransfersPerShare,
                     cancellationToken);
+                if (replacement is null)
+                {
+                    return LimitReached(services);
+                }
+
                 if (parsed.TransferNow)
                 {
                     replacement = await StartCreatedAsync(share, replacement, services, cancellationToken) ?? replacement;
@@ -475,7 +479,7 @@ public static class SharesApi
             return missing;
         }
 
-        if (transfer!.Status is ShareTransferStatus.Canceled or ShareTransferStatus.Superseded)
+        if (ShareTransferStatus.IsFinal(transfer!.Status))
         {
             return Problems.Conflict($"The transfer has already ended; it is {transfer.Status}.");
         }
@@ -553,12 +557,8 @@ public static class SharesApi
         }
     }
 
-    private static async Task<IResult?> LimitReachedAsync(Share share, SharesServices services, CancellationToken cancellationToken)
-    {
-        var max = services.Options.Value.MaxTransfersPerShare;
-        var count = (await services.Store.ListTransfersAsync(share.Id, cancellationToken)).Count;
-        return count >= max ? Problems.Conflict($"A share holds at most {max} transfers; this one has {count}.") : null;
-    }
+    private static IResult LimitReached(SharesServices services) => Problems.Conflict(
+        $"A share holds at most {services.Options.Value.MaxTransfersPerShare} transfers that are not canceled or superseded; cancel one first.");
 
     private static async Task<(Share? Share, ShareTransfer? Transfer, IResult? Missing)> FindAsync(
         string shareId, string transferId, HttpRequest request, SharesServices services, CancellationToken cancellationToken)
@@ -633,6 +633,27 @@ public static class SharesApi
         replaces = t.Replaces,
         supersededBy = t.SupersededBy,
     };
+
+    /// <summary>
+    /// A position in the listing order (newest first: <c>createdAt</c>, then id, both descending), written as
+    /// <c>{createdAt ticks}-{id}</c>.
+    /// </summary>
+    private sealed record ListCursor(long CreatedAtTicks, string Id)
+    {
+        public static string After(ShareTransfer last) => string.Create(CultureInfo.InvariantCulture, $"{last.CreatedAt.UtcTicks}-{last.Id}");
+
+        public static ListCursor? Parse(string? text) =>
+            text?.Split('-') is [var ticks, var id] &&
+            long.TryParse(ticks, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value <= DateTimeOffset.MaxValue.UtcTicks &&
+            ShareStore.IsId(id)
+                ? new ListCursor(value, id)
+                : null;
+
+        /// <summary>Whether the transfer comes after this position.</summary>
+        public bool Precedes(ShareTransfer transfer) =>
+            transfer.CreatedAt.UtcTicks < CreatedAtTicks ||
+            (transfer.CreatedAt.UtcTicks == CreatedAtTicks && string.CompareOrdinal(transfer.Id, Id) < 0);
+    }
 
     /// <summary>JSON in the durable convention (camelCase, nulls left out), with a status and an optional Location.</summary>
     private sealed class JsonWithLocation(object value, int status, string? location) : IResult

@@ -9,8 +9,9 @@ using Transfers.Core.Storage;
 namespace Transfers.Core.Shares;
 
 /// <summary>
-/// Copies one batch of files server side from the source to <c>{prefix}/latest/</c>, verifies each copy (length and
-/// MD5) and records the copied versions. A failed file is reported and left for the next check; the others go on.
+/// Copies one batch of files server side from the source to <c>{prefix}/latest/</c>, verifies each copy against what the
+/// diff listed (the length always; the Content-MD5 when the source has one, which blobs uploaded in blocks usually do
+/// not) and records the copied versions. A failed file is reported and left for the next check; the others go on.
 /// Copying the same version again is harmless, so the activity may run more than once.
 /// </summary>
 public sealed partial class CopyFileBatchActivity : Activity<FileBatchRequest, CopyBatchResult>
@@ -73,7 +74,7 @@ public sealed partial class CopyFileBatchActivity : Activity<FileBatchRequest, C
                 catch (Exception e) when (e is RequestFailedException or InvalidDataException)
                 {
                     Log.CopyFailed(_logger, reference.TransferId, item.Path, e.Message);
-                    errors.Add(new ShareTransferError(item.Path, null, e.Message, _time.GetUtcNow().UtcDateTime));
+                    errors.Add(new ShareTransferError(item.Path, null, ShareErrors.Describe("Copying the file", e), _time.GetUtcNow().UtcDateTime));
                 }
             });
 
@@ -114,7 +115,7 @@ public sealed partial class CopyFileBatchActivity : Activity<FileBatchRequest, C
 
         if (item.Md5 is not null && (copy.ContentHash is null || Convert.ToBase64String(copy.ContentHash) != item.Md5))
         {
-            throw new InvalidDataException("The MD5 of the copy differs from the source's.");
+            throw new InvalidDataException("The MD5 of the copy differs from the one the source listed. The source may have changed; the next check copies it again.");
         }
     }
 

@@ -31,17 +31,17 @@ public sealed class FileSyncOrchestration : ShareSyncOrchestration
         var transfer = input.Transfer;
         var startedAt = context.CurrentUtcDateTime;
         var nextSyncAt = startedAt + input.Interval;
-        var begin = await context.CallActivityAsync<BeginFileSyncResult>(
-            nameof(BeginFileSyncActivity), new BeginFileSyncRequest(transfer, input.Cycle, !input.InitialSendDone));
-        if (!begin.Proceed)
-        {
-            return false;
-        }
-
         var totals = new CheckTotals(_maxErrors);
         var running = new List<Task>();
         try
         {
+            var begin = await context.CallActivityAsync<BeginFileSyncResult>(
+                nameof(BeginFileSyncActivity), new BeginFileSyncRequest(transfer, input.Cycle, !input.InitialSendDone));
+            if (!begin.Proceed)
+            {
+                return false;
+            }
+
             var deleteBatches = new List<string>();
             if (input.PruneUnselected)
             {
@@ -73,13 +73,14 @@ public sealed class FileSyncOrchestration : ShareSyncOrchestration
         }
         catch (TaskFailedException failure)
         {
-            // A check that fails as a whole (source container gone, destination unreachable) marks the transfer failed;
+            // A check that fails as a whole (source container gone, destination container refused) marks the transfer failed;
             // the automation goes on and the next check retries. Activities still running finish first, so that none
             // writes work batches after the completion dropped them.
             await DrainAsync(running);
             await context.CallActivityAsync(
                 nameof(CompleteFileSyncActivity),
-                new CompleteFileSyncRequest(transfer, input.Cycle, totals.Progress, null, totals.Errors, failure.FailureDetails.ErrorMessage, nextSyncAt));
+                new CompleteFileSyncRequest(
+                    transfer, input.Cycle, totals.Progress, null, totals.Errors, ShareErrors.Describe(failure.TaskName, failure.FailureDetails), nextSyncAt));
             return false;
         }
     }

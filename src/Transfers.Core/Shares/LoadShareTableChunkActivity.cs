@@ -41,7 +41,7 @@ public sealed class LoadShareTableChunkActivity : Activity<TableChunkRequest, Ta
         }
         catch (Exception e) when (e is NotSupportedException or InvalidOperationException or Azure.RequestFailedException)
         {
-            return new TableChunkResult(table.Name, 0, null, e.Message);
+            return new TableChunkResult(table.Name, 0, null, ShareErrors.Describe("Loading the table", e));
         }
     }
 }

@@ -75,6 +75,11 @@ public static class ShareTransferStatus
     /// <param name="status">The current status.</param>
     /// <returns><c>false</c> once the client paused, canceled or replaced the transfer.</returns>
     public static bool IsRunnable(string status) => status is Sending or Syncing or Synced or Failed;
+
+    /// <summary>Whether a transfer has ended for good; such transfers stay listed but do not count against a share's limit.</summary>
+    /// <param name="status">The status.</param>
+    /// <returns><c>true</c> for canceled and superseded.</returns>
+    public static bool IsFinal(string? status) => status is Canceled or Superseded;
 }
 
 /// <summary>The table loading patterns.</summary>

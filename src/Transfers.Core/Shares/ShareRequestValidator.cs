@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 
@@ -129,6 +130,14 @@ public static partial class ShareRequestValidator
             e.Add("transferEntity", "The transferEntity must be an object of type \"files\" or an array of tables.");
         }
 
+        if (contents is not null && ShareStore.ContentsSize(contents) is var size && size > ShareStore.MaxContentsBytes)
+        {
+            var (field, what) = contents.Kind == ShareDestinationKinds.Files ? ("transferEntity.pathNames", "pathNames") : ("transferEntity", "The tables");
+            e.Add(field, string.Create(
+                CultureInfo.InvariantCulture,
+                $"{what} take {size:N0} bytes once stored, more than the {ShareStore.MaxContentsBytes:N0} (512 KiB) a transfer holds: a character counts its UTF-8 bytes, '\"' counts 2, and a character that JSON escapes (emoji, private-use or unassigned) 6 per UTF-16 unit."));
+        }
+
         if (contents is not null && share.Destination is { } destination && destination.Kind != contents.Kind)
         {
             e.Add("transferEntity", contents.Kind == ShareDestinationKinds.Files
@@ -237,7 +246,13 @@ public static partial class ShareRequestValidator
                 continue;
             }
 
-            var path = item.GetString()!;
+            var path = Text(item);
+            if (path is null)
+            {
+                e.Add(at, LoneSurrogate("A path"));
+                continue;
+            }
+
             if (CheckPath(path) is { } problem)
             {
                 e.Add(at, problem);
@@ -311,7 +326,7 @@ public static partial class ShareRequestValidator
             string? fileType = null;
             if (item.TryGetProperty("fileType", out var ft) && ft.ValueKind != JsonValueKind.Null)
             {
-                fileType = ft.ValueKind == JsonValueKind.String ? ft.GetString() : null;
+                fileType = ft.ValueKind == JsonValueKind.String ? Text(ft) : null;
                 if (fileType is null || !s_fileTypes.Contains(fileType, StringComparer.Ordinal))
                 {
                     e.Add(at + ".fileType", "fileType must be CSV, PARQUET or JSON.");
@@ -335,7 +350,7 @@ public static partial class ShareRequestValidator
         }
 
         if (key.ValueKind != JsonValueKind.Array || key.GetArrayLength() is 0 or > 10 ||
-            key.EnumerateArray().Any(k => k.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(k.GetString()) || k.GetString()!.Length > 255))
+            key.EnumerateArray().Any(k => k.ValueKind != JsonValueKind.String || Text(k) is not { Length: <= 255 } column || string.IsNullOrWhiteSpace(column)))
         {
             e.Add(at, "primaryKey must be an array of 1-10 non-empty column names.");
             return null;
@@ -350,6 +365,21 @@ public static partial class ShareRequestValidator
 
         return columns;
     }
+
+    /// <summary>The text of a JSON string; <c>null</c> when it escapes half a surrogate pair (<c>"\ud800"</c>), which is no text.</summary>
+    private static string? Text(JsonElement value)
+    {
+        try
+        {
+            return value.GetString();
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
+    private static string LoneSurrogate(string what) => $"{what} must be Unicode text; it holds a lone surrogate (an escape such as \\ud800 without its pair).";
 
     [GeneratedRegex("^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$")]
     private static partial Regex ContainerPattern();
@@ -475,7 +505,13 @@ public static partial class ShareRequestValidator
                 return null;
             }
 
-            var text = value.GetString()!;
+            var text = Text(value);
+            if (text is null)
+            {
+                Add(field, LoneSurrogate(name));
+                return null;
+            }
+
             if (text.Length > maxLength || text.Any(char.IsControl))
             {
                 Add(field, $"{name} must be at most {maxLength} characters, without control characters.");

@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
 using Transfers.Core.DurableTask;
@@ -10,6 +12,15 @@ namespace Transfers.Core.Shares;
 /// Shares (table <c>Shares</c>, partitioned by tenant) and their transfers (table <c>ShareTransfers</c>, partitioned by
 /// share, at most a few dozen per share).
 /// </summary>
+/// <remarks>
+/// A transfer record is its JSON in UTF-8, split over binary properties. Binary, because the Tables SDK sends
+/// <c>&amp;</c>, <c>+</c> and every non-ASCII character of a string property as a six-byte escape, and Azurite counts
+/// the bytes sent against the 1 MiB entity limit; base64 grows the record by a third whatever it holds. The parts that
+/// grow with the request or the source are bounded: the contents by <see cref="MaxContentsBytes"/> (checked when the
+/// request is read), the errors by <see cref="MaxErrorsBytes"/> (the first that fit are kept), and the rest (ids,
+/// dates, counts, the access details) stays under 16 KiB. So a record takes at most about 690 KiB, 920 KiB as base64:
+/// under the limit on Azure, which counts binary properties as they are, and on Azurite.
+/// </remarks>
 public sealed class ShareStore
 {
     /// <summary>The shares table.</summary>
@@ -18,7 +29,21 @@ public sealed class ShareStore
     /// <summary>The transfers table.</summary>
     public const string TransfersTable = "ShareTransfers";
 
-    private const int MaxPropertyChars = 30_000;
+    /// <summary>The most bytes a transfer's contents (its pathNames or tables) may take as stored JSON: 512 KiB.</summary>
+    public const int MaxContentsBytes = 512 * 1024;
+
+    /// <summary>The most bytes of errors a record keeps: 160 KiB, fifty errors on 1,024-character paths of accented letters.</summary>
+    public const int MaxErrorsBytes = 160 * 1024;
+
+    /// <summary>The largest part of a record: a binary property holds at most 64 KiB.</summary>
+    private const int MaxPartBytes = 64_000;
+
+    /// <summary>
+    /// The row in each share's partition that every added transfer rewrites with an ETag check, in the same transaction,
+    /// so that two adds counting the same live transfers cannot both commit. Not a transfer id, so never read as one.
+    /// </summary>
+    private const string AddGuardRow = "add-guard";
+
     private readonly TableClient _shares;
     private readonly TableClient _transfers;
     private readonly Lazy<Task> _created;
@@ -109,19 +134,65 @@ public sealed class ShareStore
             await _transfers.DeleteEntityAsync(share.Id, transfer.Id, ETag.All, cancellationToken);
         }
 
+        await _transfers.DeleteEntityAsync(share.Id, AddGuardRow, ETag.All, cancellationToken);
         await _shares.DeleteEntityAsync(share.Tenant, share.Id, ETag.All, cancellationToken);
     }
 
-    /// <summary>Adds a transfer.</summary>
+    /// <summary>
+    /// Adds a transfer unless its share already holds <paramref name="maxLive"/> live transfers (any but canceled and
+    /// superseded, which can no longer be removed). The count and the add are one decision: the add commits in one
+    /// transaction with a rewrite of the share's guard row, checked against the ETag read with the count, and counts
+    /// again when another add committed in between.
+    /// </summary>
     /// <param name="transfer">The transfer.</param>
+    /// <param name="maxLive">The most live transfers a share holds.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
-    /// <returns>The stored transfer, with its ETag.</returns>
-    public async Task<ShareTransfer> AddTransferAsync(ShareTransfer transfer, CancellationToken cancellationToken = default)
+    /// <returns>The stored transfer, with its ETag; <c>null</c> when the share is full.</returns>
+    public async Task<ShareTransfer?> AddTransferAsync(ShareTransfer transfer, int maxLive, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(transfer);
         await _created.Value;
-        var response = await _transfers.AddEntityAsync(ToEntity(transfer), cancellationToken);
-        return transfer with { ETag = response.Headers.ETag?.ToString() };
+        var (stored, entity) = ToEntity(transfer);
+        while (true)
+        {
+            ETag? guard = null;
+            var live = 0;
+            await foreach (var row in _transfers.QueryAsync<TableEntity>(
+                e => e.PartitionKey == transfer.ShareId, select: ["RowKey", "Status"], cancellationToken: cancellationToken))
+            {
+                if (row.RowKey == AddGuardRow)
+                {
+                    guard = row.ETag;
+                }
+                else if (!ShareTransferStatus.IsFinal(row.GetString("Status")))
+                {
+                    live++;
+                }
+            }
+
+            if (live >= maxLive)
+            {
+                return null;
+            }
+
+            var guardRow = new TableEntity(transfer.ShareId, AddGuardRow);
+            TableTransactionAction[] actions =
+            [
+                guard is { } etag
+                    ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, guardRow, etag)
+                    : new TableTransactionAction(TableTransactionActionType.Add, guardRow),
+                new TableTransactionAction(TableTransactionActionType.Add, entity),
+            ];
+            try
+            {
+                var response = await _transfers.SubmitTransactionAsync(actions, cancellationToken);
+                return stored with { ETag = response.Value[1].Headers.ETag?.ToString() };
+            }
+            catch (TableTransactionFailedException e) when (e.FailedTransactionActionIndex == 0)
+            {
+                // Another add committed since the count (412), or created the guard row first (409): count again.
+            }
+        }
     }
 
     /// <summary>Reads a transfer.</summary>
@@ -149,7 +220,7 @@ public sealed class ShareStore
     {
         await _created.Value;
         var transfers = new List<ShareTransfer>();
-        await foreach (var row in _transfers.QueryAsync<TableEntity>(e => e.PartitionKey == shareId, cancellationToken: cancellationToken))
+        await foreach (var row in _transfers.QueryAsync<TableEntity>(e => e.PartitionKey == shareId && e.RowKey != AddGuardRow, cancellationToken: cancellationToken))
         {
             transfers.Add(ToTransfer(row));
         }
@@ -165,11 +236,12 @@ public sealed class ShareStore
     {
         ArgumentNullException.ThrowIfNull(transfer);
         await _created.Value;
+        var (stored, entity) = ToEntity(transfer);
         try
         {
             var response = await _transfers.UpdateEntityAsync(
-                ToEntity(transfer), transfer.ETag is null ? ETag.All : new ETag(transfer.ETag), TableUpdateMode.Replace, cancellationToken);
-            return transfer with { ETag = response.Headers.ETag?.ToString() };
+                entity, transfer.ETag is null ? ETag.All : new ETag(transfer.ETag), TableUpdateMode.Replace, cancellationToken);
+            return stored with { ETag = response.Headers.ETag?.ToString() };
         }
         catch (RequestFailedException e) when (e.Status is 412 or 409)
         {
@@ -236,27 +308,63 @@ public sealed class ShareStore
         DurableJson.Deserialize<ShareDestination>(entity.GetString("Destination")),
         entity.GetDateTimeOffset("CreatedAt") ?? DateTimeOffset.MinValue);
 
-    private static TableEntity ToEntity(ShareTransfer transfer)
+    /// <summary>The bytes a transfer's contents take as stored JSON, which <see cref="MaxContentsBytes"/> bounds.</summary>
+    /// <param name="contents">The contents.</param>
+    /// <returns>The size in bytes.</returns>
+    public static int ContentsSize(ShareTransferContents contents) => JsonSerializer.SerializeToUtf8Bytes(contents, ShareJson.Options).Length;
+
+    /// <summary>The record as stored (errors cut to <see cref="MaxErrorsBytes"/>) and its entity.</summary>
+    private static (ShareTransfer Stored, TableEntity Entity) ToEntity(ShareTransfer transfer)
     {
-        // The record holds up to 350 long paths: store its JSON split over as many properties as it needs.
-        var json = DurableJson.Serialize(transfer with { ETag = null })!;
+        var stored = transfer with { ETag = null, Errors = FitErrors(transfer.Errors) };
+        var json = JsonSerializer.SerializeToUtf8Bytes(stored, ShareJson.Options);
         var entity = new TableEntity(transfer.ShareId, transfer.Id)
         {
             ["Tenant"] = transfer.Tenant,
             ["Status"] = transfer.Status,
             ["CreatedAt"] = transfer.CreatedAt,
         };
-        for (int i = 0, part = 0; i < json.Length; i += MaxPropertyChars, part++)
+        for (int i = 0, part = 0; i < json.Length; i += MaxPartBytes, part++)
         {
-            entity[$"Json{part}"] = json.Substring(i, Math.Min(MaxPropertyChars, json.Length - i));
+            entity[$"Data{part}"] = json.AsSpan(i, Math.Min(MaxPartBytes, json.Length - i)).ToArray();
         }
 
-        return entity;
+        return (stored, entity);
+    }
+
+    /// <summary>The leading errors that fit <see cref="MaxErrorsBytes"/>: only errors on very long, escaped paths are cut.</summary>
+    private static IReadOnlyList<ShareTransferError> FitErrors(IReadOnlyList<ShareTransferError> errors)
+    {
+        var size = 0;
+        var count = 0;
+        while (count < errors.Count && (size += JsonSerializer.SerializeToUtf8Bytes(errors[count], ShareJson.Options).Length + 1) <= MaxErrorsBytes)
+        {
+            count++;
+        }
+
+        return count == errors.Count ? errors : [.. errors.Take(count)];
     }
 
     private static ShareTransfer ToTransfer(TableEntity entity)
     {
-        var json = string.Concat(Enumerable.Range(0, 64).Select(i => entity.GetString($"Json{i}")).TakeWhile(s => s is not null));
-        return DurableJson.Deserialize<ShareTransfer>(json)! with { ETag = entity.ETag.ToString() };
+        ShareTransfer? transfer;
+        if (entity.ContainsKey("Data0"))
+        {
+            var json = new ArrayBufferWriter<byte>();
+            for (var part = 0; entity.GetBinary($"Data{part}") is { } bytes; part++)
+            {
+                json.Write(bytes);
+            }
+
+            transfer = JsonSerializer.Deserialize<ShareTransfer>(json.WrittenSpan, ShareJson.Options);
+        }
+        else
+        {
+            // Records written before the JSON moved to binary properties: text split over string properties.
+            transfer = DurableJson.Deserialize<ShareTransfer>(
+                string.Concat(Enumerable.Range(0, 64).Select(i => entity.GetString($"Json{i}")).TakeWhile(s => s is not null)));
+        }
+
+        return transfer! with { ETag = entity.ETag.ToString() };
     }
 }

@@ -171,6 +171,31 @@ public sealed class FileSyncEndToEndTests(SharesFactory factory) : IClassFixture
     }
 
     [Fact]
+    public async Task DeleteShare_ActiveTransfer_Returns409AndKeepsTheShareAndTheTransfer()
+    {
+        // Arrange
+        using var client = await factory.CreateTenantClientAsync();
+        var shareId = await _files.CreateShareAsync(client);
+        await _files.WriteAsync("k/one.txt", "1");
+        var transferId = (await ShareFiles.CreateTransferAsync(client, shareId, ["k/"], transferNow: true)).GetProperty("id").GetString()!;
+        await ShareFiles.WaitForCheckAfterAsync(client, shareId, transferId, DateTimeOffset.MinValue);
+
+        // Act
+        using var delete = await client.DeleteAsync($"/v1/shares/{shareId}");
+        using var share = await client.GetAsync($"/v1/shares/{shareId}");
+        var transfer = await ShareFiles.GetTransferAsync(client, shareId, transferId);
+
+        // Assert
+        Assert.Equal(HttpStatusCode.Conflict, delete.StatusCode);
+        Assert.Equal("application/problem+json", delete.Content.Headers.ContentType?.MediaType);
+        var detail = (await delete.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("detail").GetString();
+        Assert.Contains(transferId, detail, StringComparison.Ordinal);
+        Assert.Contains("cancel it first", detail, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, share.StatusCode);
+        Assert.Contains(transfer.GetProperty("status").GetString(), new[] { "syncing", "synced" });
+    }
+
+    [Fact]
     public async Task AccessDetails_Sas_ListsAndReadsButCannotWrite()
     {
         // Arrange

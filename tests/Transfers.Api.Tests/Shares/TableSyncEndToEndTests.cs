@@ -69,6 +69,66 @@ public sealed class TableSyncEndToEndTests(SharesFactory factory) : IClassFixtur
         Assert.Equal(999, upserted.GetInt32("Amount"));
     }
 
+    [Fact]
+    public async Task TableTransfer_SourceTableMissing_ReportsItInErrorsKeepsSyncingAndLoadsItOnceItExists()
+    {
+        // Arrange
+        using var client = await factory.CreateTenantClientAsync();
+        var prefix = "p" + Guid.NewGuid().ToString("N")[..10];
+        var present = Azurite.Tables.GetTableClient(prefix + "src");
+        await present.CreateIfNotExistsAsync();
+        for (var i = 0; i < 3; i++)
+        {
+            await present.UpsertEntityAsync(new TableEntity("rows", $"r{i}") { ["Value"] = i });
+        }
+
+        using var share = await client.PostAsJsonAsync("/v1/shares", new
+        {
+            name = "tables",
+            source = new { container = "unused-box" },
+            destination = new { kind = "table", tablePrefix = prefix },
+        });
+        var shareId = (await share.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+
+        // Act: the first check, with one source table missing
+        using var created = await client.PostAsJsonAsync($"/v1/shares/{shareId}/transfers", new
+        {
+            transferEntity = new object[]
+            {
+                new { type = "table", name = "present", sourceTable = prefix + "src", loadingPattern = "OVERWRITE" },
+                new { type = "table", name = "late", sourceTable = prefix + "missing", loadingPattern = "OVERWRITE" },
+            },
+            options = new { transferNow = true },
+        });
+        var transferId = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+        var first = await ShareFiles.WaitForCheckAfterAsync(client, shareId, transferId, DateTimeOffset.MinValue);
+        var second = await ShareFiles.WaitForCheckAfterAsync(client, shareId, transferId, first.GetProperty("lastSync").GetProperty("startedAt").GetDateTimeOffset());
+
+        // Act: the table appears
+        var missing = Azurite.Tables.GetTableClient(prefix + "missing");
+        await missing.CreateIfNotExistsAsync();
+        await missing.UpsertEntityAsync(new TableEntity("rows", "r0") { ["Value"] = 0 });
+        var appearedAt = DateTimeOffset.UtcNow;
+        var healed = await ShareFiles.WaitForCheckAfterAsync(client, shareId, transferId, appearedAt);
+
+        // Assert
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        foreach (var check in new[] { first, second })
+        {
+            Assert.Equal("synced", check.GetProperty("status").GetString());
+            var error = Assert.Single(check.GetProperty("errors").EnumerateArray());
+            Assert.Equal("late", error.GetProperty("table").GetString());
+            Assert.False(error.TryGetProperty("path", out _));
+            var message = error.GetProperty("message").GetString()!;
+            Assert.Equal("Loading the table failed: the storage service answered 404 (TableNotFound).", message);
+        }
+
+        Assert.Equal(3, first.GetProperty("lastSync").GetProperty("rowsWritten").GetInt64());
+        Assert.Empty(healed.GetProperty("errors").EnumerateArray());
+        Assert.Equal(4, healed.GetProperty("lastSync").GetProperty("rowsWritten").GetInt64());
+        Assert.Single(Azurite.Tables.GetTableClient(prefix + "late").Query<TableEntity>());
+    }
+
     private static async Task<(int Append, int Upsert, int Overwrite)> CountsAsync(string prefix)
     {
         async Task<int> CountAsync(string name)

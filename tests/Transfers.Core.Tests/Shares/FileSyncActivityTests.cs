@@ -1,4 +1,5 @@
 using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Specialized;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -31,16 +32,18 @@ public sealed class FileSyncActivityTests : IAsyncLifetime, IDisposable
             new ShareSource(null, _source.Name, SourcePrefix),
             new ShareDestination(ShareDestinationKinds.Files, null, _destination.Name, "consumer", null));
         var id = Secrets.NewId();
-        await store.AddTransferAsync(new ShareTransfer
-        {
-            Id = id,
-            ShareId = share.Id,
-            Tenant = share.Tenant,
-            Status = ShareTransferStatus.Sending,
-            Contents = new ShareTransferContents("files", ["data/"], null),
-            CreatedAt = DateTimeOffset.UtcNow,
-            StateKey = id,
-        });
+        await store.AddTransferAsync(
+            new ShareTransfer
+            {
+                Id = id,
+                ShareId = share.Id,
+                Tenant = share.Tenant,
+                Status = ShareTransferStatus.Sending,
+                Contents = new ShareTransferContents("files", ["data/"], null),
+                CreatedAt = DateTimeOffset.UtcNow,
+                StateKey = id,
+            },
+            maxLive: 1);
         _transfer = new ShareTransferRef(share.Tenant, share.Id, id, id);
     }
 
@@ -118,7 +121,10 @@ public sealed class FileSyncActivityTests : IAsyncLifetime, IDisposable
         Assert.Equal(1, diff.CopyBatches);
         Assert.Equal(1, result.Copied);
         Assert.Equal(1, result.Failed);
-        Assert.Equal(paths[1], Assert.Single(result.Errors).Path);
+        var error = Assert.Single(result.Errors);
+        Assert.Equal(paths[1], error.Path);
+        Assert.StartsWith("Copying the file failed: the storage service answered 412 (", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', error.Message);
         var copied = await _destination.GetBlobClient($"consumer/latest/{paths[0]}").DownloadContentAsync();
         Assert.Equal($"content of {paths[0]}", copied.Value.Content.ToString());
         Assert.False(await _destination.GetBlobClient($"consumer/latest/{paths[1]}").ExistsAsync());
@@ -150,6 +156,88 @@ public sealed class FileSyncActivityTests : IAsyncLifetime, IDisposable
             Assert.Equal(source.ContentLength, copy.ContentLength);
             Assert.Equal(source.ContentHash, copy.ContentHash);
         }
+    }
+
+    [Theory]
+    [InlineData(false, "The MD5 of the copy differs from the one the source listed.")]
+    [InlineData(true, "The copy has 24 bytes; the source listed 25.")]
+    public async Task CopyBatch_CopyDiffersFromTheListing_ReportsItAndRecordsNothing(bool wrongLength, string expected)
+    {
+        // Arrange: a batch as the diff writes it, listing the source's ETag but another length or MD5 than the copy gets.
+        var path = (await WriteSourceAsync(1))[0];
+        var source = (await _source.GetBlobClient($"{SourcePrefix}/{path}").GetPropertiesAsync()).Value;
+        var listed = new FileWorkItem(
+            path,
+            source.ETag.ToString(),
+            wrongLength ? source.ContentLength + 1 : source.ContentLength,
+            Convert.ToBase64String(wrongLength ? source.ContentHash : new byte[16]));
+        await _services.GetRequiredService<FileSyncStore>().WriteBatchAsync(_transfer.StateKey, 1, FileBatchIds.Copy(1, 0), [listed]);
+
+        // Act
+        var result = await CopyAsync(cycle: 1, FileBatchIds.Copy(1, 0));
+
+        // Assert
+        Assert.Equal(24, source.ContentLength);
+        Assert.NotNull(source.ContentHash);
+        Assert.Equal(0, result.Copied);
+        Assert.Equal(1, result.Failed);
+        var error = Assert.Single(result.Errors);
+        Assert.Equal(path, error.Path);
+        Assert.StartsWith(expected, error.Message, StringComparison.Ordinal);
+        Assert.Empty(await _services.GetRequiredService<FileSyncStore>().ReadAllAsync(_transfer.StateKey).ToListAsync());
+    }
+
+    [Fact]
+    public async Task CopyBatch_SourceUploadedInBlocksWithoutMd5_CopiesItVerifiedByLength()
+    {
+        // Arrange: a block upload leaves no Content-MD5 on the blob, as large files uploaded by most tools.
+        var blob = _source.GetBlockBlobClient($"{SourcePrefix}/data/blocks.bin");
+        var blocks = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            var id = Convert.ToBase64String(BitConverter.GetBytes(i));
+            await blob.StageBlockAsync(id, new MemoryStream(new byte[1000 + i]));
+            blocks.Add(id);
+        }
+
+        await blob.CommitBlockListAsync(blocks);
+        var diff = await DiffAsync(cycle: 1, initialSend: true);
+        var listed = Assert.Single(await _services.GetRequiredService<FileSyncStore>().ReadBatchAsync(_transfer.StateKey, 1, FileBatchIds.Copy(1, 0)));
+
+        // Act
+        var result = await CopyAsync(cycle: 1, FileBatchIds.Copy(1, 0));
+
+        // Assert
+        Assert.Equal(1, diff.CopyBatches);
+        Assert.Null(listed.Md5);
+        Assert.Equal(3003, listed.Size);
+        Assert.Equal(1, result.Copied);
+        Assert.Equal(0, result.Failed);
+        Assert.Equal(3003, (await _destination.GetBlobClient("consumer/latest/data/blocks.bin").GetPropertiesAsync()).Value.ContentLength);
+    }
+
+    [Fact]
+    public async Task BeginFileSync_SasInItsLastQuarter_RenewsItAndKeepsAFreshOne()
+    {
+        // Arrange: a 4-second SAS, renewed by the check that finds less than a second left.
+        UseSettings(batchSize: 100, maxConcurrentBatches: 4, accessTtl: TimeSpan.FromSeconds(4));
+        var store = _services.GetRequiredService<ShareStore>();
+        await BeginAsync();
+        var issued = (await store.GetTransferAsync(_transfer.ShareId, _transfer.TransferId))!.AccessDetails!;
+
+        // Act
+        await BeginAsync();
+        var fresh = (await store.GetTransferAsync(_transfer.ShareId, _transfer.TransferId))!.AccessDetails!;
+        await Task.Delay(TimeSpan.FromSeconds(3.2));
+        await BeginAsync();
+        var renewed = (await store.GetTransferAsync(_transfer.ShareId, _transfer.TransferId))!.AccessDetails!;
+
+        // Assert
+        Assert.Equal(issued, fresh);
+        Assert.True(renewed.ExpiresAt > issued.ExpiresAt + TimeSpan.FromSeconds(3), $"{issued.ExpiresAt:O} then {renewed.ExpiresAt:O}");
+        Assert.NotEqual(issued.Access, renewed.Access);
+        var listed = await new BlobContainerClient(new Uri(renewed.Access)).GetBlobsAsync().ToListAsync();
+        Assert.Empty(listed);
     }
 
     [Fact]
@@ -234,7 +322,7 @@ public sealed class FileSyncActivityTests : IAsyncLifetime, IDisposable
         Assert.Empty(await state.ReadAllAsync(_transfer.StateKey).ToListAsync());
     }
 
-    private void UseSettings(int batchSize, int maxConcurrentBatches)
+    private void UseSettings(int batchSize, int maxConcurrentBatches, TimeSpan? accessTtl = null)
     {
         _services?.Dispose();
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
@@ -242,6 +330,7 @@ public sealed class FileSyncActivityTests : IAsyncLifetime, IDisposable
             ["AzureWebJobsStorage"] = Azurite.ConnectionString,
             ["Transfers:Shares:BatchSize"] = batchSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Transfers:Shares:MaxConcurrentBatches"] = maxConcurrentBatches.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Transfers:Shares:AccessTtl"] = accessTtl?.ToString(),
         }).Build();
         _services = new ServiceCollection()
             .AddSingleton<IConfiguration>(configuration)
@@ -266,6 +355,10 @@ public sealed class FileSyncActivityTests : IAsyncLifetime, IDisposable
     private Task<DiffPageResult> DiffAsync(long cycle, bool initialSend) =>
         ActivatorUtilities.CreateInstance<DiffSourcePageActivity>(_services).RunAsync(
             new ActivityContext(nameof(DiffSourcePageActivity), "test"), new DiffPageRequest(_transfer, cycle, 1, DiffCursor.Start, initialSend));
+
+    private Task<BeginFileSyncResult> BeginAsync() =>
+        ActivatorUtilities.CreateInstance<BeginFileSyncActivity>(_services).RunAsync(
+            new ActivityContext(nameof(BeginFileSyncActivity), "test"), new BeginFileSyncRequest(_transfer, 1, InitialSend: true));
 
     private Task<CopyBatchResult> CopyAsync(long cycle, string batchId) =>
         ActivatorUtilities.CreateInstance<CopyFileBatchActivity>(_services).RunAsync(

@@ -394,6 +394,26 @@ public sealed class FileSyncOrchestrationTests
         Assert.False(Assert.IsType<ShareSyncInput>(_continuedWith).InitialSendDone);
     }
 
+    [Fact]
+    public async Task RunAsync_BeginFailsInStorage_MarksTheCheckFailedWithStatusAndCodeOnly()
+    {
+        // Arrange: the failure as the engine records a storage exception, the SDK's text with the response headers.
+        const string sdkText = "This request is not authorized to perform this operation.\nRequestId:0f4c\nTime:2026-01-01T00:00:00Z\n"
+            + "Status: 403 (This request is not authorized to perform this operation.)\nErrorCode: AuthorizationFailure\n\n"
+            + "Headers:\nServer: Azurite-Blob/3.37.0\nx-ms-request-id: 0f4c\n";
+        _context.Setup(c => c.CallActivityAsync<BeginFileSyncResult>(nameof(BeginFileSyncActivity), It.IsAny<object?>(), It.IsAny<RetryPolicy?>()))
+            .ThrowsAsync(new TaskFailedException(nameof(BeginFileSyncActivity), new TaskFailureDetails(typeof(Azure.RequestFailedException).FullName!, sdkText)));
+        _timer.SetResult();
+
+        // Act
+        var result = await CreateOrchestration().RunAsync(_context.Object, s_input);
+
+        // Assert
+        Assert.Equal(ShareSyncOrchestration.Continued, result);
+        Assert.Equal("Preparing the destination container failed: the storage service answered 403 (AuthorizationFailure).", Completion().Failure);
+        Assert.DoesNotContain(nameof(DiffSourcePageActivity), _calls);
+    }
+
     private static FileSyncOrchestration CreateOrchestration(int maxConcurrentBatches = 8) =>
         new(Options.Create(new SharesOptions { MaxConcurrentBatches = maxConcurrentBatches }));
 
