@@ -15,7 +15,7 @@ namespace Transfers.Api.Exports;
 /// <param name="Destinations">The destination store.</param>
 /// <param name="Transfers">The transfer store.</param>
 /// <param name="DebugLog">The debug log.</param>
-/// <param name="Connections">The storage connections.</param>
+/// <param name="Storage">Decides which storage a tenant may name.</param>
 /// <param name="Options">The Exports settings.</param>
 /// <param name="Services">The request's services, for the durable client when the host runs an engine.</param>
 public sealed record ExportsServices(
@@ -23,7 +23,7 @@ public sealed record ExportsServices(
     ExportDestinationStore Destinations,
     ExportTransferStore Transfers,
     ExportDebugLog DebugLog,
-    StorageConnections Connections,
+    StorageAccessPolicy Storage,
     IOptionsMonitor<ExportsOptions> Options,
     IServiceProvider Services);
 
@@ -89,14 +89,14 @@ public static partial class ExportsApi
             body.String("last_updated_at_column", required: true) ?? string.Empty,
             body.StringArray("columns") is { Count: > 0 } columns ? columns : null,
             DateTimeOffset.UtcNow);
-        if ((body.Error ?? model.Validate(services.Connections)) is { } invalid)
+        var tenant = Tenant(context);
+        if ((body.Error ?? model.Validate(services.Storage, tenant)) is { } invalid)
         {
             return ExportsResults.BadRequest(invalid);
         }
 
-        var tenant = Tenant(context);
         var destinations = await services.Destinations.ListAsync(tenant, cancellationToken);
-        if (destinations.Where(d => d.IsEnabled(model.ModelName)).Select(d => d.TableNameProblem(model.ModelName)).FirstOrDefault(p => p is not null) is { } badTable)
+        if (destinations.Where(d => d.IsEnabled(model.ModelName)).Select(d => d.TableNameProblem(model.ModelName, services.Storage, tenant)).FirstOrDefault(p => p is not null) is { } badTable)
         {
             return ExportsResults.BadRequest(badTable);
         }
@@ -182,7 +182,7 @@ public static partial class ExportsApi
             now,
             now);
         var tenant = Tenant(context);
-        if ((body.Error ?? destination.Validate(services.Connections) ?? await TableNameProblemAsync(tenant, destination, services, cancellationToken)) is { } invalid)
+        if ((body.Error ?? destination.Validate(services.Storage, tenant) ?? await TableNameProblemAsync(tenant, destination, services, cancellationToken)) is { } invalid)
         {
             return ExportsResults.BadRequest(invalid);
         }
@@ -254,7 +254,7 @@ public static partial class ExportsApi
             EnabledModels = body.Has("enabled_models") ? body.StringArray("enabled_models") : current.EnabledModels,
             UpdatedAt = DateTimeOffset.UtcNow,
         };
-        if ((body.Error ?? updated.Validate(services.Connections) ?? await TableNameProblemAsync(tenant, updated, services, cancellationToken)) is { } invalid)
+        if ((body.Error ?? updated.Validate(services.Storage, tenant) ?? await TableNameProblemAsync(tenant, updated, services, cancellationToken)) is { } invalid)
         {
             return ExportsResults.BadRequest(invalid);
         }
@@ -523,7 +523,7 @@ public static partial class ExportsApi
         }
 
         var models = destination.EnabledModels ?? [.. (await services.Models.ListAsync(tenant, cancellationToken)).Select(m => m.ModelName)];
-        return models.Select(destination.TableNameProblem).FirstOrDefault(p => p is not null);
+        return models.Select(m => destination.TableNameProblem(m, services.Storage, tenant)).FirstOrDefault(p => p is not null);
     }
 
     private static IResult ModelNotFound(string modelName) => ExportsResults.NotFound($"Model '{modelName}' not found.");

@@ -10,11 +10,11 @@ namespace Transfers.Api.Shares;
 
 /// <summary>The services the Shares handlers use.</summary>
 /// <param name="Store">The share records.</param>
-/// <param name="Connections">The storage connections.</param>
+/// <param name="Storage">Decides which storage a tenant may name.</param>
 /// <param name="Options">The Shares settings.</param>
 /// <param name="Time">The clock.</param>
 /// <param name="Services">The request's services, for the durable client.</param>
-public sealed record SharesServices(ShareStore Store, StorageConnections Connections, IOptions<SharesOptions> Options, TimeProvider Time, IServiceProvider Services)
+public sealed record SharesServices(ShareStore Store, StorageAccessPolicy Storage, IOptions<SharesOptions> Options, TimeProvider Time, IServiceProvider Services)
 {
     /// <summary>Gets the durable client (resolved when a handler starts or signals an orchestration).</summary>
     public IDurableClient Durable => Services.GetRequiredService<IDurableClient>();
@@ -69,7 +69,7 @@ public static class SharesApi
             return invalid;
         }
 
-        var parsed = ShareRequestValidator.ReadShare(body, services.Connections.Exists, out var errors);
+        var parsed = ShareRequestValidator.ReadShare(body, services.Storage.ForTenant(Tenant(request)), out var errors);
         if (parsed is null)
         {
             return Problems.Validation("The share is invalid.", errors);
@@ -125,7 +125,7 @@ public static class SharesApi
             return invalid;
         }
 
-        var destination = ShareRequestValidator.ReadDestination(body, services.Connections.Exists, out var errors);
+        var destination = ShareRequestValidator.ReadDestination(body, services.Storage.ForTenant(Tenant(request)), out var errors);
         if (destination is null)
         {
             return Problems.Validation("The destination is invalid.", errors);
@@ -193,7 +193,7 @@ public static class SharesApi
             return invalid;
         }
 
-        var parsed = ShareRequestValidator.ReadTransfer(body, share, out var errors);
+        var parsed = ShareRequestValidator.ReadTransfer(body, share, services.Storage.ForTenant(Tenant(request)), out var errors);
         if (parsed is null)
         {
             return Problems.Validation("The transfer is invalid.", errors);
@@ -319,7 +319,7 @@ public static class SharesApi
             return invalid;
         }
 
-        var parsed = ShareRequestValidator.ReadTransfer(body, share!, out var errors);
+        var parsed = ShareRequestValidator.ReadTransfer(body, share!, services.Storage.ForTenant(Tenant(request)), out var errors);
         if (parsed is null)
         {
             return Problems.Validation("The transfer is invalid.", errors);

@@ -15,12 +15,14 @@ namespace Transfers.Core.Exports;
 /// (idempotent), then records progress. Rows stream through; memory holds a few pages.
 /// </summary>
 /// <param name="connections">The storage connections.</param>
+/// <param name="storage">Decides which storage the transfer's tenant may read and write.</param>
 /// <param name="transfers">The transfer store.</param>
 /// <param name="debugLog">The debug log.</param>
 /// <param name="options">The Exports settings.</param>
 /// <param name="logger">The logger.</param>
 public sealed class ExportChunkActivity(
     StorageConnections connections,
+    StorageAccessPolicy storage,
     ExportTransferStore transfers,
     ExportDebugLog debugLog,
     IOptionsMonitor<ExportsOptions> options,
@@ -31,6 +33,19 @@ public sealed class ExportChunkActivity(
     {
         ArgumentNullException.ThrowIfNull(input);
         var model = input.Model;
+
+        // Requests were checked when the model and destination were saved; settings (a hub name, a connection's
+        // tenants) may have changed since, so the rows are not touched unless the tenant may still use both ends.
+        storage.DemandTable(input.Tenant, model.SourceConnection, model.SourceTable);
+        if (input.Destination.IsBlob)
+        {
+            storage.DemandContainer(input.Tenant, input.Destination.Connection, input.Destination.Container!);
+        }
+        else
+        {
+            storage.DemandTable(input.Tenant, input.Destination.Connection, ExportPaths.Table(input.Destination, model.ModelName));
+        }
+
         var source = connections.Tables(model.SourceConnection).GetTableClient(model.SourceTable);
         var query = new TableRowQuery
         {

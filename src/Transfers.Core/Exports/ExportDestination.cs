@@ -66,12 +66,15 @@ public sealed partial record ExportDestination(
 
     /// <summary>
     /// Why a table destination cannot receive a model: the table name its prefix and the model's name make is not one
-    /// Azure Tables accepts.
+    /// Azure Tables accepts, or not one the tenant may write.
     /// </summary>
     /// <param name="modelName">The model name.</param>
+    /// <param name="storage">Decides which tables the tenant may write.</param>
+    /// <param name="tenant">The tenant that owns the destination.</param>
     /// <returns>The error message, or <c>null</c> when the model's table name is valid (or the destination is not a table destination).</returns>
-    public string? TableNameProblem(string modelName)
+    public string? TableNameProblem(string modelName, StorageAccessPolicy storage, string tenant)
     {
+        ArgumentNullException.ThrowIfNull(storage);
         if (Vendor != ExportVendors.AzureTableStorage || TablePrefix is null)
         {
             return null;
@@ -79,25 +82,26 @@ public sealed partial record ExportDestination(
 
         var table = ExportPaths.TableName(TablePrefix, modelName);
         return ExportModel.IsValidTableName(table) && !table.Equals("tables", StringComparison.OrdinalIgnoreCase)
-            ? null
+            ? storage.CheckTable(tenant, Connection, table) is { } denied ? $"table_prefix '{TablePrefix}' and model '{modelName}' make the table name '{table}': {denied}" : null
             : $"table_prefix '{TablePrefix}' and model '{modelName}' make the table name '{table}', which Azure Tables does not accept " +
               "(3-63 letters and digits, starting with a letter, and not 'tables'); choose a longer table_prefix or model name.";
     }
 
     /// <summary>Checks a destination; the first problem found, or <c>null</c>.</summary>
-    /// <param name="connections">Resolves the connection name.</param>
+    /// <param name="storage">Decides which connections, containers and tables the tenant may write.</param>
+    /// <param name="tenant">The tenant that owns the destination.</param>
     /// <returns>The error message, or <c>null</c> when valid.</returns>
-    public string? Validate(StorageConnections connections)
+    public string? Validate(StorageAccessPolicy storage, string tenant)
     {
-        ArgumentNullException.ThrowIfNull(connections);
+        ArgumentNullException.ThrowIfNull(storage);
         if (string.IsNullOrWhiteSpace(Name) || Name.Length > 200)
         {
             return "name must be 1-200 characters.";
         }
 
-        if (!connections.Exists(Connection))
+        if (storage.CheckConnection(tenant, Connection) is { } denied)
         {
-            return $"connection '{Connection}' is not configured.";
+            return $"connection: {denied}";
         }
 
         if (Format is not ("jsonl" or "csv"))
@@ -138,7 +142,7 @@ public sealed partial record ExportDestination(
                     return "path_prefix must be up to 200 letters, digits, '/', '-', '_' or '.', without '..' segments.";
                 }
 
-                return null;
+                return storage.CheckContainer(tenant, Connection, BucketName) is { } deniedContainer ? $"bucket_name: {deniedContainer}" : null;
             case ExportVendors.AzureTableStorage:
                 if (TablePrefix is null || !TablePrefixPattern().IsMatch(TablePrefix))
                 {
@@ -150,6 +154,7 @@ public sealed partial record ExportDestination(
                     return "bucket_name and path_prefix apply to azure_blob_storage destinations only.";
                 }
 
+                // The tables themselves are checked by name with the models they receive (TableNameProblem).
                 return null;
             default:
                 return "vendor must be 'azure_blob_storage' or 'azure_table_storage'.";

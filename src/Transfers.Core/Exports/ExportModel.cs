@@ -32,11 +32,12 @@ public sealed partial record ExportModel(
     public static bool IsValidTableName(string? name) => name is not null && TablePattern().IsMatch(name);
 
     /// <summary>Checks a new model; the first problem found, or <c>null</c>.</summary>
-    /// <param name="connections">Resolves the source connection name.</param>
+    /// <param name="storage">Decides which connections and tables the tenant may read.</param>
+    /// <param name="tenant">The tenant that owns the model.</param>
     /// <returns>The error message, or <c>null</c> when valid.</returns>
-    public string? Validate(StorageConnections connections)
+    public string? Validate(StorageAccessPolicy storage, string tenant)
     {
-        ArgumentNullException.ThrowIfNull(connections);
+        ArgumentNullException.ThrowIfNull(storage);
         if (!IsValidName(ModelName))
         {
             return "model_name must be a letter followed by up to 39 letters, digits or underscores.";
@@ -47,9 +48,9 @@ public sealed partial record ExportModel(
             return "source_table must be a valid Azure Table name (3-63 letters and digits, starting with a letter).";
         }
 
-        if (!connections.Exists(SourceConnection))
+        if (storage.CheckTable(tenant, SourceConnection, SourceTable) is { } denied)
         {
-            return $"source_connection '{SourceConnection}' is not configured.";
+            return $"source_table: {denied}";
         }
 
         if (PrimaryKey.Count == 0)

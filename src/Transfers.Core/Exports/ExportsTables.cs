@@ -15,13 +15,13 @@ public sealed class ExportsTables
     {
         ArgumentNullException.ThrowIfNull(connections);
         var service = connections.Tables();
-        Models = service.GetTableClient("ExportModels");
-        Destinations = service.GetTableClient("ExportDestinations");
-        Transfers = service.GetTableClient("ExportTransfers");
-        TransferModels = service.GetTableClient("ExportTransferModels");
-        Queue = service.GetTableClient("ExportQueue");
-        Watermarks = service.GetTableClient("ExportWatermarks");
-        DebugLogs = service.GetTableClient("ExportDebugLogs");
+        Models = service.GetTableClient(ServiceTables.ExportModels);
+        Destinations = service.GetTableClient(ServiceTables.ExportDestinations);
+        Transfers = service.GetTableClient(ServiceTables.ExportTransfers);
+        TransferModels = service.GetTableClient(ServiceTables.ExportTransferModels);
+        Queue = service.GetTableClient(ServiceTables.ExportQueue);
+        Watermarks = service.GetTableClient(ServiceTables.ExportWatermarks);
+        DebugLogs = service.GetTableClient(ServiceTables.ExportDebugLogs);
         TableClient[] all = [Models, Destinations, Transfers, TransferModels, Queue, Watermarks, DebugLogs];
         _created = new Lazy<Task>(() => Task.WhenAll(all.Select(t => t.CreateIfNotExistsAsync())));
     }

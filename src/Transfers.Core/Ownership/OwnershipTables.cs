@@ -9,25 +9,25 @@ namespace Transfers.Core.Ownership;
 public sealed class OwnershipTables
 {
     /// <summary>Users by id, and user ids by e-mail.</summary>
-    public const string Users = "OwnershipUsers";
+    public const string Users = ServiceTables.OwnershipUsers;
 
     /// <summary>Bearer token hashes by token id.</summary>
-    public const string Tokens = "OwnershipTokens";
+    public const string Tokens = ServiceTables.OwnershipTokens;
 
     /// <summary>Resources by collection and id: the owner of record, with an ETag for conditional moves.</summary>
-    public const string Resources = "OwnershipResources";
+    public const string Resources = ServiceTables.OwnershipResources;
 
     /// <summary>Resources by owner, for listing and for the closure of a preview.</summary>
-    public const string ResourcesByOwner = "OwnershipResourcesByOwner";
+    public const string ResourcesByOwner = ServiceTables.OwnershipResourcesByOwner;
 
     /// <summary>Transfers: one partition per transfer with the record, its resources and its errors.</summary>
-    public const string Transfers = "OwnershipTransfers";
+    public const string Transfers = ServiceTables.OwnershipTransfers;
 
     /// <summary>Transfer ids by owner (outbound) and by invitee (inbound).</summary>
-    public const string TransferIndex = "OwnershipTransferIndex";
+    public const string TransferIndex = ServiceTables.OwnershipTransferIndex;
 
     /// <summary>Integrations held by an open transfer, by owner.</summary>
-    public const string TransferLocks = "OwnershipTransferLocks";
+    public const string TransferLocks = ServiceTables.OwnershipTransferLocks;
 
     /// <summary>The most entities one table transaction may hold.</summary>
     public const int MaxBatch = 100;

@@ -5,26 +5,29 @@ using Transfers.Core.Storage;
 namespace Transfers.Core.Shares;
 
 /// <summary>
-/// Starts a check: makes sure the destination container exists, renews the consumer's SAS when it nears expiry, resets
+/// Starts a check: checks that the share's tenant may still use both containers, makes sure the destination container exists, renews the consumer's SAS when it nears expiry, resets
 /// the progress and sets the status to sending (first send) or syncing.
 /// </summary>
 public sealed class BeginFileSyncActivity : Activity<BeginFileSyncRequest, BeginFileSyncResult>
 {
     private readonly ShareStore _store;
     private readonly StorageConnections _connections;
+    private readonly StorageAccessPolicy _storage;
     private readonly SharesOptions _options;
     private readonly TimeProvider _time;
 
     /// <summary>Initializes a new instance of the <see cref="BeginFileSyncActivity"/> class.</summary>
     /// <param name="store">The share records.</param>
     /// <param name="connections">The storage connections.</param>
+    /// <param name="storage">Decides which containers the share's tenant may read and write.</param>
     /// <param name="options">The Shares settings.</param>
     /// <param name="time">The clock.</param>
-    public BeginFileSyncActivity(ShareStore store, StorageConnections connections, IOptions<SharesOptions> options, TimeProvider time)
+    public BeginFileSyncActivity(ShareStore store, StorageConnections connections, StorageAccessPolicy storage, IOptions<SharesOptions> options, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(options);
         _store = store;
         _connections = connections;
+        _storage = storage;
         _options = options.Value;
         _time = time;
     }
@@ -41,6 +44,10 @@ public sealed class BeginFileSyncActivity : Activity<BeginFileSyncRequest, Begin
             throw new InvalidOperationException("The share has no files destination.");
         }
 
+        // Every check begins here, so no file moves unless the tenant may still use both containers: settings (a hub
+        // name, a connection's tenants) may have changed since the share was saved.
+        _storage.DemandContainer(share.Tenant, share.Source.Connection, share.Source.Container);
+        _storage.DemandContainer(share.Tenant, destination.Connection, containerName);
         var container = _connections.Blobs(destination.Connection).GetBlobContainerClient(containerName);
         await container.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
 

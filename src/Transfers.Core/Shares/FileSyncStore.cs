@@ -27,10 +27,10 @@ public sealed record FileWorkItem(string Path, string? ETag = null, long Size = 
 public sealed class FileSyncStore
 {
     /// <summary>The per-file state table.</summary>
-    public const string StateTable = "ShareFileState";
+    public const string StateTable = ServiceTables.ShareFileState;
 
     /// <summary>The work batch table.</summary>
-    public const string WorkTable = "ShareSyncWork";
+    public const string WorkTable = ServiceTables.ShareSyncWork;
 
     private const int MaxPropertyChars = 30_000;
     private const int MaxTableBatch = 100;

@@ -1,4 +1,5 @@
 using Transfers.Core.DurableTask;
+using Transfers.Core.Storage;
 
 namespace Transfers.Core.Shares;
 
@@ -7,14 +8,17 @@ public sealed class LoadShareTableChunkActivity : Activity<TableChunkRequest, Ta
 {
     private readonly ShareStore _store;
     private readonly IShareTableLoader _loader;
+    private readonly StorageAccessPolicy _storage;
 
     /// <summary>Initializes a new instance of the <see cref="LoadShareTableChunkActivity"/> class.</summary>
     /// <param name="store">The share records.</param>
     /// <param name="loader">The table loader.</param>
-    public LoadShareTableChunkActivity(ShareStore store, IShareTableLoader loader)
+    /// <param name="storage">Decides which tables the share's tenant may read and write.</param>
+    public LoadShareTableChunkActivity(ShareStore store, IShareTableLoader loader, StorageAccessPolicy storage)
     {
         _store = store;
         _loader = loader;
+        _storage = storage;
     }
 
     /// <inheritdoc/>
@@ -35,11 +39,14 @@ public sealed class LoadShareTableChunkActivity : Activity<TableChunkRequest, Ta
 
         try
         {
+            // Checked on every chunk, not only when the request was saved: settings may have changed since.
+            _storage.DemandTable(share.Tenant, share.Source.Connection, table.SourceTable);
+            _storage.DemandTable(share.Tenant, destination.Connection, BeginTableSyncActivity.DestinationTableName(destination, table));
             var chunk = await _loader.LoadChunkAsync(
                 new ShareTableLoad(reference.StateKey, input.Cycle, share.Source, destination, table, input.Continuation), cancellationToken);
             return new TableChunkResult(table.Name, chunk.RowsWritten, chunk.Continuation, null);
         }
-        catch (Exception e) when (e is NotSupportedException or InvalidOperationException or Azure.RequestFailedException)
+        catch (Exception e) when (e is NotSupportedException or InvalidOperationException or UnauthorizedAccessException or Azure.RequestFailedException)
         {
             return new TableChunkResult(table.Name, 0, null, ShareErrors.Describe("Loading the table", e));
         }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Transfers.Core.Storage;
 
 namespace Transfers.Core.Shares;
 
@@ -32,10 +33,10 @@ public static partial class ShareRequestValidator
 
     /// <summary>Reads a share body.</summary>
     /// <param name="body">The JSON body.</param>
-    /// <param name="connectionExists">Tells whether a named connection is configured.</param>
+    /// <param name="storage">Tells which connections, containers and tables the tenant may use.</param>
     /// <param name="errors">The broken rules by field.</param>
     /// <returns>The request, or <c>null</c> when any rule is broken.</returns>
-    public static ShareRequest? ReadShare(JsonElement body, Func<string, bool> connectionExists, out Dictionary<string, string[]> errors)
+    public static ShareRequest? ReadShare(JsonElement body, TenantStorageAccess storage, out Dictionary<string, string[]> errors)
     {
         var e = new Errors();
         if (!e.Object(body, string.Empty, "name", "source", "destination"))
@@ -52,8 +53,8 @@ public static partial class ShareRequestValidator
         }
         else if (e.Object(src, "source", "connection", "container", "prefix"))
         {
-            var connection = e.Connection(src, "source.connection", connectionExists);
-            var container = e.Container(src, "source.container");
+            var connection = e.Connection(src, "source.connection", storage);
+            var container = e.Container(src, "source.container", connection, storage);
             var prefix = e.OptionalPath(src, "prefix", "source.prefix");
             source = container is null ? null : new ShareSource(connection, container, prefix);
         }
@@ -61,7 +62,7 @@ public static partial class ShareRequestValidator
         ShareDestination? destination = null;
         if (body.TryGetProperty("destination", out var dst) && dst.ValueKind != JsonValueKind.Null)
         {
-            destination = ReadDestination(dst, "destination", connectionExists, e);
+            destination = ReadDestination(dst, "destination", storage, e);
         }
 
         errors = e.ToDictionary();
@@ -70,13 +71,13 @@ public static partial class ShareRequestValidator
 
     /// <summary>Reads a destination body.</summary>
     /// <param name="body">The JSON body.</param>
-    /// <param name="connectionExists">Tells whether a named connection is configured.</param>
+    /// <param name="storage">Tells which connections, containers and tables the tenant may use.</param>
     /// <param name="errors">The broken rules by field.</param>
     /// <returns>The destination, or <c>null</c> when any rule is broken.</returns>
-    public static ShareDestination? ReadDestination(JsonElement body, Func<string, bool> connectionExists, out Dictionary<string, string[]> errors)
+    public static ShareDestination? ReadDestination(JsonElement body, TenantStorageAccess storage, out Dictionary<string, string[]> errors)
     {
         var e = new Errors();
-        var destination = ReadDestination(body, string.Empty, connectionExists, e);
+        var destination = ReadDestination(body, string.Empty, storage, e);
         errors = e.ToDictionary();
         return errors.Count == 0 ? destination : null;
     }
@@ -84,11 +85,13 @@ public static partial class ShareRequestValidator
     /// <summary>Reads a transfer body and checks it against the share.</summary>
     /// <param name="body">The JSON body.</param>
     /// <param name="share">The share.</param>
+    /// <param name="storage">Tells which tables the tenant may read and write.</param>
     /// <param name="errors">The broken rules by field.</param>
     /// <returns>The request, or <c>null</c> when any rule is broken.</returns>
-    public static TransferRequest? ReadTransfer(JsonElement body, Share share, out Dictionary<string, string[]> errors)
+    public static TransferRequest? ReadTransfer(JsonElement body, Share share, TenantStorageAccess storage, out Dictionary<string, string[]> errors)
     {
         ArgumentNullException.ThrowIfNull(share);
+        ArgumentNullException.ThrowIfNull(storage);
         var e = new Errors();
         if (!e.Object(body, string.Empty, "transferEntity", "options"))
         {
@@ -123,7 +126,7 @@ public static partial class ShareRequestValidator
         }
         else if (entity.ValueKind == JsonValueKind.Array)
         {
-            contents = ReadTables(entity, share.Destination, e);
+            contents = ReadTables(entity, share, storage, e);
         }
         else
         {
@@ -173,7 +176,7 @@ public static partial class ShareRequestValidator
         };
     }
 
-    private static ShareDestination? ReadDestination(JsonElement dst, string field, Func<string, bool> connectionExists, Errors e)
+    private static ShareDestination? ReadDestination(JsonElement dst, string field, TenantStorageAccess storage, Errors e)
     {
         if (!e.Object(dst, field, "kind", "connection", "container", "prefix", "tablePrefix"))
         {
@@ -182,12 +185,12 @@ public static partial class ShareRequestValidator
 
         var at = (string name) => field.Length == 0 ? name : field + "." + name;
         var kind = e.RequiredString(dst, "kind", at("kind"), 10);
-        var connection = e.Connection(dst, at("connection"), connectionExists);
+        var connection = e.Connection(dst, at("connection"), storage);
         switch (kind)
         {
             case ShareDestinationKinds.Files:
                 e.Forbidden(dst, "tablePrefix", at("tablePrefix"), "tablePrefix belongs to a table destination.");
-                var container = e.Container(dst, at("container"));
+                var container = e.Container(dst, at("container"), connection, storage);
                 var prefix = e.OptionalPath(dst, "prefix", at("prefix"));
                 return container is null ? null : new ShareDestination(kind, connection, container, prefix, null);
             case ShareDestinationKinds.Table:
@@ -265,8 +268,9 @@ public static partial class ShareRequestValidator
         return new ShareTransferContents(ShareDestinationKinds.Files, list, null);
     }
 
-    private static ShareTransferContents? ReadTables(JsonElement entities, ShareDestination? destination, Errors e)
+    private static ShareTransferContents? ReadTables(JsonElement entities, Share share, TenantStorageAccess storage, Errors e)
     {
+        var destination = share.Destination;
         var count = entities.GetArrayLength();
         if (count is 0 or > MaxTables)
         {
@@ -303,12 +307,20 @@ public static partial class ShareRequestValidator
                 {
                     e.Add(at + ".name", $"The table name '{name}' appears twice.");
                 }
+                else if (storage.CheckTable(destination?.Connection, full) is { } denied)
+                {
+                    e.Add(at + ".name", denied);
+                }
             }
 
             var sourceTable = e.RequiredString(item, "sourceTable", at + ".sourceTable", 63);
             if (sourceTable is not null && !TableNamePattern().IsMatch(sourceTable))
             {
                 e.Add(at + ".sourceTable", "sourceTable must be a table name: 3-63 letters or digits, starting with a letter.");
+            }
+            else if (sourceTable is not null && storage.CheckTable(share.Source.Connection, sourceTable) is { } denied)
+            {
+                e.Add(at + ".sourceTable", denied);
             }
 
             var pattern = e.RequiredString(item, "loadingPattern", at + ".loadingPattern", 20);
@@ -438,29 +450,39 @@ public static partial class ShareRequestValidator
             return CheckString(value, name, field, maxLength);
         }
 
-        public string? Connection(JsonElement element, string field, Func<string, bool> connectionExists)
+        public string? Connection(JsonElement element, string field, TenantStorageAccess storage)
         {
-            if (!element.TryGetProperty("connection", out var value) || value.ValueKind == JsonValueKind.Null)
+            string? name = null;
+            if (element.TryGetProperty("connection", out var value) && value.ValueKind != JsonValueKind.Null)
             {
-                return null;
+                name = CheckString(value, "connection", field, 64);
+                if (name is null)
+                {
+                    return null;
+                }
             }
 
-            var name = CheckString(value, "connection", field, 64);
-            if (name is not null && !connectionExists(name))
+            if (storage.CheckConnection(name) is { } denied)
             {
-                Add(field, $"No storage connection named '{name}' is configured.");
+                Add(field, denied);
                 return null;
             }
 
             return name;
         }
 
-        public string? Container(JsonElement element, string field)
+        public string? Container(JsonElement element, string field, string? connection, TenantStorageAccess storage)
         {
             var name = RequiredString(element, "container", field, 63);
             if (name is not null && !ContainerPattern().IsMatch(name))
             {
                 Add(field, "container must be a container name: 3-63 lower-case letters, digits or single hyphens, starting and ending with a letter or digit.");
+                return null;
+            }
+
+            if (name is not null && storage.CheckContainer(connection, name) is { } denied)
+            {
+                Add(field, denied);
                 return null;
             }
 

@@ -24,10 +24,10 @@ namespace Transfers.Core.Shares;
 public sealed class ShareStore
 {
     /// <summary>The shares table.</summary>
-    public const string SharesTable = "Shares";
+    public const string SharesTable = ServiceTables.Shares;
 
     /// <summary>The transfers table.</summary>
-    public const string TransfersTable = "ShareTransfers";
+    public const string TransfersTable = ServiceTables.ShareTransfers;
 
     /// <summary>The most bytes a transfer's contents (its pathNames or tables) may take as stored JSON: 512 KiB.</summary>
     public const int MaxContentsBytes = 512 * 1024;

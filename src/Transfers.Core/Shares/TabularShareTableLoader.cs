@@ -18,7 +18,7 @@ namespace Transfers.Core.Shares;
 public sealed class TabularShareTableLoader : IShareTableLoader
 {
     /// <summary>The table that holds the watermarks.</summary>
-    public const string StateTable = "ShareTableState";
+    public const string StateTable = ServiceTables.ShareTableState;
 
     /// <summary>The most rows one chunk reads.</summary>
     public const int ChunkRows = 20_000;

@@ -8,8 +8,9 @@ namespace Transfers.Core.Storage;
 /// <item>A connection is open to every tenant unless <c>Transfers:ConnectionTenants:&lt;name&gt;</c> lists the tenants
 /// that may use it (comma-separated; <c>*</c> for all). A deployment that hosts tenants who must not see each other's
 /// data gives each tenant its own connection and lists it there.</item>
-/// <item>On the host's own account (whatever connection name points at it) the service's own tables and containers are
-/// off limits: records, API key hashes, SAS URLs, durable history and the deployment package live there.</item>
+/// <item>On the host's own account (whatever connection name points at it) the service's own tables
+/// (<see cref="ServiceTables"/>, the task hub's) and containers are off limits: records, API key hashes, SAS URLs,
+/// durable history and the deployment package live there.</item>
 /// </list>
 /// </summary>
 public sealed class StorageAccessPolicy
@@ -17,9 +18,6 @@ public sealed class StorageAccessPolicy
     /// <summary>The configuration section that limits connections to tenants.</summary>
     public const string ConnectionTenantsSection = "Transfers:ConnectionTenants";
 
-    // Every table of the service starts with one of these (see ApiKeyStore, ShareStore, FileSyncStore, ExportsTables,
-    // OwnershipTables); the task hub's tables start with its name. Names of Azure Tables are case-insensitive.
-    private static readonly string[] s_serviceTablePrefixes = ["ApiKeys", "Share", "Export", "Ownership"];
 
     // The Functions host's own containers and the Flex Consumption deployment package (infra/main.bicep).
     private static readonly string[] s_serviceContainerPrefixes = ["azure-webjobs-", "app-package-"];
@@ -36,6 +34,15 @@ public sealed class StorageAccessPolicy
         ArgumentNullException.ThrowIfNull(configuration);
         _connections = connections;
         _configuration = configuration;
+    }
+
+    /// <summary>The checks of one tenant, for validators that check many names of one request.</summary>
+    /// <param name="tenant">The tenant.</param>
+    /// <returns>The tenant's view of this policy.</returns>
+    public TenantStorageAccess ForTenant(string tenant)
+    {
+        ArgumentNullException.ThrowIfNull(tenant);
+        return new TenantStorageAccess(this, tenant);
     }
 
     /// <summary>Checks that a tenant may use a connection.</summary>
@@ -66,7 +73,7 @@ public sealed class StorageAccessPolicy
     /// <summary>Checks that a tenant may read or write a table.</summary>
     /// <param name="tenant">The tenant.</param>
     /// <param name="connection">The connection name; <c>null</c> is the host's own account.</param>
-    /// <param name="table">The table name, or the prefix of the names a destination will create.</param>
+    /// <param name="table">The table name.</param>
     /// <returns>Why not, or <c>null</c> when it may.</returns>
     public string? CheckTable(string tenant, string? connection, string table)
     {
@@ -76,10 +83,18 @@ public sealed class StorageAccessPolicy
             return denied;
         }
 
-        var reserved = s_serviceTablePrefixes.Append(TaskHubName());
-        return IsHostAccount(connection, tables: true) && reserved.FirstOrDefault(p => table.StartsWith(p, StringComparison.OrdinalIgnoreCase)) is { } prefix
-            ? $"Tables whose names start with '{prefix}' hold the service's own records on this account; choose another name."
-            : null;
+        // The task hub's tables start with its name. Names of Azure Tables are case-insensitive.
+        if (!IsHostAccount(connection, tables: true))
+        {
+            return null;
+        }
+
+        var hub = TaskHubName();
+        return ServiceTables.All.Contains(table, StringComparer.OrdinalIgnoreCase)
+            ? $"Table '{table}' holds the service's own records on this account; choose another name."
+            : table.StartsWith(hub, StringComparison.OrdinalIgnoreCase)
+                ? $"Tables whose names start with '{hub}' hold the service's own records on this account; choose another name."
+                : null;
     }
 
     /// <summary>Checks that a tenant may read or write a blob container.</summary>

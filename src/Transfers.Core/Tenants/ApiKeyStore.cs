@@ -20,7 +20,7 @@ public sealed record IssuedApiKey(string KeyId, string Tenant, string Key, DateT
 public sealed partial class ApiKeyStore
 {
     /// <summary>The table that holds the key hashes.</summary>
-    public const string TableName = "ApiKeys";
+    public const string TableName = ServiceTables.ApiKeys;
 
     private const string Partition = "key";
     private const string Prefix = "tk_";

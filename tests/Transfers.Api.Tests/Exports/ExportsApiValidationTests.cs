@@ -116,10 +116,12 @@ public sealed class ExportsApiValidationTests(ExportsApiFactory factory) : IClas
     [InlineData("""{"model_name":"m","source_table":"bad-table","primary_key":["id"],"last_updated_at_column":"u"}""", "source_table")]
     [InlineData("""{"model_name":"m","source_table":"t1abc","primary_key":[],"last_updated_at_column":"u"}""", "primary_key")]
     [InlineData("""{"model_name":"m","source_table":"t1abc","primary_key":["id"],"last_updated_at_column":"u or 1"}""", "not a valid column name")]
-    [InlineData("""{"model_name":"m","source_table":"t1abc","primary_key":["id"],"last_updated_at_column":"u","source_connection":"nope"}""", "not configured")]
+    [InlineData("""{"model_name":"m","source_table":"t1abc","primary_key":["id"],"last_updated_at_column":"u","source_connection":"nope"}""", "No storage connection named 'nope'")]
     [InlineData("""{"model_name":"m","source_table":"t1abc","primary_key":["id"],"last_updated_at_column":"u","columns":["name"]}""", "must include the primary key")]
     [InlineData("""{"model_name":"m","source_table":"t1abc","primary_key":"id","last_updated_at_column":"u"}""", "array of strings")]
     [InlineData("""{"model_name":"m","extra":true}""", "Unknown field 'extra'")]
+    [InlineData("""{"model_name":"m","source_table":"ApiKeys","primary_key":["id"],"last_updated_at_column":"u"}""", "holds the service's own records")]
+    [InlineData("""{"model_name":"m","source_table":"ShareTransfers","primary_key":["id"],"last_updated_at_column":"u"}""", "holds the service's own records")]
     public async Task CreateModel_Invalid_Returns400Envelope(string raw, string expected)
     {
         using var client = await factory.CreateTenantClientAsync();
@@ -159,9 +161,10 @@ public sealed class ExportsApiValidationTests(ExportsApiFactory factory) : IClas
     [InlineData("""{"name":"d","vendor":"azure_blob_storage","bucket_name":"good","format":"parquet"}""", "format")]
     [InlineData("""{"name":"d","vendor":"azure_blob_storage","bucket_name":"good","compression":"zip"}""", "compression")]
     [InlineData("""{"name":"d","vendor":"azure_blob_storage","bucket_name":"good","path_prefix":"../x"}""", "path_prefix")]
+    [InlineData("""{"name":"d","vendor":"azure_blob_storage","bucket_name":"app-package-abc1234"}""", "hold the service's own data")]
     [InlineData("""{"name":"d","vendor":"azure_table_storage"}""", "table_prefix")]
     [InlineData("""{"name":"d","vendor":"azure_table_storage","table_prefix":"1x"}""", "table_prefix")]
-    [InlineData("""{"name":"d","vendor":"azure_table_storage","table_prefix":"x","connection":"missing"}""", "not configured")]
+    [InlineData("""{"name":"d","vendor":"azure_table_storage","table_prefix":"x","connection":"missing"}""", "No storage connection named 'missing'")]
     [InlineData("""{"vendor":"azure_table_storage","table_prefix":"x"}""", "'name' is required")]
     public async Task CreateDestination_Invalid_Returns400Envelope(string raw, string expected)
     {

@@ -31,6 +31,8 @@ public sealed class SharesValidationTests(SharesFactory factory) : IClassFixture
         { """{"name":"n","source":""" + ValidSource + ""","destination":{"kind":"table"}}""", "destination.tablePrefix", "tablePrefix is required." },
         { """{"name":"n","source":""" + ValidSource + ""","destination":{"kind":"table","tablePrefix":"1bad"}}""", "destination.tablePrefix", "1-40 letters or digits, starting with a letter" },
         { """{"name":"n","source":""" + ValidSource + ""","destination":{"kind":"files","container":"ok-box","tablePrefix":"x"}}""", "destination.tablePrefix", "tablePrefix belongs to a table destination." },
+        { """{"name":"n","source":{"container":"azure-webjobs-hosts"}}""", "source.container", "hold the service's own data" },
+        { """{"name":"n","source":""" + ValidSource + ""","destination":{"kind":"files","container":"app-package-abc1234"}}""", "destination.container", "hold the service's own data" },
     };
 
     public static TheoryData<string, string, string, string> InvalidTransfers => new()
@@ -64,6 +66,8 @@ public sealed class SharesValidationTests(SharesFactory factory) : IClassFixture
         { TableDestination, """{"transferEntity":[{"type":"table","name":"orders","sourceTable":"Orders","loadingPattern":"OVERWRITE","fileType":"XLS"}]}""", "transferEntity[0].fileType", "fileType must be CSV, PARQUET or JSON." },
         { TableDestination, """{"transferEntity":[{"type":"table","name":"orders","sourceTable":"Orders","loadingPattern":"OVERWRITE"},{"type":"table","name":"orders","sourceTable":"Other","loadingPattern":"OVERWRITE"}]}""", "transferEntity[1].name", "The table name 'orders' appears twice." },
         { "null", """{"transferEntity":{"type":"files","pathNames":["a/"]},"options":{"transferNow":true}}""", "options.transferNow", "transferNow:true needs a destination set in the share." },
+        { TableDestination, """{"transferEntity":[{"type":"table","name":"keys","sourceTable":"ApiKeys","loadingPattern":"OVERWRITE"}]}""", "transferEntity[0].sourceTable", "holds the service's own records" },
+        { """{"kind":"table","tablePrefix":"Share"}""", """{"transferEntity":[{"type":"table","name":"Transfers","sourceTable":"Orders","loadingPattern":"OVERWRITE"}]}""", "transferEntity[0].name", "holds the service's own records" },
     };
 
     [Theory]

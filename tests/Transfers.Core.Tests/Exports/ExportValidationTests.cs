@@ -9,9 +9,14 @@ namespace Transfers.Core.Tests.Exports;
 
 public sealed class ExportValidationTests
 {
-    private static readonly StorageConnections s_connections = new(
-        new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true" }).Build(),
-        Mock.Of<IOptionsMonitor<TransfersOptions>>(o => o.CurrentValue == new TransfersOptions()));
+    private const string Tenant = "acme";
+    private static readonly IConfiguration s_configuration = new ConfigurationBuilder()
+        .AddInMemoryCollection(new Dictionary<string, string?> { ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true" })
+        .Build();
+
+    private static readonly StorageAccessPolicy s_storage = new(
+        new StorageConnections(s_configuration, Mock.Of<IOptionsMonitor<TransfersOptions>>(o => o.CurrentValue == new TransfersOptions())),
+        s_configuration);
 
     [Fact]
     public void DataFile_ChunkAndFormat_NamesDeterministicPath()
@@ -42,7 +47,7 @@ public sealed class ExportValidationTests
     {
         var destination = new ExportDestination("dst_1", "n", vendor, "default", bucket, prefix, null, "jsonl", "gzip", null, default, default);
 
-        var error = destination.Validate(s_connections);
+        var error = destination.Validate(s_storage, Tenant);
 
         if (expectedError is null)
         {
@@ -59,7 +64,7 @@ public sealed class ExportValidationTests
     {
         var model = new ExportModel("orders_v2", "orders", "default", ["id"], "last_updated_at", ["id", "name"], default);
 
-        Assert.Null(model.Validate(s_connections));
+        Assert.Null(model.Validate(s_storage, Tenant));
     }
 
     [Theory]
@@ -73,7 +78,7 @@ public sealed class ExportValidationTests
     {
         var destination = new ExportDestination("dst_1", "n", ExportVendors.AzureTableStorage, "default", null, prefix, null, "jsonl", "gzip", null, default, default);
 
-        var problem = destination.TableNameProblem(model);
+        var problem = destination.TableNameProblem(model, s_storage, Tenant);
 
         if (valid)
         {
@@ -86,11 +91,24 @@ public sealed class ExportValidationTests
     }
 
     [Fact]
+    public void Validate_ServiceOwnedStorage_IsRefused()
+    {
+        var model = new ExportModel("keys", "ApiKeys", "default", ["id"], "u", null, default);
+        var blob = new ExportDestination("dst_1", "n", ExportVendors.AzureBlobStorage, "default", "azure-webjobs-hosts", null, null, "jsonl", "gzip", null, default, default);
+        var composed = new ExportDestination("dst_1", "n", ExportVendors.AzureTableStorage, "default", null, "Exp", null, "jsonl", "gzip", null, default, default);
+
+        Assert.Contains("service's own", model.Validate(s_storage, Tenant), StringComparison.Ordinal);
+        Assert.Contains("service's own", blob.Validate(s_storage, Tenant), StringComparison.Ordinal);
+        Assert.Null(composed.Validate(s_storage, Tenant));
+        Assert.Contains("'Exportqueue'", composed.TableNameProblem("ort_queue", s_storage, Tenant), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void TableNameProblem_BlobDestination_IsNeverAProblem()
     {
         var destination = new ExportDestination("dst_1", "n", ExportVendors.AzureBlobStorage, "default", "bucket", null, null, "jsonl", "gzip", null, default, default);
 
-        Assert.Null(destination.TableNameProblem("a"));
+        Assert.Null(destination.TableNameProblem("a", s_storage, Tenant));
     }
 
     [Fact]
@@ -108,9 +126,9 @@ public sealed class ExportValidationTests
         var tooMany = Enumerable.Range(0, ExportLimits.MaxColumns + 1).Select(i => "c" + i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList();
         var most = Enumerable.Range(0, ExportLimits.MaxColumns).Select(i => "c" + i.ToString("D3", System.Globalization.CultureInfo.InvariantCulture) + new string('x', 110)).ToList();
 
-        var longColumns = new ExportModel("m", "src", "default", [manyLong[0]], "u", manyLong, default).Validate(s_connections);
-        var longKey = new ExportModel("m", "src", "default", tooMany, "u", null, default).Validate(s_connections);
-        var atLimit = new ExportModel("m", "src", "default", [most[0]], "u", most, default).Validate(s_connections);
+        var longColumns = new ExportModel("m", "src", "default", [manyLong[0]], "u", manyLong, default).Validate(s_storage, Tenant);
+        var longKey = new ExportModel("m", "src", "default", tooMany, "u", null, default).Validate(s_storage, Tenant);
+        var atLimit = new ExportModel("m", "src", "default", [most[0]], "u", most, default).Validate(s_storage, Tenant);
 
         Assert.Contains("at most 252 columns", longColumns, StringComparison.Ordinal);
         Assert.Contains("at most 252 columns", longKey, StringComparison.Ordinal);
@@ -124,7 +142,7 @@ public sealed class ExportValidationTests
         var names = Enumerable.Range(0, ExportLimits.MaxModelNames + 1).Select(i => "m" + i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList();
         var destination = new ExportDestination("dst_1", "n", ExportVendors.AzureBlobStorage, "default", "bucket", null, null, "jsonl", "gzip", names, default, default);
 
-        Assert.Contains("at most 500 models", destination.Validate(s_connections), StringComparison.Ordinal);
-        Assert.Null((destination with { EnabledModels = names[..ExportLimits.MaxModelNames] }).Validate(s_connections));
+        Assert.Contains("at most 500 models", destination.Validate(s_storage, Tenant), StringComparison.Ordinal);
+        Assert.Null((destination with { EnabledModels = names[..ExportLimits.MaxModelNames] }).Validate(s_storage, Tenant));
     }
 }

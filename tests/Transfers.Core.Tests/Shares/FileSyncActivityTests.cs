@@ -217,6 +217,23 @@ public sealed class FileSyncActivityTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task BeginFileSync_ConnectionNoLongerOpenToTheTenant_RefusesAndIssuesNoSas()
+    {
+        // Arrange: the share was saved while every tenant could use the host's account; now only another tenant may.
+        UseSettings(batchSize: 100, maxConcurrentBatches: 4, defaultConnectionTenants: "globex");
+        var store = _services.GetRequiredService<ShareStore>();
+
+        // Act
+        var error = await Assert.ThrowsAsync<UnauthorizedAccessException>(BeginAsync);
+
+        // Assert
+        Assert.Contains("not available to this tenant", error.Message, StringComparison.Ordinal);
+        var transfer = (await store.GetTransferAsync(_transfer.ShareId, _transfer.TransferId))!;
+        Assert.Null(transfer.AccessDetails);
+        Assert.Equal(ShareTransferStatus.Sending, transfer.Status);
+    }
+
+    [Fact]
     public async Task BeginFileSync_SasInItsLastQuarter_RenewsItAndKeepsAFreshOne()
     {
         // Arrange: a 4-second SAS, renewed by the check that finds less than a second left.
@@ -322,7 +339,7 @@ public sealed class FileSyncActivityTests : IAsyncLifetime, IDisposable
         Assert.Empty(await state.ReadAllAsync(_transfer.StateKey).ToListAsync());
     }
 
-    private void UseSettings(int batchSize, int maxConcurrentBatches, TimeSpan? accessTtl = null)
+    private void UseSettings(int batchSize, int maxConcurrentBatches, TimeSpan? accessTtl = null, string? defaultConnectionTenants = null)
     {
         _services?.Dispose();
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
@@ -331,6 +348,7 @@ public sealed class FileSyncActivityTests : IAsyncLifetime, IDisposable
             ["Transfers:Shares:BatchSize"] = batchSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Transfers:Shares:MaxConcurrentBatches"] = maxConcurrentBatches.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Transfers:Shares:AccessTtl"] = accessTtl?.ToString(),
+            ["Transfers:ConnectionTenants:default"] = defaultConnectionTenants,
         }).Build();
         _services = new ServiceCollection()
             .AddSingleton<IConfiguration>(configuration)

@@ -15,6 +15,7 @@ public sealed class StorageAccessPolicyTests
     [InlineData("ExportQueue")]
     [InlineData("OwnershipTokens")]
     [InlineData("MyHubInstances")]
+    [InlineData("OWNERSHIPTRANSFERLOCKS")]
     public void CheckTable_ServiceTableOnTheHostAccount_IsRefused(string table)
     {
         var policy = Create(new() { ["AzureWebJobsStorage"] = HostAccount, ["TRANSFERS_TASKHUB"] = "MyHub" });
@@ -22,7 +23,7 @@ public sealed class StorageAccessPolicyTests
         var denied = policy.CheckTable("acme", null, table);
 
         Assert.NotNull(denied);
-        Assert.Contains("service's own records", denied, StringComparison.Ordinal);
+        Assert.Contains("the service's own records", denied, StringComparison.Ordinal);
         Assert.Throws<UnauthorizedAccessException>(() => policy.DemandTable("acme", null, table));
     }
 
@@ -43,6 +44,7 @@ public sealed class StorageAccessPolicyTests
 
         Assert.Null(policy.CheckTable("acme", "partner", "ApiKeys"));
         Assert.Null(policy.CheckTable("acme", null, "orders"));
+        Assert.Null(policy.CheckTable("acme", null, "SharedOrders"));
     }
 
     [Theory]
