@@ -36,6 +36,28 @@ public sealed class ManagementTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ScheduleNew_IdOfRunTerminatedWithAPendingEvent_NewRunNeverSeesIt()
+    {
+        // Arrange: an event that reaches a suspended run stays in its inbox when the run is terminated.
+        var id = await _host.Client.ScheduleNewOrchestrationInstanceAsync(nameof(ApprovalWithTimeout), 60_000);
+        await _host.StatusAsync(id, OrchestrationRuntimeStatus.Running);
+        await _host.Client.SuspendInstanceAsync(id, "hold");
+        await _host.StatusAsync(id, OrchestrationRuntimeStatus.Suspended);
+        await _host.Client.RaiseEventAsync(id, "approval", "meant for the first run");
+        await _host.Client.TerminateInstanceAsync(id, "stop");
+        var first = await _host.WaitAsync(id);
+
+        // Act
+        await _host.Client.ScheduleNewOrchestrationInstanceAsync(nameof(ApprovalWithTimeout), 1_500, new StartOrchestrationOptions(id));
+        var second = await _host.WaitAsync(id);
+
+        // Assert
+        Assert.Equal(OrchestrationRuntimeStatus.Terminated, first.RuntimeStatus);
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, second.RuntimeStatus);
+        Assert.Equal("timeout", second.ReadOutputAs<string>());
+    }
+
+    [Fact]
     public async Task TerminateInstance_Waiting_EndsTerminatedWithOutput()
     {
         // Arrange

@@ -1,4 +1,5 @@
 using Transfers.Core.DurableTask;
+using Transfers.Core.Storage;
 using Transfers.Core.Tabular;
 
 namespace Transfers.Core.Exports;
@@ -56,7 +57,7 @@ public sealed class ExportTransferOrchestration : Orchestrator<ExportTransferInp
         catch (TaskFailedException ex)
         {
             status = ExportStatus.Error;
-            error = ExportErrors.Describe(ex.FailureDetails, "Starting the transfer");
+            error = StorageErrors.Describe("Starting the transfer", ex.FailureDetails);
         }
 
         return await FinishAsync(context, input, status, error);
@@ -142,7 +143,7 @@ public sealed class ExportTransferOrchestration : Orchestrator<ExportTransferInp
                 if (status != ExportStatus.Error)
                 {
                     status = ExportStatus.Error;
-                    error = ExportErrors.Describe(ex.FailureDetails, $"Exporting chunk {index}");
+                    error = StorageErrors.Describe($"Exporting chunk {index}", ex.FailureDetails);
                 }
 
                 continue;
@@ -178,7 +179,7 @@ public sealed class ExportTransferOrchestration : Orchestrator<ExportTransferInp
         catch (TaskFailedException ex)
         {
             status = ExportStatus.Error;
-            error = ExportErrors.Describe(ex.FailureDetails, "Writing the manifest");
+            error = StorageErrors.Describe("Writing the manifest", ex.FailureDetails);
         }
 
         var metrics = new ExportModelMetrics

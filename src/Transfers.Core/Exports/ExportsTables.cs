@@ -19,10 +19,9 @@ public sealed class ExportsTables
         Destinations = service.GetTableClient(ServiceTables.ExportDestinations);
         Transfers = service.GetTableClient(ServiceTables.ExportTransfers);
         TransferModels = service.GetTableClient(ServiceTables.ExportTransferModels);
-        Queue = service.GetTableClient(ServiceTables.ExportQueue);
         Watermarks = service.GetTableClient(ServiceTables.ExportWatermarks);
         DebugLogs = service.GetTableClient(ServiceTables.ExportDebugLogs);
-        TableClient[] all = [Models, Destinations, Transfers, TransferModels, Queue, Watermarks, DebugLogs];
+        TableClient[] all = [Models, Destinations, Transfers, TransferModels, Watermarks, DebugLogs];
         _created = new Lazy<Task>(() => Task.WhenAll(all.Select(t => t.CreateIfNotExistsAsync())));
     }
 
@@ -37,9 +36,6 @@ public sealed class ExportsTables
 
     /// <summary>Gets the per-model progress of transfers: partition transfer id, row model name.</summary>
     public TableClient TransferModels { get; }
-
-    /// <summary>Gets the per-destination queues: partition tenant and destination, row submission order.</summary>
-    public TableClient Queue { get; }
 
     /// <summary>Gets the watermarks: partition tenant, row destination and model.</summary>
     public TableClient Watermarks { get; }

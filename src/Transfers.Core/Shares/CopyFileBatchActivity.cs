@@ -74,7 +74,7 @@ public sealed partial class CopyFileBatchActivity : Activity<FileBatchRequest, C
                 catch (Exception e) when (e is RequestFailedException or InvalidDataException)
                 {
                     Log.CopyFailed(_logger, reference.TransferId, item.Path, e.Message);
-                    errors.Add(new ShareTransferError(item.Path, null, ShareErrors.Describe("Copying the file", e), _time.GetUtcNow().UtcDateTime));
+                    errors.Add(new ShareTransferError(item.Path, null, StorageErrors.Describe("Copying the file", e), _time.GetUtcNow().UtcDateTime));
                 }
             });
 

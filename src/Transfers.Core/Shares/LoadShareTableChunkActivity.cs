@@ -48,7 +48,7 @@ public sealed class LoadShareTableChunkActivity : Activity<TableChunkRequest, Ta
         }
         catch (Exception e) when (e is NotSupportedException or InvalidOperationException or UnauthorizedAccessException or Azure.RequestFailedException)
         {
-            return new TableChunkResult(table.Name, 0, null, ShareErrors.Describe("Loading the table", e));
+            return new TableChunkResult(table.Name, 0, null, StorageErrors.Describe("Loading the table", e));
         }
     }
 }

@@ -36,9 +36,6 @@ public static class ServiceTables
     /// <summary>Per-model progress of export transfers.</summary>
     public const string ExportTransferModels = "ExportTransferModels";
 
-    /// <summary>The per-destination export queue.</summary>
-    public const string ExportQueue = "ExportQueue";
-
     /// <summary>Export watermarks.</summary>
     public const string ExportWatermarks = "ExportWatermarks";
 
@@ -70,7 +67,7 @@ public static class ServiceTables
     public static IReadOnlyList<string> All { get; } =
     [
         ApiKeys, Shares, ShareTransfers, ShareFileState, ShareSyncWork, ShareTableState,
-        ExportModels, ExportDestinations, ExportTransfers, ExportTransferModels, ExportQueue, ExportWatermarks, ExportDebugLogs,
+        ExportModels, ExportDestinations, ExportTransfers, ExportTransferModels, ExportWatermarks, ExportDebugLogs,
         OwnershipUsers, OwnershipTokens, OwnershipResources, OwnershipResourcesByOwner, OwnershipTransfers, OwnershipTransferIndex, OwnershipTransferLocks,
     ];
 }

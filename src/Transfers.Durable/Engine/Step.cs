@@ -95,6 +95,12 @@ internal sealed class Step
                 continue;
             }
 
+            if (!isResult && message.RowKey.Length > 0 && message.Generation < _instance.FirstGeneration)
+            {
+                // An event raised to an earlier run of this id that ended without it.
+                continue;
+            }
+
             NewEvents.Add(message.Kind switch
             {
                 InboxKind.TaskCompleted => new HistoryEvent(HistoryEventType.TaskCompleted, _now, message.TaskId, Data: message.Data),

@@ -40,7 +40,7 @@ internal sealed partial class HubStore
             // The old generation's history stays out of replay because rows are read per generation; steps delete it.
             var fresh = existing is null
                 ? record
-                : record with { Generation = existing.Generation + 1, StaleHistory = AppendStale(existing.StaleHistory, existing.Generation, 0, existing.HistoryCount) };
+                : record with { Generation = existing.Generation + 1, FirstGeneration = existing.Generation + 1, StaleHistory = AppendStale(existing.StaleHistory, existing.Generation, 0, existing.HistoryCount) };
             var entity = await ToEntityAsync(fresh, cancellationToken);
             try
             {
@@ -148,6 +148,7 @@ internal sealed partial class HubStore
             CustomStatus = withPayloads ? await GetPayloadAsync(row, "CustomStatus", cancellationToken) : null,
             Failure = DurableJson.Deserialize<TaskFailureDetails>(failure),
             Generation = row.GetInt32("Generation") ?? 0,
+            FirstGeneration = row.GetInt32("FirstGeneration") ?? 0,
             HistoryCount = row.GetInt32("HistoryCount") ?? 0,
             NeedsStep = row.GetBoolean("NeedsStep") ?? false,
             StaleHistory = row.GetString("StaleHistory"),
@@ -170,6 +171,7 @@ internal sealed partial class HubStore
             ["Name"] = record.Name,
             ["Status"] = record.Status.ToString(),
             ["Generation"] = record.Generation,
+            ["FirstGeneration"] = record.FirstGeneration,
             ["HistoryCount"] = record.HistoryCount,
             ["NeedsStep"] = record.NeedsStep,
             ["CreatedAt"] = record.CreatedAt,

@@ -23,6 +23,13 @@ internal sealed record InstanceRecord
     /// <summary>Gets the generation: bumped by ContinueAsNew and by re-creating a finished instance.</summary>
     public int Generation { get; init; }
 
+    /// <summary>
+    /// Gets the generation at which the instance was last scheduled. Events raised to an earlier run that ended before
+    /// consuming them (terminated while suspended, say) are not delivered to this one, as Durable Functions drops
+    /// messages for a finished instance; ContinueAsNew keeps it, so events follow the instance across generations.
+    /// </summary>
+    public int FirstGeneration { get; init; }
+
     /// <summary>Gets how many history rows the current generation has committed.</summary>
     public int HistoryCount { get; init; }
 

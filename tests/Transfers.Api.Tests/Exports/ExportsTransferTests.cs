@@ -193,7 +193,7 @@ public sealed class ExportsTransferTests(ExportsApiFactory factory) : IClassFixt
         var metrics = first.GetProperty("model_metrics").EnumerateArray().ToDictionary(m => m.GetProperty("model_name").GetString()!);
         Assert.Equal("SUCCESS", metrics["good"].GetProperty("status").GetString());
         Assert.Equal("ERROR", metrics["missing"].GetProperty("status").GetString());
-        Assert.Equal("Exporting chunk 0 failed: storage answered 404 (Not Found), error code TableNotFound.", metrics["missing"].GetProperty("error").GetString());
+        Assert.Equal("Exporting chunk 0 failed: the storage service answered 404 (TableNotFound).", metrics["missing"].GetProperty("error").GetString());
         Assert.Equal(JsonValueKind.Null, first.GetProperty("error").ValueKind);
         var secondMetrics = second.GetProperty("model_metrics").EnumerateArray().ToDictionary(m => m.GetProperty("model_name").GetString()!);
         Assert.Equal(first.GetProperty("end_transfer_window_at").GetDateTimeOffset(), secondMetrics["good"].GetProperty("start_transfer_window_at").GetDateTimeOffset());
@@ -201,7 +201,7 @@ public sealed class ExportsTransferTests(ExportsApiFactory factory) : IClassFixt
         Assert.Equal(HttpStatusCode.OK, logStatus);
         var entries = logs.GetProperty("data").GetProperty("entries").EnumerateArray().Select(e => e.GetProperty("message").GetString()!).ToList();
         Assert.True(entries.Count >= 3);
-        Assert.Contains("Model missing ended ERROR: 0 rows, 0 bytes. Exporting chunk 0 failed: storage answered 404 (Not Found), error code TableNotFound.", entries);
+        Assert.Contains("Model missing ended ERROR: 0 rows, 0 bytes. Exporting chunk 0 failed: the storage service answered 404 (TableNotFound).", entries);
         Assert.All(entries, e => Assert.DoesNotContain("RequestId", e, StringComparison.OrdinalIgnoreCase));
         Assert.All(entries, e => Assert.DoesNotContain("Headers", e, StringComparison.OrdinalIgnoreCase));
     }

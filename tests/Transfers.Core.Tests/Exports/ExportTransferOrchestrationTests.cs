@@ -88,7 +88,7 @@ public sealed class ExportTransferOrchestrationTests
         Assert.Equal(ExportStatus.Success, _results.Single(r => r.Metrics.ModelName == "good").Metrics.Status);
         var bad = _results.Single(r => r.Metrics.ModelName == "bad").Metrics;
         Assert.Equal(ExportStatus.Error, bad.Status);
-        Assert.Equal("Exporting chunk 0 failed: storage answered 404 (Not Found), error code TableNotFound.", bad.Error);
+        Assert.Equal("Exporting chunk 0 failed: the storage service answered 404 (TableNotFound).", bad.Error);
         Assert.DoesNotContain(_manifests, m => m.Model.ModelName == "bad");
         Assert.Equal(ExportStatus.PartialFailure, _finished.Single().Status);
     }
@@ -168,7 +168,7 @@ public sealed class ExportTransferOrchestrationTests
 
         Assert.Equal(ExportStatus.Error, status);
         Assert.Equal(ExportStatus.Error, _finished.Single().Status);
-        Assert.Equal("Starting the transfer failed: storage answered 404 (Not Found), error code TableNotFound.", _finished.Single().Error);
+        Assert.Equal("Starting the transfer failed: the storage service answered 404 (TableNotFound).", _finished.Single().Error);
     }
 
     [Fact]
@@ -250,7 +250,7 @@ public sealed class ExportTransferOrchestrationTests
         Assert.Empty(_manifests);
         var metrics = _results.Single().Metrics;
         Assert.Equal(ExportStatus.Error, metrics.Status);
-        Assert.Equal("Exporting chunk 0 failed: InvalidOperationException: range lost", metrics.Error);
+        Assert.Equal("Exporting chunk 0 failed: range lost", metrics.Error);
     }
 
     [Fact]

@@ -100,7 +100,7 @@ public sealed class ExportValidationTests
         Assert.Contains("service's own", model.Validate(s_storage, Tenant), StringComparison.Ordinal);
         Assert.Contains("service's own", blob.Validate(s_storage, Tenant), StringComparison.Ordinal);
         Assert.Null(composed.Validate(s_storage, Tenant));
-        Assert.Contains("'Exportqueue'", composed.TableNameProblem("ort_queue", s_storage, Tenant), StringComparison.Ordinal);
+        Assert.Contains("'Exportwatermarks'", composed.TableNameProblem("ort_watermarks", s_storage, Tenant), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -159,8 +159,8 @@ public sealed class FileSyncActivityTests : IAsyncLifetime, IDisposable
     }
 
     [Theory]
-    [InlineData(false, "The MD5 of the copy differs from the one the source listed.")]
-    [InlineData(true, "The copy has 24 bytes; the source listed 25.")]
+    [InlineData(false, "Copying the file failed: The MD5 of the copy differs from the one the source listed.")]
+    [InlineData(true, "Copying the file failed: The copy has 24 bytes; the source listed 25.")]
     public async Task CopyBatch_CopyDiffersFromTheListing_ReportsItAndRecordsNothing(bool wrongLength, string expected)
     {
         // Arrange: a batch as the diff writes it, listing the source's ETag but another length or MD5 than the copy gets.

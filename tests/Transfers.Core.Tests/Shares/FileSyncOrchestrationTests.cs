@@ -233,7 +233,7 @@ public sealed class FileSyncOrchestrationTests
 
         // Assert
         Assert.False(completedWhileCopying);
-        Assert.Equal("listing failed", Completion().Failure);
+        Assert.Equal("Listing the source failed: listing failed", Completion().Failure);
     }
 
     [Fact]
@@ -390,7 +390,7 @@ public sealed class FileSyncOrchestrationTests
 
         // Assert
         Assert.Equal(ShareSyncOrchestration.Continued, result);
-        Assert.Equal("The source container 'x' does not exist.", Completion().Failure);
+        Assert.Equal("Listing the source failed: The source container 'x' does not exist.", Completion().Failure);
         Assert.False(Assert.IsType<ShareSyncInput>(_continuedWith).InitialSendDone);
     }
 

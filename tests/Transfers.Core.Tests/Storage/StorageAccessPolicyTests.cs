@@ -12,7 +12,7 @@ public sealed class StorageAccessPolicyTests
     [Theory]
     [InlineData("ApiKeys")]
     [InlineData("sharetransfers")]
-    [InlineData("ExportQueue")]
+    [InlineData("ExportWatermarks")]
     [InlineData("OwnershipTokens")]
     [InlineData("MyHubInstances")]
     [InlineData("OWNERSHIPTRANSFERLOCKS")]
