@@ -23,26 +23,15 @@ public sealed class TableSyncEndToEndTests(SharesFactory factory) : IClassFixtur
 
         // A check reads rows up to a second before it starts (slack for server timestamps): let the rows age first.
         await Task.Delay(TimeSpan.FromSeconds(1.5));
-        using var share = await client.PostAsJsonAsync("/v1/shares", new
-        {
-            name = "tables",
-            source = new { container = "unused-box" },
-            destination = new { kind = "table", tablePrefix = prefix },
-        });
-        var shareId = (await share.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+        var shareId = await CreateTableShareAsync(client, prefix);
 
         // Act: the first load
-        using var created = await client.PostAsJsonAsync($"/v1/shares/{shareId}/transfers", new
-        {
-            transferEntity = new object[]
-            {
-                new { type = "table", name = "append", sourceTable = prefix + "src", loadingPattern = "APPEND_ONLY" },
-                new { type = "table", name = "upsert", sourceTable = prefix + "src", loadingPattern = "UPDATE_AND_APPEND", primaryKey = new[] { "OrderId" } },
-                new { type = "table", name = "overwrite", sourceTable = prefix + "src", loadingPattern = "OVERWRITE" },
-            },
-            options = new { transferNow = true },
-        });
-        var transferId = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+        var transferId = await StartTableTransferAsync(
+            client,
+            shareId,
+            new { type = "table", name = "append", sourceTable = prefix + "src", loadingPattern = "APPEND_ONLY" },
+            new { type = "table", name = "upsert", sourceTable = prefix + "src", loadingPattern = "UPDATE_AND_APPEND", primaryKey = new[] { "OrderId" } },
+            new { type = "table", name = "overwrite", sourceTable = prefix + "src", loadingPattern = "OVERWRITE" });
         var first = await ShareFiles.WaitForCheckAfterAsync(client, shareId, transferId, DateTimeOffset.MinValue);
         var firstCounts = await CountsAsync(prefix);
 
@@ -60,7 +49,6 @@ public sealed class TableSyncEndToEndTests(SharesFactory factory) : IClassFixtur
         var upserted = Azurite.Tables.GetTableClient(prefix + "upsert").Query<TableEntity>(e => e.GetInt32("OrderId") == 0).Single();
 
         // Assert
-        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         Assert.Empty(first.GetProperty("errors").EnumerateArray());
         Assert.Equal(90, first.GetProperty("lastSync").GetProperty("rowsWritten").GetInt64());
         Assert.Contains(prefix + "append", first.GetProperty("accessDetails").GetProperty("access").GetString(), StringComparison.Ordinal);
@@ -82,25 +70,14 @@ public sealed class TableSyncEndToEndTests(SharesFactory factory) : IClassFixtur
             await present.UpsertEntityAsync(new TableEntity("rows", $"r{i}") { ["Value"] = i });
         }
 
-        using var share = await client.PostAsJsonAsync("/v1/shares", new
-        {
-            name = "tables",
-            source = new { container = "unused-box" },
-            destination = new { kind = "table", tablePrefix = prefix },
-        });
-        var shareId = (await share.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+        var shareId = await CreateTableShareAsync(client, prefix);
 
         // Act: the first check, with one source table missing
-        using var created = await client.PostAsJsonAsync($"/v1/shares/{shareId}/transfers", new
-        {
-            transferEntity = new object[]
-            {
-                new { type = "table", name = "present", sourceTable = prefix + "src", loadingPattern = "OVERWRITE" },
-                new { type = "table", name = "late", sourceTable = prefix + "missing", loadingPattern = "OVERWRITE" },
-            },
-            options = new { transferNow = true },
-        });
-        var transferId = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+        var transferId = await StartTableTransferAsync(
+            client,
+            shareId,
+            new { type = "table", name = "present", sourceTable = prefix + "src", loadingPattern = "OVERWRITE" },
+            new { type = "table", name = "late", sourceTable = prefix + "missing", loadingPattern = "OVERWRITE" });
         var first = await ShareFiles.WaitForCheckAfterAsync(client, shareId, transferId, DateTimeOffset.MinValue);
         var second = await ShareFiles.WaitForCheckAfterAsync(client, shareId, transferId, first.GetProperty("lastSync").GetProperty("startedAt").GetDateTimeOffset());
 
@@ -112,7 +89,6 @@ public sealed class TableSyncEndToEndTests(SharesFactory factory) : IClassFixtur
         var healed = await ShareFiles.WaitForCheckAfterAsync(client, shareId, transferId, appearedAt);
 
         // Assert
-        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         foreach (var check in new[] { first, second })
         {
             Assert.Equal("synced", check.GetProperty("status").GetString());
@@ -143,5 +119,23 @@ public sealed class TableSyncEndToEndTests(SharesFactory factory) : IClassFixtur
         }
 
         return (await CountAsync("append"), await CountAsync("upsert"), await CountAsync("overwrite"));
+    }
+
+    private static async Task<string> CreateTableShareAsync(HttpClient client, string prefix)
+    {
+        using var share = await client.PostAsJsonAsync("/v1/shares", new
+        {
+            name = "tables",
+            source = new { container = "unused-box" },
+            destination = new { kind = "table", tablePrefix = prefix },
+        });
+        Assert.Equal(HttpStatusCode.Created, share.StatusCode);
+        return (await share.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+    }
+
+    private static async Task<string> StartTableTransferAsync(HttpClient client, string shareId, params object[] tables)
+    {
+        using var created = await client.PostAsJsonAsync($"/v1/shares/{shareId}/transfers", new { transferEntity = tables, options = new { transferNow = true } });
+        return (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
     }
 }
