@@ -3,10 +3,10 @@ using Transfers.Core.Storage;
 
 namespace Transfers.Core.Shares;
 
-/// <summary>The message of a check that failed as a whole, in the words of <c>errors[]</c>: what the failed activity was doing.</summary>
+/// <summary>The message of a file or table check that failed as a whole: what the failed activity was doing.</summary>
 public static class ShareErrors
 {
-    /// <summary>Describes the failure of one of the file check's activities.</summary>
+    /// <summary>Describes the failure of one of a check's activities.</summary>
     /// <param name="activity">The name of the activity that failed.</param>
     /// <param name="failure">The recorded failure.</param>
     /// <returns>A one-line message.</returns>
@@ -18,6 +18,8 @@ public static class ShareErrors
             nameof(PruneUnselectedActivity) => "Finding the files no longer selected",
             nameof(CopyFileBatchActivity) => "Copying a batch of files",
             nameof(DeleteFileBatchActivity) => "Deleting files from the destination",
+            nameof(BeginTableSyncActivity) => "Preparing the table check",
+            nameof(LoadShareTableChunkActivity) => "Loading a table",
             _ => "The check",
         },
         failure);

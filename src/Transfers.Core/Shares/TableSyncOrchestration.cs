@@ -17,14 +17,29 @@ public sealed class TableSyncOrchestration : ShareSyncOrchestration
         var transfer = input.Transfer;
         var startedAt = context.CurrentUtcDateTime;
         var nextSyncAt = startedAt + input.Interval;
-        var begin = await context.CallActivityAsync<BeginTableSyncResult>(
-            nameof(BeginTableSyncActivity), new BeginFileSyncRequest(transfer, input.Cycle, !input.InitialSendDone));
-        if (!begin.Proceed)
+        TableChunkResult[] results;
+        try
         {
+            var begin = await context.CallActivityAsync<BeginTableSyncResult>(
+                nameof(BeginTableSyncActivity), new BeginFileSyncRequest(transfer, input.Cycle, !input.InitialSendDone));
+            if (!begin.Proceed)
+            {
+                return false;
+            }
+
+            // WhenAll waits for every table, so no load is still running when the check completes.
+            results = await Task.WhenAll(Enumerable.Range(0, begin.Tables).Select(i => LoadTableAsync(context, input, i, interrupted)));
+        }
+        catch (TaskFailedException failure)
+        {
+            // As for files: a check that fails as a whole marks the transfer failed, the automation goes on and the next
+            // check retries. A failing table alone does not get here; it is reported in errors.
+            await context.CallActivityAsync(
+                nameof(CompleteFileSyncActivity),
+                new CompleteFileSyncRequest(transfer, input.Cycle, ShareProgress.None, null, [], ShareErrors.Describe(failure.TaskName, failure.FailureDetails), nextSyncAt));
             return false;
         }
 
-        var results = await Task.WhenAll(Enumerable.Range(0, begin.Tables).Select(i => LoadTableAsync(context, input, i, interrupted)));
         var rows = results.Sum(r => r.RowsWritten);
         var errors = results.Where(r => r.Error is not null)
             .Select(r => new ShareTransferError(null, r.Table, r.Error!, context.CurrentUtcDateTime)).ToList();

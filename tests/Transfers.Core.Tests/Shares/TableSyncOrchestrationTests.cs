@@ -12,12 +12,7 @@ public sealed class TableSyncOrchestrationTests
     public async Task RunAsync_OneTableFailsOneChunked_ReportsTheFailureAndSumsTheRows()
     {
         // Arrange
-        var context = new Mock<IOrchestrationContext>();
-        context.SetupGet(c => c.CurrentUtcDateTime).Returns(s_now);
-        context.Setup(c => c.WaitForExternalEvent<PauseShareTransfer>(ShareEvents.Pause, It.IsAny<CancellationToken>())).Returns(new TaskCompletionSource<PauseShareTransfer>().Task);
-        context.Setup(c => c.WaitForExternalEvent<CancelShareTransfer>(ShareEvents.Cancel, It.IsAny<CancellationToken>())).Returns(new TaskCompletionSource<CancelShareTransfer>().Task);
-        context.Setup(c => c.CreateTimer(It.IsAny<DateTime>(), It.IsAny<CancellationToken>())).Returns(Task.CompletedTask);
-        context.Setup(c => c.CallActivityAsync(It.IsAny<string>(), It.IsAny<object?>(), It.IsAny<RetryPolicy?>())).Returns(Task.CompletedTask);
+        var context = Context();
         context.Setup(c => c.CallActivityAsync<BeginTableSyncResult>(nameof(BeginTableSyncActivity), It.IsAny<object?>(), It.IsAny<RetryPolicy?>()))
             .ReturnsAsync(new BeginTableSyncResult(true, 2));
         var chunks = new List<TableChunkRequest>();
@@ -40,12 +35,47 @@ public sealed class TableSyncOrchestrationTests
         // Assert
         Assert.Equal(3, chunks.Count);
         Assert.Contains(chunks, c => c is { TableIndex: 0, Continuation: "next" });
-        var complete = (CompleteFileSyncRequest)context.Invocations
-            .Last(i => i.Method.Name == nameof(IOrchestrationContext.CallActivityAsync) && (string)i.Arguments[0] == nameof(CompleteFileSyncActivity)).Arguments[1]!;
+        var complete = Completion(context);
         Assert.Equal(1500, complete.Summary!.RowsWritten);
         var error = Assert.Single(complete.Errors);
         Assert.Equal("events", error.Table);
         Assert.Null(error.Path);
         context.Verify(c => c.ContinueAsNew(It.Is<ShareSyncInput>(i => i.Cycle == 2 && i.InitialSendDone), It.IsAny<bool>()), Times.Once);
     }
+
+    [Fact]
+    public async Task RunAsync_ALoadThrows_MarksTheCheckFailedAndKeepsTheAutomation()
+    {
+        // Arrange: the activity itself fails (its records unreadable), not one table's load.
+        var context = Context();
+        context.Setup(c => c.CallActivityAsync<BeginTableSyncResult>(nameof(BeginTableSyncActivity), It.IsAny<object?>(), It.IsAny<RetryPolicy?>()))
+            .ReturnsAsync(new BeginTableSyncResult(true, 1));
+        context.Setup(c => c.CallActivityAsync<TableChunkResult>(nameof(LoadShareTableChunkActivity), It.IsAny<object?>(), It.IsAny<RetryPolicy?>()))
+            .ThrowsAsync(new TaskFailedException(nameof(LoadShareTableChunkActivity), new TaskFailureDetails("System.InvalidOperationException", "The transfer no longer exists.")));
+
+        // Act
+        var result = await new TableSyncOrchestration().RunAsync(context.Object, s_input);
+
+        // Assert
+        Assert.Equal(ShareSyncOrchestration.Continued, result);
+        var complete = Completion(context);
+        Assert.Equal("Loading a table failed: The transfer no longer exists.", complete.Failure);
+        Assert.Null(complete.Summary);
+        context.Verify(c => c.ContinueAsNew(It.Is<ShareSyncInput>(i => i.Cycle == 2 && !i.InitialSendDone), It.IsAny<bool>()), Times.Once);
+    }
+
+    private static Mock<IOrchestrationContext> Context()
+    {
+        var context = new Mock<IOrchestrationContext>();
+        context.SetupGet(c => c.CurrentUtcDateTime).Returns(s_now);
+        context.Setup(c => c.WaitForExternalEvent<PauseShareTransfer>(ShareEvents.Pause, It.IsAny<CancellationToken>())).Returns(new TaskCompletionSource<PauseShareTransfer>().Task);
+        context.Setup(c => c.WaitForExternalEvent<CancelShareTransfer>(ShareEvents.Cancel, It.IsAny<CancellationToken>())).Returns(new TaskCompletionSource<CancelShareTransfer>().Task);
+        context.Setup(c => c.CreateTimer(It.IsAny<DateTime>(), It.IsAny<CancellationToken>())).Returns(Task.CompletedTask);
+        context.Setup(c => c.CallActivityAsync(It.IsAny<string>(), It.IsAny<object?>(), It.IsAny<RetryPolicy?>())).Returns(Task.CompletedTask);
+        return context;
+    }
+
+    private static CompleteFileSyncRequest Completion(Mock<IOrchestrationContext> context) =>
+        (CompleteFileSyncRequest)context.Invocations
+            .Last(i => i.Method.Name == nameof(IOrchestrationContext.CallActivityAsync) && (string)i.Arguments[0] == nameof(CompleteFileSyncActivity)).Arguments[1]!;
 }
