@@ -18,7 +18,6 @@ public sealed class StorageAccessPolicy
     /// <summary>The configuration section that limits connections to tenants.</summary>
     public const string ConnectionTenantsSection = "Transfers:ConnectionTenants";
 
-
     // The Functions host's own containers and the Flex Consumption deployment package (infra/main.bicep).
     private static readonly string[] s_serviceContainerPrefixes = ["azure-webjobs-", "app-package-"];
 
