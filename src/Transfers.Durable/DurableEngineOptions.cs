@@ -1,3 +1,5 @@
+using Transfers.Core.DurableTask;
+
 namespace Transfers.Durable;
 
 /// <summary>Settings of the embedded durable engine, bound from the configuration section <c>Transfers:Durable</c>.</summary>
@@ -7,7 +9,7 @@ public sealed class DurableEngineOptions
     public const string SectionName = "Transfers:Durable";
 
     /// <summary>Gets or sets the task hub name: the prefix of the hub's tables and blob container. Letters and digits only.</summary>
-    public string HubName { get; set; } = "TransfersHub";
+    public string HubName { get; set; } = TaskHubName.Default;
 
     /// <summary>
     /// Gets or sets the storage connection string. When empty, the configuration key <c>AzureWebJobsStorage</c> is used.

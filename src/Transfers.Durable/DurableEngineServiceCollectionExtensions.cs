@@ -14,8 +14,7 @@ public static class DurableEngineServiceCollectionExtensions
     /// <summary>
     /// Adds the engine: <see cref="IDurableClient"/> as a singleton and the worker as a hosted service. Options come
     /// from <c>Transfers:Durable</c>; the storage connection from <c>AzureWebJobsStorage</c> unless
-    /// <c>Transfers:Durable:StorageConnection</c> is set; the hub name from <c>Transfers:Durable:HubName</c>, else
-    /// <c>TRANSFERS_TASKHUB</c> (the setting host.json uses), else <c>TransfersHub</c>. Orchestrations and activities are registered separately
+    /// <c>Transfers:Durable:StorageConnection</c> is set; the hub name as <see cref="TaskHubName"/> resolves it. Orchestrations and activities are registered separately
     /// with <see cref="DurableTaskServiceCollectionExtensions.AddDurableTasks"/>.
     /// </summary>
     /// <param name="services">The service collection.</param>
@@ -34,11 +33,7 @@ public static class DurableEngineServiceCollectionExtensions
                     o.StorageConnection = configuration["AzureWebJobsStorage"];
                 }
 
-                // host.json names the hub through TRANSFERS_TASKHUB: one setting for both hosts.
-                if (configuration[$"{DurableEngineOptions.SectionName}:HubName"] is null && configuration["TRANSFERS_TASKHUB"] is { Length: > 0 } hub)
-                {
-                    o.HubName = hub;
-                }
+                o.HubName = TaskHubName.Resolve(configuration);
             });
         services.AddDurableTasks(_ => { });
         services.AddLogging();

@@ -28,7 +28,10 @@ public static class DurableManagementApi
     public static RouteGroupBuilder MapDurableManagementApi(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        var group = endpoints.MapGroup("/runtime/webhooks/durabletask/instances").AddEndpointFilter(RequireFunctionsKey);
+        var group = endpoints.MapGroup("/runtime/webhooks/durabletask/instances").RequireAdminKey(
+            request => [request.Headers[ApiKeyAuthenticator.HeaderName], request.Headers[FunctionsKeyHeader], request.Query[FunctionsKeyParameter]],
+            _ => Problems.Unauthorized(
+                $"A valid admin key is required in the {FunctionsKeyParameter} query parameter or the {FunctionsKeyHeader} or {ApiKeyAuthenticator.HeaderName} header."));
         group.MapGet("/", ListAsync);
         group.MapGet("/{instanceId}", GetAsync);
         group.MapPost("/{instanceId}/raiseEvent/{eventName}", RaiseEventAsync);
@@ -40,21 +43,6 @@ public static class DurableManagementApi
             ControlAsync(client, instanceId, () => client.ResumeInstanceAsync(instanceId, reason, ct), ct));
         group.MapDelete("/{instanceId}", PurgeAsync);
         return group;
-    }
-
-    /// <summary>Requires the admin key in any of the places a Durable Functions client or a Transfers client puts it.</summary>
-    private static async ValueTask<object?> RequireFunctionsKey(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
-    {
-        var request = context.HttpContext.Request;
-        var authenticator = context.HttpContext.RequestServices.GetRequiredService<ApiKeyAuthenticator>();
-        string?[] presented = [request.Headers[ApiKeyAuthenticator.HeaderName], request.Headers[FunctionsKeyHeader], request.Query[FunctionsKeyParameter]];
-        if (!presented.Any(authenticator.IsAdminKey))
-        {
-            return Problems.Unauthorized($"A valid admin key is required in the {FunctionsKeyParameter} query parameter or the {FunctionsKeyHeader} or {ApiKeyAuthenticator.HeaderName} header.");
-        }
-
-        new CallerIdentity(CallerIdentity.DefaultTenant, IsAdmin: true).AttachTo(context.HttpContext);
-        return await next(context);
     }
 
     private static async Task<IResult> ListAsync(HttpContext http, IDurableClient client, CancellationToken cancellationToken)

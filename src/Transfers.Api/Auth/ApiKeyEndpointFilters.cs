@@ -26,17 +26,18 @@ public static class ApiKeyEndpointFilters
             return await next(context);
         });
 
-    /// <summary>Requires the admin key.</summary>
+    /// <summary>Requires the admin key in any of the places <paramref name="presentedKeys"/> reads from a request.</summary>
     /// <typeparam name="TBuilder">The endpoint or group builder.</typeparam>
     /// <param name="builder">The builder.</param>
+    /// <param name="presentedKeys">The values a request may carry the key in (headers, query parameters).</param>
     /// <param name="unauthorized">Builds the 401 result in the family's envelope.</param>
     /// <returns>The builder.</returns>
-    public static TBuilder RequireAdminKey<TBuilder>(this TBuilder builder, Func<HttpContext, IResult> unauthorized)
+    public static TBuilder RequireAdminKey<TBuilder>(this TBuilder builder, Func<HttpRequest, IEnumerable<string?>> presentedKeys, Func<HttpContext, IResult> unauthorized)
         where TBuilder : IEndpointConventionBuilder =>
         builder.AddEndpointFilter(async (context, next) =>
         {
             var authenticator = context.HttpContext.RequestServices.GetRequiredService<ApiKeyAuthenticator>();
-            if (!authenticator.IsAdminKey(context.HttpContext.Request.Headers[ApiKeyAuthenticator.HeaderName]))
+            if (!presentedKeys(context.HttpContext.Request).Any(authenticator.IsAdminKey))
             {
                 return unauthorized(context.HttpContext);
             }
@@ -51,5 +52,7 @@ public static class ApiKeyEndpointFilters
     /// <returns>The builder.</returns>
     public static TBuilder RequireAdminKey<TBuilder>(this TBuilder builder)
         where TBuilder : IEndpointConventionBuilder =>
-        builder.RequireAdminKey(_ => Problems.Unauthorized($"A valid admin key is required in the {ApiKeyAuthenticator.HeaderName} header."));
+        builder.RequireAdminKey(
+            request => [request.Headers[ApiKeyAuthenticator.HeaderName]],
+            _ => Problems.Unauthorized($"A valid admin key is required in the {ApiKeyAuthenticator.HeaderName} header."));
 }

@@ -156,7 +156,8 @@ public sealed class ExportTransferStore(ExportsTables tables)
                 continue;
             }
 
-            return await GetAsync(tenant, transferId, cancellationToken);
+            // The claim changed nothing the transfer shows: the row read before it describes it.
+            return await WithMetricsAsync(row, cancellationToken);
         }
     }
 
@@ -316,7 +317,7 @@ public sealed class ExportTransferStore(ExportsTables tables)
         }
 
         await tables.Transfers.UpdateEntityAsync(new TableEntity(tenant, transferId) { ["CancelRequested"] = true }, ETag.All, TableUpdateMode.Merge, cancellationToken);
-        return new ExportCancelResult(ExportCancelOutcome.Requested, await GetAsync(tenant, transferId, cancellationToken));
+        return new ExportCancelResult(ExportCancelOutcome.Requested, await WithMetricsAsync(row, cancellationToken) with { CancelRequested = true });
     }
 
     /// <summary>Whether an orchestration owns the transfer: it claimed it, or (for transfers older than claims) started it.</summary>

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using Transfers.Core.DurableTask;
 
 namespace Transfers.Core.Storage;
 
@@ -82,13 +83,13 @@ public sealed class StorageAccessPolicy
             return denied;
         }
 
-        // The task hub's tables start with its name. Names of Azure Tables are case-insensitive.
         if (!IsHostAccount(connection, tables: true))
         {
             return null;
         }
 
-        var hub = TaskHubName();
+        // The task hub's tables start with its name. Names of Azure Tables are case-insensitive.
+        var hub = TaskHubName.Resolve(_configuration);
         return ServiceTables.All.Contains(table, StringComparer.OrdinalIgnoreCase)
             ? $"Table '{table}' holds the service's own records on this account; choose another name."
             : table.StartsWith(hub, StringComparison.OrdinalIgnoreCase)
@@ -109,7 +110,7 @@ public sealed class StorageAccessPolicy
             return denied;
         }
 
-        var reserved = s_serviceContainerPrefixes.Append(TaskHubName().ToLowerInvariant() + "-");
+        var reserved = s_serviceContainerPrefixes.Append(TaskHubName.Resolve(_configuration).ToLowerInvariant() + "-");
         return IsHostAccount(connection, tables: false) && reserved.FirstOrDefault(p => container.StartsWith(p, StringComparison.OrdinalIgnoreCase)) is { } prefix
             ? $"Containers whose names start with '{prefix}' hold the service's own data on this account; choose another name."
             : null;
@@ -140,12 +141,6 @@ public sealed class StorageAccessPolicy
             throw new UnauthorizedAccessException(denied);
         }
     }
-
-    /// <summary>The task hub name, resolved as the engine and host.json resolve it.</summary>
-    private string TaskHubName() =>
-        _configuration["Transfers:Durable:HubName"] is { Length: > 0 } configured ? configured
-        : _configuration["TRANSFERS_TASKHUB"] is { Length: > 0 } hub ? hub
-        : "TransfersHub";
 
     // Another connection name may point at the host's account too: compare the endpoints, not the names.
     private bool IsHostAccount(string? connection, bool tables) =>
