@@ -32,11 +32,10 @@ public sealed class FileSyncStore
     /// <summary>The work batch table.</summary>
     public const string WorkTable = ServiceTables.ShareSyncWork;
 
-    private const int MaxPropertyChars = 30_000;
     private const int MaxTableBatch = 100;
 
-    /// <summary>Characters of work rows per transaction: a transaction carries at most 4 MiB, and escaping the JSON inside a property grows it.</summary>
-    private const int MaxTransactionChars = 1_500_000;
+    /// <summary>JSON bytes of work rows per transaction: a transaction carries at most 4 MiB, and base64 grows binary properties by a third.</summary>
+    private const int MaxTransactionBytes = 2_000_000;
     private readonly TableClient _state;
     private readonly TableClient _work;
     private readonly Lazy<Task> _created;
@@ -161,25 +160,21 @@ public sealed class FileSyncStore
         await _created.Value;
         var partition = WorkPartition(stateKey, cycle);
         var transaction = new List<TableTransactionAction>();
-        var chars = 0;
+        var bytes = 0;
         foreach (var (batchId, items) in batches)
         {
-            var json = DurableJson.Serialize(items)!;
-            if (transaction.Count == MaxTableBatch || (transaction.Count > 0 && chars + json.Length > MaxTransactionChars))
+            var json = ShareJson.Serialize(items);
+            if (transaction.Count == MaxTableBatch || (transaction.Count > 0 && bytes + json.Length > MaxTransactionBytes))
             {
                 await _work.SubmitTransactionAsync(transaction, cancellationToken);
                 transaction = [];
-                chars = 0;
+                bytes = 0;
             }
 
             var entity = new TableEntity(partition, batchId);
-            for (int i = 0, part = 0; i < json.Length; i += MaxPropertyChars, part++)
-            {
-                entity[$"Items{part}"] = json.Substring(i, Math.Min(MaxPropertyChars, json.Length - i));
-            }
-
+            ShareJson.SetParts(entity, json);
             transaction.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, entity));
-            chars += json.Length;
+            bytes += json.Length;
         }
 
         if (transaction.Count > 0)
@@ -203,8 +198,13 @@ public sealed class FileSyncStore
             return [];
         }
 
-        var json = string.Concat(Enumerable.Range(0, 64).Select(i => row.Value!.GetString($"Items{i}")).TakeWhile(s => s is not null));
-        return DurableJson.Deserialize<List<FileWorkItem>>(json) ?? [];
+        if (!ShareJson.TryGetParts(row.Value!, out List<FileWorkItem>? items))
+        {
+            // Written before batches moved to binary properties, by a check that was running when the host was upgraded.
+            items = DurableJson.Deserialize<List<FileWorkItem>>(ShareJson.GetLegacyText(row.Value!, "Items"));
+        }
+
+        return items ?? [];
     }
 
     /// <summary>Deletes every work batch of a check.</summary>

@@ -1,5 +1,3 @@
-using System.Buffers;
-using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
 using Transfers.Core.DurableTask;
@@ -13,9 +11,8 @@ namespace Transfers.Core.Shares;
 /// share, at most a few dozen per share).
 /// </summary>
 /// <remarks>
-/// A transfer record is its JSON in UTF-8, split over binary properties. Binary, because the Tables SDK sends
-/// <c>&amp;</c>, <c>+</c> and every non-ASCII character of a string property as a six-byte escape, and Azurite counts
-/// the bytes sent against the 1 MiB entity limit; base64 grows the record by a third whatever it holds. The parts that
+/// A transfer record is its JSON in UTF-8, split over binary properties (<see cref="ShareJson.SetParts"/>); base64 grows
+/// it by a third on the wire whatever it holds. The parts that
 /// grow with the request or the source are bounded: the contents by <see cref="MaxContentsBytes"/> (checked when the
 /// request is read), the errors by <see cref="MaxErrorsBytes"/> (the first that fit are kept), and the rest (ids,
 /// dates, counts, the access details) stays under 16 KiB. So a record takes at most about 690 KiB, 920 KiB as base64:
@@ -35,8 +32,6 @@ public sealed class ShareStore
     /// <summary>The most bytes of errors a record keeps: 160 KiB, fifty errors on 1,024-character paths of accented letters.</summary>
     public const int MaxErrorsBytes = 160 * 1024;
 
-    /// <summary>The largest part of a record: a binary property holds at most 64 KiB.</summary>
-    private const int MaxPartBytes = 64_000;
 
     /// <summary>
     /// The row in each share's partition that every added transfer rewrites with an ETag check, in the same transaction,
@@ -311,24 +306,19 @@ public sealed class ShareStore
     /// <summary>The bytes a transfer's contents take as stored JSON, which <see cref="MaxContentsBytes"/> bounds.</summary>
     /// <param name="contents">The contents.</param>
     /// <returns>The size in bytes.</returns>
-    public static int ContentsSize(ShareTransferContents contents) => JsonSerializer.SerializeToUtf8Bytes(contents, ShareJson.Options).Length;
+    public static int ContentsSize(ShareTransferContents contents) => ShareJson.Serialize(contents).Length;
 
     /// <summary>The record as stored (errors cut to <see cref="MaxErrorsBytes"/>) and its entity.</summary>
     private static (ShareTransfer Stored, TableEntity Entity) ToEntity(ShareTransfer transfer)
     {
         var stored = transfer with { ETag = null, Errors = FitErrors(transfer.Errors) };
-        var json = JsonSerializer.SerializeToUtf8Bytes(stored, ShareJson.Options);
         var entity = new TableEntity(transfer.ShareId, transfer.Id)
         {
             ["Tenant"] = transfer.Tenant,
             ["Status"] = transfer.Status,
             ["CreatedAt"] = transfer.CreatedAt,
         };
-        for (int i = 0, part = 0; i < json.Length; i += MaxPartBytes, part++)
-        {
-            entity[$"Data{part}"] = json.AsSpan(i, Math.Min(MaxPartBytes, json.Length - i)).ToArray();
-        }
-
+        ShareJson.SetParts(entity, ShareJson.Serialize(stored));
         return (stored, entity);
     }
 
@@ -337,7 +327,7 @@ public sealed class ShareStore
     {
         var size = 0;
         var count = 0;
-        while (count < errors.Count && (size += JsonSerializer.SerializeToUtf8Bytes(errors[count], ShareJson.Options).Length + 1) <= MaxErrorsBytes)
+        while (count < errors.Count && (size += ShareJson.Serialize(errors[count]).Length + 1) <= MaxErrorsBytes)
         {
             count++;
         }
@@ -347,22 +337,10 @@ public sealed class ShareStore
 
     private static ShareTransfer ToTransfer(TableEntity entity)
     {
-        ShareTransfer? transfer;
-        if (entity.ContainsKey("Data0"))
-        {
-            var json = new ArrayBufferWriter<byte>();
-            for (var part = 0; entity.GetBinary($"Data{part}") is { } bytes; part++)
-            {
-                json.Write(bytes);
-            }
-
-            transfer = JsonSerializer.Deserialize<ShareTransfer>(json.WrittenSpan, ShareJson.Options);
-        }
-        else
+        if (!ShareJson.TryGetParts(entity, out ShareTransfer? transfer))
         {
             // Records written before the JSON moved to binary properties: text split over string properties.
-            transfer = DurableJson.Deserialize<ShareTransfer>(
-                string.Concat(Enumerable.Range(0, 64).Select(i => entity.GetString($"Json{i}")).TakeWhile(s => s is not null)));
+            transfer = DurableJson.Deserialize<ShareTransfer>(ShareJson.GetLegacyText(entity, "Json"));
         }
 
         return transfer! with { ETag = entity.ETag.ToString() };

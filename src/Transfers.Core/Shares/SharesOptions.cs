@@ -15,7 +15,10 @@ public sealed class SharesOptions
     /// <summary>Gets or sets how many source blobs one diff activity lists and compares.</summary>
     public int ListPageSize { get; set; } = 5000;
 
-    /// <summary>Gets or sets how many files one copy or delete activity handles.</summary>
+    /// <summary>The largest <see cref="BatchSize"/>: a batch of files with the longest names still fits one table row.</summary>
+    public const int MaxBatchSize = 100;
+
+    /// <summary>Gets or sets how many files one copy or delete activity handles, 1 to <see cref="MaxBatchSize"/>.</summary>
     public int BatchSize { get; set; } = 100;
 
     /// <summary>Gets or sets how many batch activities run at once in one transfer.</summary>

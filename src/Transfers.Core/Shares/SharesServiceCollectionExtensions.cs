@@ -13,7 +13,12 @@ public static class SharesServiceCollectionExtensions
     public static IServiceCollection AddShares(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
-        services.AddOptions<SharesOptions>().BindConfiguration(SharesOptions.SectionName);
+        services.AddOptions<SharesOptions>()
+            .BindConfiguration(SharesOptions.SectionName)
+            .Validate(
+                o => o.BatchSize is >= 1 and <= SharesOptions.MaxBatchSize,
+                $"{SharesOptions.SectionName}:BatchSize must be between 1 and {SharesOptions.MaxBatchSize}.")
+            .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ShareStore>();
         services.TryAddSingleton<FileSyncStore>();

@@ -1,9 +1,11 @@
+using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Specialized;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Transfers.Core.DurableTask;
 using Transfers.Core.Security;
 using Transfers.Core.Shares;
@@ -322,6 +324,66 @@ public sealed class FileSyncActivityTests : IAsyncLifetime, IDisposable
         {
             Assert.Equal(items, await state.ReadBatchAsync(_transfer.StateKey, 1, batchId));
         }
+    }
+
+    [Theory]
+    [InlineData('é')]
+    [InlineData('&')]
+    public async Task WriteBatches_FullBatchOfTheLongestEscapedNames_FitsTheEntityLimitAsAzureCountsIt(char letter)
+    {
+        // Arrange: a full batch of 1,024-character names of a character the default JSON encoder writes as six.
+        var state = _services.GetRequiredService<FileSyncStore>();
+        var items = Enumerable.Range(0, SharesOptions.MaxBatchSize)
+            .Select(i => new FileWorkItem($"{i:D4}{new string(letter, 1_020)}", "\"0x8DC0123456789AB\"", 16_384, "1B2M2Y8AsgTpgAmY7PhCfg=="))
+            .ToList();
+        var batchId = FileBatchIds.Copy(1, 0);
+
+        // Act
+        await state.WriteBatchesAsync(_transfer.StateKey, 1, [KeyValuePair.Create(batchId, (IReadOnlyList<FileWorkItem>)items)]);
+
+        // Assert: Azure counts a string property as two bytes per character and a binary one as its bytes.
+        var row = (await Azurite.Tables.GetTableClient(FileSyncStore.WorkTable).GetEntityAsync<TableEntity>($"{_transfer.StateKey}_{1:D10}", batchId)).Value;
+        var size = row.Where(p => p.Key is not ("odata.etag" or "Timestamp")).Sum(p => (2 * p.Key.Length) + p.Value switch
+        {
+            string text => 2 * text.Length,
+            byte[] bytes => bytes.Length,
+            _ => 8,
+        });
+        Assert.InRange(size, 1, 1_024 * 1_024);
+        Assert.Equal(items, await state.ReadBatchAsync(_transfer.StateKey, 1, batchId));
+    }
+
+    [Fact]
+    public async Task ReadBatch_RowInTheEarlierTextLayout_ReadsItsItems()
+    {
+        // Arrange: a batch as hosts before binary parts wrote it, by a check that runs on across an upgrade.
+        var items = new List<FileWorkItem> { new("data/a.txt", "\"etag-a\"", 3, "md5a"), new("data/b & c.txt", "\"etag-b\"", 4) };
+        var json = DurableJson.Serialize(items)!;
+        var batchId = FileBatchIds.Copy(1, 0);
+        var work = Azurite.Tables.GetTableClient(FileSyncStore.WorkTable);
+        await work.CreateIfNotExistsAsync();
+        await work.UpsertEntityAsync(new TableEntity($"{_transfer.StateKey}_{1:D10}", batchId) { ["Items0"] = json[..10], ["Items1"] = json[10..] });
+
+        // Act
+        var read = await _services.GetRequiredService<FileSyncStore>().ReadBatchAsync(_transfer.StateKey, 1, batchId);
+
+        // Assert
+        Assert.Equal(items, read);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(SharesOptions.MaxBatchSize + 1)]
+    public void Options_BatchSizeOutOfRange_FailValidation(int batchSize)
+    {
+        // Arrange
+        UseSettings(batchSize, maxConcurrentBatches: 4);
+
+        // Act
+        var failure = Assert.Throws<OptionsValidationException>(() => _services.GetRequiredService<IOptions<SharesOptions>>().Value);
+
+        // Assert
+        Assert.Contains("Transfers:Shares:BatchSize must be between 1 and 100", failure.Message, StringComparison.Ordinal);
     }
 
     [Fact]
