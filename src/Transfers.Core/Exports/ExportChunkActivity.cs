@@ -64,7 +64,11 @@ public sealed class ExportChunkActivity(
             ? await WriteBlobAsync(input, source, query, cancellationToken)
             : await WriteTableAsync(input, source, query, cancellationToken);
 
-        var files = file is null ? input.FilesBefore : [.. input.FilesBefore, file.Path];
+        if (file is not null)
+        {
+            await transfers.SaveFileAsync(input.TransferId, model.ModelName, input.ChunkIndex, file.Path, cancellationToken);
+        }
+
         await transfers.SaveModelAsync(
             input.TransferId,
             new ExportModelMetrics
@@ -75,7 +79,6 @@ public sealed class ExportChunkActivity(
                 EndTransferWindowAt = model.Window.End,
                 RowsTransferred = input.RowsBefore + read.Rows,
                 BytesTransferred = input.BytesBefore + bytes,
-                Files = files,
             },
             cancellationToken);
         Log.ChunkExported(logger, input.TransferId, model.ModelName, input.ChunkIndex, read.Rows);

@@ -106,7 +106,6 @@ public sealed record ExportFile(string Path, long Rows, long Bytes, string Sha25
 /// <param name="RowsPerChunk">The most rows of the chunk.</param>
 /// <param name="RowsBefore">Rows of the model's chunks finished when this one was scheduled, for progress.</param>
 /// <param name="BytesBefore">Bytes of the model's chunks finished when this one was scheduled, for progress.</param>
-/// <param name="FilesBefore">Files of the model's chunks finished when this one was scheduled, for progress.</param>
 public sealed record ExportChunkInput(
     string Tenant,
     string TransferId,
@@ -118,8 +117,7 @@ public sealed record ExportChunkInput(
     string? ContinuationToken,
     int RowsPerChunk,
     long RowsBefore,
-    long BytesBefore,
-    IReadOnlyList<string> FilesBefore);
+    long BytesBefore);
 
 /// <summary>What one chunk did.</summary>
 /// <param name="Rows">Rows written.</param>

@@ -118,7 +118,7 @@ public sealed class ExportTransferOrchestration : Orchestrator<ExportTransferInp
                 var (range, token) = next.Dequeue();
                 var call = context.CallActivityAsync<ExportChunkResult>(
                     nameof(ExportChunkActivity),
-                    new ExportChunkInput(input.Tenant, input.TransferId, plan.IsDebugMode, destination, model, chunk, range, token, plan.RowsPerChunk, rows, bytes, [.. files.Values.Select(f => f.Path)]),
+                    new ExportChunkInput(input.Tenant, input.TransferId, plan.IsDebugMode, destination, model, chunk, range, token, plan.RowsPerChunk, rows, bytes),
                     retry);
                 chunkOf[call] = (chunk++, range);
                 running.Add(call);
@@ -167,13 +167,12 @@ public sealed class ExportTransferOrchestration : Orchestrator<ExportTransferInp
             }
         }
 
-        var written = files.Values.ToList();
         try
         {
             if (status == ExportStatus.Success && destination.IsBlob)
             {
-                written.Add(await context.CallActivityAsync<ExportFile>(
-                    nameof(WriteManifestActivity), new WriteManifestInput(input.TransferId, destination, model, [.. files.Values]), retry));
+                await context.CallActivityAsync<ExportFile>(
+                    nameof(WriteManifestActivity), new WriteManifestInput(input.TransferId, destination, model, [.. files.Values]), retry);
             }
         }
         catch (TaskFailedException ex)
@@ -190,7 +189,6 @@ public sealed class ExportTransferOrchestration : Orchestrator<ExportTransferInp
             EndTransferWindowAt = model.Window.End,
             RowsTransferred = rows,
             BytesTransferred = bytes,
-            Files = [.. written.Select(f => f.Path)],
             Error = error,
         };
         await context.CallActivityAsync(nameof(RecordModelResultActivity), new RecordModelResultInput(input.Tenant, input.TransferId, destination.Id, metrics, plan.IsDebugMode), retry);

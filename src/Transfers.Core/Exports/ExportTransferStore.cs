@@ -1,3 +1,4 @@
+using System.Globalization;
 using Azure;
 using Azure.Data.Tables;
 
@@ -17,13 +18,19 @@ public sealed record ExportTransferFilter(string? DestinationId, string? Status,
 /// <summary>
 /// Transfers in the <c>ExportTransfers</c> table (partition tenant) with, in the same partition, one queue row per
 /// unfinished transfer, keyed by destination and submission order: a transfer runs when its queue row is its
-/// destination's first. Per-model progress is in <c>ExportTransferModels</c>.
+/// destination's first. Per-model progress is in <c>ExportTransferModels</c> (partition transfer): one row per model,
+/// keyed by its name, and one per file written, keyed <c>{model}|{chunk}</c> (<c>{model}|manifest</c> for the
+/// manifest), so that a model may write any number of files and each chunk records only its own.
 /// </summary>
 /// <param name="tables">The family's tables.</param>
 public sealed class ExportTransferStore(ExportsTables tables)
 {
     private const string TransferPrefix = "tr";
     private const string QueuePrefix = "q_";
+
+    // Model names are letters, digits and underscores, so a file row's key never equals a model's.
+    private const char FileKeySeparator = '|';
+    private const string ManifestFileKey = "manifest";
 
     /// <summary>Records a new PENDING transfer and queues it behind its destination's earlier transfers, atomically.</summary>
     /// <param name="tenant">The owner.</param>
@@ -235,9 +242,26 @@ public sealed class ExportTransferStore(ExportsTables tables)
             cancellationToken);
     }
 
-    /// <summary>Stores one model's metrics (absolute values, so a repeated write changes nothing).</summary>
+    /// <summary>Lists a file a model wrote with the transfer (a repeated write changes nothing).</summary>
     /// <param name="transferId">The transfer id.</param>
-    /// <param name="metrics">The metrics.</param>
+    /// <param name="modelName">The model.</param>
+    /// <param name="chunkIndex">The chunk that wrote the file; <c>null</c> for the model's manifest, listed after its chunks' files.</param>
+    /// <param name="path">The file's path in the destination.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>A task that completes when stored.</returns>
+    public async Task SaveFileAsync(string transferId, string modelName, int? chunkIndex, string path, CancellationToken cancellationToken = default)
+    {
+        await tables.EnsureCreatedAsync();
+        var key = chunkIndex is { } index ? index.ToString("D6", CultureInfo.InvariantCulture) : ManifestFileKey;
+        await tables.TransferModels.UpsertEntityAsync(
+            new TableEntity(transferId, $"{modelName}{FileKeySeparator}{key}") { ["Path"] = path },
+            TableUpdateMode.Replace,
+            cancellationToken);
+    }
+
+    /// <summary>Stores one model's metrics (absolute values, so a repeated write changes nothing); its files are listed by <see cref="SaveFileAsync"/>.</summary>
+    /// <param name="transferId">The transfer id.</param>
+    /// <param name="metrics">The metrics; <see cref="ExportModelMetrics.Files"/> is not stored.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
     /// <returns>A task that completes when stored.</returns>
     public async Task SaveModelAsync(string transferId, ExportModelMetrics metrics, CancellationToken cancellationToken = default)
@@ -252,7 +276,6 @@ public sealed class ExportTransferStore(ExportsTables tables)
                 ["WindowEnd"] = metrics.EndTransferWindowAt,
                 ["Rows"] = metrics.RowsTransferred,
                 ["Bytes"] = metrics.BytesTransferred,
-                ["Files"] = ExportsTables.ToJson(metrics.Files),
                 ["Error"] = metrics.Error is { Length: > 4000 } e ? e[..4000] : metrics.Error,
             },
             TableUpdateMode.Replace,
@@ -407,8 +430,17 @@ public sealed class ExportTransferStore(ExportsTables tables)
     private async Task<ExportTransfer> WithMetricsAsync(TableEntity row, CancellationToken cancellationToken)
     {
         var metrics = new List<ExportModelMetrics>();
+        var files = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         await foreach (var m in tables.TransferModels.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {row.RowKey}"), cancellationToken: cancellationToken))
         {
+            // Rows come in key order: a model's chunk files by number, then its manifest.
+            if (m.RowKey.IndexOf(FileKeySeparator, StringComparison.Ordinal) is var separator and >= 0)
+            {
+                var model = m.RowKey[..separator];
+                (files.TryGetValue(model, out var paths) ? paths : files[model] = []).Add(m.GetString("Path"));
+                continue;
+            }
+
             metrics.Add(new ExportModelMetrics
             {
                 ModelName = m.RowKey,
@@ -417,11 +449,13 @@ public sealed class ExportTransferStore(ExportsTables tables)
                 EndTransferWindowAt = m.GetDateTimeOffset("WindowEnd"),
                 RowsTransferred = m.GetInt64("Rows") ?? 0,
                 BytesTransferred = m.GetInt64("Bytes") ?? 0,
+
+                // Transfers recorded before files had rows of their own kept the list in the model's row.
                 Files = ExportsTables.FromJson<List<string>>(m.GetString("Files")) ?? [],
                 Error = m.GetString("Error"),
             });
         }
 
-        return FromEntity(row, metrics);
+        return FromEntity(row, [.. metrics.Select(m => files.TryGetValue(m.ModelName, out var paths) ? m with { Files = paths } : m)]);
     }
 }

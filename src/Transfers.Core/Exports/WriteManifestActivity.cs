@@ -9,10 +9,11 @@ namespace Transfers.Core.Exports;
 
 /// <summary>
 /// Writes a model's manifest after all its files: the files with their row counts, sizes and SHA-256. A reader that
-/// trusts manifests never sees a partial export. Rewriting it gives the same content.
+/// trusts manifests never sees a partial export. Then lists it with the transfer's files. Rewriting it gives the same content.
 /// </summary>
 /// <param name="connections">The storage connections.</param>
-public sealed class WriteManifestActivity(StorageConnections connections) : Activity<WriteManifestInput, ExportFile>
+/// <param name="transfers">The transfer store.</param>
+public sealed class WriteManifestActivity(StorageConnections connections, ExportTransferStore transfers) : Activity<WriteManifestInput, ExportFile>
 {
     private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web)
     {
@@ -44,6 +45,7 @@ public sealed class WriteManifestActivity(StorageConnections connections) : Acti
             new BinaryData(bytes),
             new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" } },
             cancellationToken);
+        await transfers.SaveFileAsync(input.TransferId, input.Model.ModelName, null, path, cancellationToken);
         return new ExportFile(path, 0, bytes.Length, Convert.ToHexStringLower(SHA256.HashData(bytes)));
     }
 }

@@ -59,7 +59,7 @@ public sealed class ExportTransferOrchestrationTests
         Assert.Equal(3, _manifests.Single(m => m.Model.ModelName == "a").Files.Count);
         Assert.All(_results, r => Assert.Equal(ExportStatus.Success, r.Metrics.Status));
         Assert.Equal(30, _results.Single(r => r.Metrics.ModelName == "a").Metrics.RowsTransferred);
-        Assert.Equal("_manifests/a/manifest.json", _results.Single(r => r.Metrics.ModelName == "a").Metrics.Files[^1]);
+        Assert.Empty(_results.Single(r => r.Metrics.ModelName == "a").Metrics.Files); // files are listed by the activities that write them, not carried in history
         Assert.Equal(ExportStatus.Success, _finished.Single().Status);
     }
 

@@ -166,6 +166,36 @@ public sealed class ExportTransferStoreTests : IDisposable
         Assert.Equal("could not be scheduled", failed.Error);
     }
 
+    [Fact]
+    public async Task GetAsync_ModelWithThousandsOfFiles_ListsEveryFileInChunkOrderWithTheManifestLast()
+    {
+        // Arrange: more file names than one table property holds (32K characters), recorded out of order as
+        // parallel chunks finish, and a second model's files beside them.
+        var transfer = await SubmitAsync(_now);
+        var path = (string model, int chunk) => $"exports/{model}/dt=2026-12-04/part-{transfer.Id}-{chunk:D5}.jsonl.gz";
+        var chunks = Enumerable.Range(0, 1_500).Reverse().ToList();
+        await Parallel.ForEachAsync(chunks, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (chunk, ct) =>
+            await _store.SaveFileAsync(transfer.Id, "orders", chunk, path("orders", chunk), ct));
+        await _store.SaveFileAsync(transfer.Id, "orders", null, $"exports/_manifests/orders/manifest_{transfer.Id}.json");
+        await _store.SaveFileAsync(transfer.Id, "order_lines", 0, path("order_lines", 0));
+        foreach (var model in new[] { "orders", "order_lines" })
+        {
+            await _store.SaveModelAsync(transfer.Id, new ExportModelMetrics { ModelName = model, Status = ExportStatus.Success, RowsTransferred = 10 });
+        }
+
+        // Act
+        var read = (await _store.GetAsync(_tenant, transfer.Id))!;
+
+        // Assert
+        Assert.Equal(["order_lines", "orders"], read.ModelMetrics.Select(m => m.ModelName).Order(StringComparer.Ordinal));
+        var orders = read.ModelMetrics.Single(m => m.ModelName == "orders");
+        Assert.Equal(
+            [.. Enumerable.Range(0, 1_500).Select(chunk => path("orders", chunk)), $"exports/_manifests/orders/manifest_{transfer.Id}.json"],
+            orders.Files);
+        Assert.True(string.Join(",", orders.Files).Length > 32 * 1024);
+        Assert.Equal([path("order_lines", 0)], read.ModelMetrics.Single(m => m.ModelName == "order_lines").Files);
+    }
+
     private async Task<ExportTransfer> SubmitAsync(DateTimeOffset submittedAt, string? destinationId = null)
     {
         var transfer = new ExportTransfer
