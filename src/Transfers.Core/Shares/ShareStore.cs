@@ -12,11 +12,11 @@ namespace Transfers.Core.Shares;
 /// </summary>
 /// <remarks>
 /// A transfer record is its JSON in UTF-8, split over binary properties (<see cref="ShareJson.SetParts"/>); base64 grows
-/// it by a third on the wire whatever it holds. The parts that
-/// grow with the request or the source are bounded: the contents by <see cref="MaxContentsBytes"/> (checked when the
-/// request is read), the errors by <see cref="MaxErrorsBytes"/> (the first that fit are kept), and the rest (ids,
-/// dates, counts, the access details) stays under 16 KiB. So a record takes at most about 690 KiB, 920 KiB as base64:
-/// under the limit on Azure, which counts binary properties as they are, and on Azurite.
+/// it by a third on the wire whatever it holds. The parts that grow with the request or the source are bounded: the
+/// contents by <see cref="MaxContentsBytes"/> (checked when the request is read), the errors by
+/// <see cref="MaxErrorsBytes"/> (the first that fit are kept), and the rest (ids, dates, counts, the access details)
+/// stays under 16 KiB. So a record takes at most about 690 KiB, 920 KiB as base64: under the limit on Azure, which
+/// counts binary properties as they are, and on Azurite.
 /// </remarks>
 public sealed class ShareStore
 {
@@ -31,7 +31,6 @@ public sealed class ShareStore
 
     /// <summary>The most bytes of errors a record keeps: 160 KiB, fifty errors on 1,024-character paths of accented letters.</summary>
     public const int MaxErrorsBytes = 160 * 1024;
-
 
     /// <summary>
     /// The row in each share's partition that every added transfer rewrites with an ETag check, in the same transaction,
