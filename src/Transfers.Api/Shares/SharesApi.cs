@@ -162,13 +162,11 @@ public static class SharesApi
             return ShareNotFound(shareId);
         }
 
-        var transfers = await services.Store.ListTransfersAsync(share.Id, cancellationToken);
-        if (transfers.FirstOrDefault(t => ShareTransferStatus.IsActive(t.Status)) is { } active)
+        if (await services.Store.DeleteShareAsync(share, cancellationToken) is { } active)
         {
             return Problems.Conflict($"The share has an active transfer '{active.Id}' ({active.Status}); cancel it first.");
         }
 
-        await services.Store.DeleteShareAsync(share, cancellationToken);
         return TypedResults.NoContent();
     }
 
@@ -200,7 +198,7 @@ public static class SharesApi
         }
 
         var id = Core.Security.Secrets.NewId();
-        var transfer = await services.Store.AddTransferAsync(
+        var added = await services.Store.AddTransferAsync(
             new ShareTransfer
             {
                 Id = id,
@@ -214,9 +212,9 @@ public static class SharesApi
             },
             services.Options.Value.MaxTransfersPerShare,
             cancellationToken);
-        if (transfer is null)
+        if (added.Transfer is not { } transfer)
         {
-            return LimitReached(services);
+            return added.ShareDeleted ? ShareNotFound(shareId) : LimitReached(services);
         }
 
         if (parsed.TransferNow)
@@ -349,7 +347,7 @@ public static class SharesApi
                 }
 
                 var id = Core.Security.Secrets.NewId();
-                var replacement = await services.Store.AddTransferAsync(
+                var added = await services.Store.AddTransferAsync(
                     new ShareTransfer
                     {
                         Id = id,
@@ -364,9 +362,9 @@ public static class SharesApi
                     },
                     services.Options.Value.MaxTransfersPerShare,
                     cancellationToken);
-                if (replacement is null)
+                if (added.Transfer is not { } replacement)
                 {
-                    return LimitReached(services);
+                    return added.ShareDeleted ? ShareNotFound(share.Id) : LimitReached(services);
                 }
 
                 if (parsed.TransferNow)

@@ -6,6 +6,11 @@ using Transfers.Core.Storage;
 
 namespace Transfers.Core.Shares;
 
+/// <summary>What <see cref="ShareStore.AddTransferAsync"/> did.</summary>
+/// <param name="Transfer">The stored transfer, with its ETag; <c>null</c> when none was added.</param>
+/// <param name="ShareDeleted">Whether the share is deleted (or being deleted); when <c>false</c> and nothing was added, the share is full.</param>
+public sealed record TransferAddResult(ShareTransfer? Transfer, bool ShareDeleted);
+
 /// <summary>
 /// Shares (table <c>Shares</c>, partitioned by tenant) and their transfers (table <c>ShareTransfers</c>, partitioned by
 /// share, at most a few dozen per share).
@@ -35,8 +40,12 @@ public sealed class ShareStore
     /// <summary>
     /// The row in each share's partition that every added transfer rewrites with an ETag check, in the same transaction,
     /// so that two adds counting the same live transfers cannot both commit. Not a transfer id, so never read as one.
+    /// Deleting the share leaves it behind marked <see cref="DeletedColumn"/>, so that no add can slip in afterwards.
     /// </summary>
     private const string AddGuardRow = "add-guard";
+
+    private const string DeletedColumn = "Deleted";
+    private const int MaxTableBatch = 100;
 
     private readonly TableClient _shares;
     private readonly TableClient _transfers;
@@ -115,34 +124,81 @@ public sealed class ShareStore
         await _shares.UpdateEntityAsync(ToEntity(share), ETag.All, TableUpdateMode.Replace, cancellationToken);
     }
 
-    /// <summary>Deletes a share and its transfer records.</summary>
+    /// <summary>
+    /// Deletes a share and its transfer records unless one of its transfers is active. The check and the deletion are
+    /// one decision: the records that can still change (any but canceled and superseded) go in one transaction with the
+    /// guard row, each checked against the ETag read with the check, so an add or a start in between makes it look
+    /// again; the guard stays as a tombstone that refuses later adds.
+    /// </summary>
     /// <param name="share">The share.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
-    /// <returns>A task.</returns>
-    public async Task DeleteShareAsync(Share share, CancellationToken cancellationToken = default)
+    /// <returns>The active transfer that keeps the share, or <c>null</c> when the share was deleted.</returns>
+    public async Task<ShareTransfer?> DeleteShareAsync(Share share, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(share);
         await _created.Value;
-        foreach (var transfer in await ListTransfersAsync(share.Id, cancellationToken))
+        while (true)
         {
-            await _transfers.DeleteEntityAsync(share.Id, transfer.Id, ETag.All, cancellationToken);
-        }
+            ETag? guard = null;
+            var transfers = new List<TableEntity>();
+            await foreach (var row in _transfers.QueryAsync<TableEntity>(e => e.PartitionKey == share.Id, cancellationToken: cancellationToken))
+            {
+                if (row.RowKey == AddGuardRow)
+                {
+                    guard = row.ETag;
+                }
+                else
+                {
+                    transfers.Add(row);
+                }
+            }
 
-        await _transfers.DeleteEntityAsync(share.Id, AddGuardRow, ETag.All, cancellationToken);
-        await _shares.DeleteEntityAsync(share.Tenant, share.Id, ETag.All, cancellationToken);
+            if (transfers.FirstOrDefault(t => ShareTransferStatus.IsActive(t.GetString("Status"))) is { } active)
+            {
+                return ToTransfer(active);
+            }
+
+            var tombstone = new TableEntity(share.Id, AddGuardRow) { [DeletedColumn] = true };
+            List<TableTransactionAction> changeable =
+            [
+                guard is { } etag
+                    ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, tombstone, etag)
+                    : new TableTransactionAction(TableTransactionActionType.Add, tombstone),
+                .. transfers.Where(t => !ShareTransferStatus.IsFinal(t.GetString("Status")))
+                    .Select(t => new TableTransactionAction(TableTransactionActionType.Delete, t, t.ETag)),
+            ];
+            try
+            {
+                await _transfers.SubmitTransactionAsync(changeable, cancellationToken);
+
+                // Canceled and superseded records never change again.
+                foreach (var chunk in transfers.Where(t => ShareTransferStatus.IsFinal(t.GetString("Status"))).Chunk(MaxTableBatch))
+                {
+                    await _transfers.SubmitTransactionAsync(chunk.Select(t => new TableTransactionAction(TableTransactionActionType.Delete, t, ETag.All)), cancellationToken);
+                }
+            }
+            catch (TableTransactionFailedException)
+            {
+                // An add, a start or another delete came in between: look again.
+                continue;
+            }
+
+            await _shares.DeleteEntityAsync(share.Tenant, share.Id, ETag.All, cancellationToken);
+            return null;
+        }
     }
 
     /// <summary>
     /// Adds a transfer unless its share already holds <paramref name="maxLive"/> live transfers (any but canceled and
-    /// superseded, which can no longer be removed). The count and the add are one decision: the add commits in one
-    /// transaction with a rewrite of the share's guard row, checked against the ETag read with the count, and counts
-    /// again when another add committed in between.
+    /// superseded, which can no longer be removed) or is being deleted. The count and the add are one decision: the add
+    /// commits in one transaction with a rewrite of the share's guard row, checked against the ETag read with the count,
+    /// and counts again when another add committed in between.
     /// </summary>
     /// <param name="transfer">The transfer.</param>
     /// <param name="maxLive">The most live transfers a share holds.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
-    /// <returns>The stored transfer, with its ETag; <c>null</c> when the share is full.</returns>
-    public async Task<ShareTransfer?> AddTransferAsync(ShareTransfer transfer, int maxLive, CancellationToken cancellationToken = default)
+    /// <returns>The stored transfer with its ETag, or why none was added.</returns>
+    public async Task<TransferAddResult> AddTransferAsync(ShareTransfer transfer, int maxLive, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(transfer);
         await _created.Value;
@@ -152,10 +208,15 @@ public sealed class ShareStore
             ETag? guard = null;
             var live = 0;
             await foreach (var row in _transfers.QueryAsync<TableEntity>(
-                e => e.PartitionKey == transfer.ShareId, select: ["RowKey", "Status"], cancellationToken: cancellationToken))
+                e => e.PartitionKey == transfer.ShareId, select: ["RowKey", "Status", DeletedColumn], cancellationToken: cancellationToken))
             {
                 if (row.RowKey == AddGuardRow)
                 {
+                    if (row.GetBoolean(DeletedColumn) == true)
+                    {
+                        return new TransferAddResult(null, ShareDeleted: true);
+                    }
+
                     guard = row.ETag;
                 }
                 else if (!ShareTransferStatus.IsFinal(row.GetString("Status")))
@@ -166,7 +227,7 @@ public sealed class ShareStore
 
             if (live >= maxLive)
             {
-                return null;
+                return new TransferAddResult(null, ShareDeleted: false);
             }
 
             var guardRow = new TableEntity(transfer.ShareId, AddGuardRow);
@@ -180,7 +241,7 @@ public sealed class ShareStore
             try
             {
                 var response = await _transfers.SubmitTransactionAsync(actions, cancellationToken);
-                return stored with { ETag = response.Value[1].Headers.ETag?.ToString() };
+                return new TransferAddResult(stored with { ETag = response.Value[1].Headers.ETag?.ToString() }, ShareDeleted: false);
             }
             catch (TableTransactionFailedException e) when (e.FailedTransactionActionIndex == 0)
             {
@@ -225,7 +286,7 @@ public sealed class ShareStore
     /// <summary>Replaces a transfer if it has not changed since it was read.</summary>
     /// <param name="transfer">The transfer, with the ETag it was read with.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
-    /// <returns>The stored transfer, or <c>null</c> when someone else changed it first.</returns>
+    /// <returns>The stored transfer, or <c>null</c> when someone else changed (or, with its share, deleted) it first.</returns>
     public async Task<ShareTransfer?> TryReplaceTransferAsync(ShareTransfer transfer, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(transfer);
@@ -237,7 +298,7 @@ public sealed class ShareStore
                 entity, transfer.ETag is null ? ETag.All : new ETag(transfer.ETag), TableUpdateMode.Replace, cancellationToken);
             return stored with { ETag = response.Headers.ETag?.ToString() };
         }
-        catch (RequestFailedException e) when (e.Status is 412 or 409)
+        catch (RequestFailedException e) when (e.Status is 412 or 409 or 404)
         {
             return null;
         }

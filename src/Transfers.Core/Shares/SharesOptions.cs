@@ -27,7 +27,10 @@ public sealed class SharesOptions
     /// <summary>Gets or sets how many server-side copies one batch activity runs at once.</summary>
     public int CopyConcurrency { get; set; } = 16;
 
-    /// <summary>Gets or sets how many transfers a share may hold.</summary>
+    /// <summary>The largest <see cref="MaxTransfersPerShare"/>: deleting a share removes its live transfers in one table transaction.</summary>
+    public const int MaxTransfersPerShareCeiling = 99;
+
+    /// <summary>Gets or sets how many live transfers a share may hold, 1 to <see cref="MaxTransfersPerShareCeiling"/>.</summary>
     public int MaxTransfersPerShare { get; set; } = 50;
 
     /// <summary>Gets or sets how many per-file errors a transfer keeps.</summary>

@@ -18,6 +18,9 @@ public static class SharesServiceCollectionExtensions
             .Validate(
                 o => o.BatchSize is >= 1 and <= SharesOptions.MaxBatchSize,
                 $"{SharesOptions.SectionName}:BatchSize must be between 1 and {SharesOptions.MaxBatchSize}.")
+            .Validate(
+                o => o.MaxTransfersPerShare is >= 1 and <= SharesOptions.MaxTransfersPerShareCeiling,
+                $"{SharesOptions.SectionName}:MaxTransfersPerShare must be between 1 and {SharesOptions.MaxTransfersPerShareCeiling}.")
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ShareStore>();

@@ -372,18 +372,20 @@ public sealed class FileSyncActivityTests : IAsyncLifetime, IDisposable
     }
 
     [Theory]
-    [InlineData(0)]
-    [InlineData(SharesOptions.MaxBatchSize + 1)]
-    public void Options_BatchSizeOutOfRange_FailValidation(int batchSize)
+    [InlineData(0, 50, "BatchSize must be between 1 and 100")]
+    [InlineData(SharesOptions.MaxBatchSize + 1, 50, "BatchSize must be between 1 and 100")]
+    [InlineData(100, 0, "MaxTransfersPerShare must be between 1 and 99")]
+    [InlineData(100, SharesOptions.MaxTransfersPerShareCeiling + 1, "MaxTransfersPerShare must be between 1 and 99")]
+    public void Options_OutOfRange_FailValidation(int batchSize, int maxTransfersPerShare, string expected)
     {
         // Arrange
-        UseSettings(batchSize, maxConcurrentBatches: 4);
+        UseSettings(batchSize, maxConcurrentBatches: 4, maxTransfersPerShare: maxTransfersPerShare);
 
         // Act
         var failure = Assert.Throws<OptionsValidationException>(() => _services.GetRequiredService<IOptions<SharesOptions>>().Value);
 
         // Assert
-        Assert.Contains("Transfers:Shares:BatchSize must be between 1 and 100", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("Transfers:Shares:" + expected, failure.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -401,7 +403,7 @@ public sealed class FileSyncActivityTests : IAsyncLifetime, IDisposable
         Assert.Empty(await state.ReadAllAsync(_transfer.StateKey).ToListAsync());
     }
 
-    private void UseSettings(int batchSize, int maxConcurrentBatches, TimeSpan? accessTtl = null, string? defaultConnectionTenants = null)
+    private void UseSettings(int batchSize, int maxConcurrentBatches, TimeSpan? accessTtl = null, string? defaultConnectionTenants = null, int maxTransfersPerShare = 50)
     {
         _services?.Dispose();
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
@@ -410,6 +412,7 @@ public sealed class FileSyncActivityTests : IAsyncLifetime, IDisposable
             ["Transfers:Shares:BatchSize"] = batchSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Transfers:Shares:MaxConcurrentBatches"] = maxConcurrentBatches.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Transfers:Shares:AccessTtl"] = accessTtl?.ToString(),
+            ["Transfers:Shares:MaxTransfersPerShare"] = maxTransfersPerShare.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Transfers:ConnectionTenants:default"] = defaultConnectionTenants,
         }).Build();
         _services = new ServiceCollection()

@@ -85,22 +85,101 @@ public sealed class ShareStoreTests : IDisposable
         Assert.NotNull(read.ETag);
     }
 
+    [Fact]
+    public async Task AddTransfer_ShareDeleted_RefusesAndStoresNothing()
+    {
+        // Arrange
+        var created = await AddAsync(new ShareTransferContents("files", ["data/"], null));
+        var share = (await Store.GetShareAsync("acme", created.ShareId))!;
+        Assert.Null(await Store.DeleteShareAsync(share));
+
+        // Act: an add that found the share before it was deleted.
+        var added = await Store.AddTransferAsync(NewTransfer(share, Secrets.NewId()), maxLive: 50);
+
+        // Assert
+        Assert.True(added.ShareDeleted);
+        Assert.Null(added.Transfer);
+        Assert.Empty(await Store.ListTransfersAsync(share.Id));
+        Assert.Null(await Store.GetShareAsync("acme", share.Id));
+    }
+
+    [Fact]
+    public async Task DeleteShare_ActiveTransfer_KeepsTheShareAndItsTransfers()
+    {
+        // Arrange
+        var created = await AddAsync(new ShareTransferContents("files", ["data/"], null));
+        var share = (await Store.GetShareAsync("acme", created.ShareId))!;
+        await Store.TryReplaceTransferAsync(created with { Status = ShareTransferStatus.Paused });
+
+        // Act
+        var active = await Store.DeleteShareAsync(share);
+
+        // Assert
+        Assert.Equal((created.Id, ShareTransferStatus.Paused), (active?.Id, active?.Status));
+        Assert.NotNull(await Store.GetShareAsync("acme", share.Id));
+        Assert.Single(await Store.ListTransfersAsync(share.Id));
+        Assert.NotNull((await Store.AddTransferAsync(NewTransfer(share, Secrets.NewId()), maxLive: 50)).Transfer);
+    }
+
+    [Fact]
+    public async Task DeleteShare_RacingAddsAndStarts_NeverLeavesATransferWithoutItsShare()
+    {
+        for (var round = 0; round < 20; round++)
+        {
+            // Arrange: a share with a created transfer that one racer starts while others add.
+            var created = await AddAsync(new ShareTransferContents("files", ["data/"], null));
+            var share = (await Store.GetShareAsync("acme", created.ShareId))!;
+
+            // Act: the racers start staggered by a few milliseconds, so that rounds differ in who goes first.
+            var delete = Task.Run(() => Store.DeleteShareAsync(share));
+            var start = Task.Run(async () =>
+            {
+                await Task.Delay(round % 5 * 4);
+                return await Store.TryReplaceTransferAsync(created with { Status = ShareTransferStatus.Sending });
+            });
+            var adds = Enumerable.Range(0, 3).Select(i => Task.Run(async () =>
+            {
+                await Task.Delay((round + i) % 4 * 3);
+                return await Store.AddTransferAsync(NewTransfer(share, Secrets.NewId()), maxLive: 50);
+            })).ToList();
+            var kept = await delete;
+            var started = await start;
+            var added = await Task.WhenAll(adds);
+
+            // Assert: either the share stays because the start came first, with every added transfer, or it is gone with
+            // every transfer record, and no add after the deletion succeeded.
+            var remaining = await Store.ListTransfersAsync(share.Id);
+            if (kept is not null)
+            {
+                Assert.NotNull(started);
+                Assert.Equal(created.Id, kept.Id);
+                Assert.NotNull(await Store.GetShareAsync("acme", share.Id));
+                Assert.Equal(1 + added.Count(a => a.Transfer is not null), remaining.Count);
+            }
+            else
+            {
+                Assert.Null(await Store.GetShareAsync("acme", share.Id));
+                Assert.Empty(remaining);
+                Assert.Null(started);
+            }
+        }
+    }
+
+    private static ShareTransfer NewTransfer(Share share, string id, ShareTransferContents? contents = null) => new()
+    {
+        Id = id,
+        ShareId = share.Id,
+        Tenant = share.Tenant,
+        Status = ShareTransferStatus.Created,
+        Contents = contents ?? new ShareTransferContents("files", ["data/"], null),
+        CreatedAt = DateTimeOffset.UtcNow,
+        StateKey = id,
+    };
+
     private async Task<ShareTransfer> AddAsync(ShareTransferContents contents)
     {
         var share = await Store.CreateShareAsync(
             "acme", "store", new ShareSource(null, "source-box", null), new ShareDestination(ShareDestinationKinds.Files, null, "dest-box", null, null));
-        var id = Secrets.NewId();
-        return (await Store.AddTransferAsync(
-            new ShareTransfer
-            {
-                Id = id,
-                ShareId = share.Id,
-                Tenant = share.Tenant,
-                Status = ShareTransferStatus.Created,
-                Contents = contents,
-                CreatedAt = DateTimeOffset.UtcNow,
-                StateKey = id,
-            },
-            maxLive: 1))!;
+        return (await Store.AddTransferAsync(NewTransfer(share, Secrets.NewId(), contents), maxLive: 1)).Transfer!;
     }
 }
