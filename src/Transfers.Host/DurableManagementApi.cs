@@ -146,15 +146,10 @@ public static class DurableManagementApi
 
     private static async Task<IResult> ControlAsync(IDurableClient client, string instanceId, Func<Task> send, CancellationToken cancellationToken)
     {
-        if (!InstanceIds.TryValidate(instanceId, out var error))
-        {
-            return Results.BadRequest(error);
-        }
-
-        var metadata = await client.GetInstanceAsync(instanceId, cancellationToken: cancellationToken);
+        var (metadata, refusal) = await FindAsync(client, instanceId, cancellationToken);
         if (metadata is null)
         {
-            return Results.NotFound();
+            return refusal!;
         }
 
         if (metadata.IsCompleted)
@@ -168,18 +163,13 @@ public static class DurableManagementApi
 
     private static async Task<IResult> PurgeAsync(string instanceId, IDurableClient client, CancellationToken cancellationToken)
     {
-        if (!InstanceIds.TryValidate(instanceId, out var error))
+        var (metadata, refusal) = await FindAsync(client, instanceId, cancellationToken);
+        if (metadata is null)
         {
-            return Results.BadRequest(error);
+            return refusal!;
         }
 
         // As Durable Functions: an instance that may still change is not purged from under its orchestration.
-        var metadata = await client.GetInstanceAsync(instanceId, cancellationToken: cancellationToken);
-        if (metadata is null)
-        {
-            return Results.NotFound();
-        }
-
         if (!metadata.IsCompleted)
         {
             return Json(
@@ -189,6 +179,19 @@ public static class DurableManagementApi
 
         var deleted = await client.PurgeInstanceAsync(instanceId, cancellationToken);
         return deleted == 0 ? Results.NotFound() : Json(new JsonObject { ["instancesDeleted"] = deleted }, StatusCodes.Status200OK);
+    }
+
+    /// <summary>The instance an id names, or the answer when there is none: 400 for an invalid id, 404 for an unknown one.</summary>
+    private static async Task<(OrchestrationMetadata? Metadata, IResult? Refusal)> FindAsync(IDurableClient client, string instanceId, CancellationToken cancellationToken)
+    {
+        if (!InstanceIds.TryValidate(instanceId, out var error))
+        {
+            return (null, Results.BadRequest(error));
+        }
+
+        return await client.GetInstanceAsync(instanceId, cancellationToken: cancellationToken) is { } metadata
+            ? (metadata, null)
+            : (null, Results.NotFound());
     }
 
     private static JsonObject ToJson(OrchestrationMetadata metadata, bool showInput)

@@ -214,7 +214,7 @@ public static class SharesApi
             cancellationToken);
         if (added.Transfer is not { } transfer)
         {
-            return added.ShareDeleted ? ShareNotFound(shareId) : LimitReached(services);
+            return Refused(added, shareId, services);
         }
 
         if (parsed.TransferNow)
@@ -364,7 +364,7 @@ public static class SharesApi
                     cancellationToken);
                 if (added.Transfer is not { } replacement)
                 {
-                    return added.ShareDeleted ? ShareNotFound(share.Id) : LimitReached(services);
+                    return Refused(added, share.Id, services);
                 }
 
                 if (parsed.TransferNow)
@@ -589,6 +589,10 @@ public static class SharesApi
     }
 
     private static string Tenant(HttpRequest request) => CallerIdentity.Of(request.HttpContext).Tenant;
+
+    /// <summary>Why a transfer was not added: its share is gone (404) or full (409).</summary>
+    private static IResult Refused(TransferAddResult added, string shareId, SharesServices services) =>
+        added.ShareDeleted ? ShareNotFound(shareId) : LimitReached(services);
 
     private static IResult ShareNotFound(string shareId) => Problems.NotFound($"No share '{shareId}' exists.");
 

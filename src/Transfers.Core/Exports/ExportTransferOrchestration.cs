@@ -171,7 +171,7 @@ public sealed class ExportTransferOrchestration : Orchestrator<ExportTransferInp
         {
             if (status == ExportStatus.Success && destination.IsBlob)
             {
-                await context.CallActivityAsync<ExportFile>(
+                await context.CallActivityAsync(
                     nameof(WriteManifestActivity), new WriteManifestInput(input.TransferId, destination, model, [.. files.Values]), retry);
             }
         }

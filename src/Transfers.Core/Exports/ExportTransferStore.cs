@@ -143,7 +143,10 @@ public sealed class ExportTransferStore(ExportsTables tables)
     /// <param name="transferId">The transfer id.</param>
     /// <param name="claimedAt">When the orchestration first ran.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
-    /// <returns>The transfer (already ended when it was ended before the claim), or <c>null</c> when it does not exist.</returns>
+    /// <returns>
+    /// The transfer without its per-model metrics, which the waiting orchestration does not use (already ended when it
+    /// was ended before the claim), or <c>null</c> when it does not exist.
+    /// </returns>
     public async Task<ExportTransfer?> ClaimAsync(string tenant, string transferId, DateTimeOffset claimedAt, CancellationToken cancellationToken = default)
     {
         while (true)
@@ -151,7 +154,7 @@ public sealed class ExportTransferStore(ExportsTables tables)
             var row = await GetRowAsync(tenant, transferId, cancellationToken);
             if (row is null || IsClaimed(row) || ExportStatus.IsTerminal(row.GetString("Status")))
             {
-                return row is null ? null : await WithMetricsAsync(row, cancellationToken);
+                return row is null ? null : FromEntity(row, []);
             }
 
             try
@@ -164,7 +167,7 @@ public sealed class ExportTransferStore(ExportsTables tables)
             }
 
             // The claim changed nothing the transfer shows: the row read before it describes it.
-            return await WithMetricsAsync(row, cancellationToken);
+            return FromEntity(row, []);
         }
     }
 

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text.Json;
 using Azure.Storage.Blobs.Models;
 using Transfers.Core.DurableTask;
@@ -13,7 +12,7 @@ namespace Transfers.Core.Exports;
 /// </summary>
 /// <param name="connections">The storage connections.</param>
 /// <param name="transfers">The transfer store.</param>
-public sealed class WriteManifestActivity(StorageConnections connections, ExportTransferStore transfers) : Activity<WriteManifestInput, ExportFile>
+public sealed class WriteManifestActivity(StorageConnections connections, ExportTransferStore transfers) : Activity<WriteManifestInput, bool>
 {
     private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web)
     {
@@ -22,7 +21,7 @@ public sealed class WriteManifestActivity(StorageConnections connections, Export
     };
 
     /// <inheritdoc/>
-    public override async Task<ExportFile> RunAsync(ActivityContext context, WriteManifestInput input, CancellationToken cancellationToken = default)
+    public override async Task<bool> RunAsync(ActivityContext context, WriteManifestInput input, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(input);
         var manifest = new
@@ -46,6 +45,6 @@ public sealed class WriteManifestActivity(StorageConnections connections, Export
             new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" } },
             cancellationToken);
         await transfers.SaveFileAsync(input.TransferId, input.Model.ModelName, null, path, cancellationToken);
-        return new ExportFile(path, 0, bytes.Length, Convert.ToHexStringLower(SHA256.HashData(bytes)));
+        return true;
     }
 }

@@ -49,7 +49,7 @@ public sealed class DiffSourcePageActivity : Activity<DiffPageRequest, DiffPageR
         }
 
         var sourceFolder = SharePaths.Folder(share.Source.Prefix);
-        var batchSize = Math.Max(1, _options.BatchSize);
+        var batchSize = _options.BatchSize;
         var window = Math.Max(1, _options.MaxConcurrentBatches);
         var batches = new BatchWriter(_state, reference.StateKey, input.Cycle, input.Page, batchSize, window);
         // The first page of a first send lists one window's worth, so that copying starts early and the next pages are

@@ -1,7 +1,6 @@
 using System.Globalization;
 using Azure;
 using Azure.Data.Tables;
-using Transfers.Core.DurableTask;
 using Transfers.Core.Storage;
 
 namespace Transfers.Core.Shares;
@@ -198,13 +197,8 @@ public sealed class FileSyncStore
             return [];
         }
 
-        if (!ShareJson.TryGetParts(row.Value!, out List<FileWorkItem>? items))
-        {
-            // Written before batches moved to binary properties, by a check that was running when the host was upgraded.
-            items = DurableJson.Deserialize<List<FileWorkItem>>(ShareJson.GetLegacyText(row.Value!, "Items"));
-        }
-
-        return items ?? [];
+        // A batch in the text layout was written by a check that was running when the host was upgraded.
+        return ShareJson.ReadParts<List<FileWorkItem>>(row.Value!, legacyPrefix: "Items") ?? [];
     }
 
     /// <summary>Deletes every work batch of a check.</summary>

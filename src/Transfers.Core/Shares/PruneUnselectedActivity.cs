@@ -33,7 +33,7 @@ public sealed class PruneUnselectedActivity : Activity<PruneRequest, PruneResult
         var transfer = await _store.GetTransferAsync(reference.ShareId, reference.TransferId, cancellationToken)
             ?? throw new InvalidOperationException("The transfer no longer exists.");
         var selections = SharePaths.Normalize(transfer.Contents.PathNames ?? []);
-        var batchSize = Math.Max(1, _options.BatchSize);
+        var batchSize = _options.BatchSize;
         var batch = new List<FileWorkItem>(batchSize);
         var batches = 0;
         long files = 0;

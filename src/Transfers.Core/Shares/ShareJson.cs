@@ -44,17 +44,20 @@ internal static class ShareJson
         }
     }
 
-    /// <summary>Reads a record stored with <see cref="SetParts"/>.</summary>
+    /// <summary>
+    /// Reads a record stored with <see cref="SetParts"/>, or one an earlier layout stored as durable JSON text split
+    /// over string properties <c>{legacyPrefix}0</c>, <c>{legacyPrefix}1</c>, ….
+    /// </summary>
     /// <typeparam name="T">The record type.</typeparam>
     /// <param name="entity">The entity.</param>
-    /// <param name="value">The record.</param>
-    /// <returns><c>false</c> when the entity has no <c>Data</c> parts (a row written in an older layout).</returns>
-    public static bool TryGetParts<T>(TableEntity entity, out T? value)
+    /// <param name="legacyPrefix">The name of the earlier layout's text properties before the part number.</param>
+    /// <returns>The record.</returns>
+    public static T? ReadParts<T>(TableEntity entity, string legacyPrefix)
     {
-        value = default;
         if (!entity.ContainsKey("Data0"))
         {
-            return false;
+            return DurableJson.Deserialize<T>(
+                string.Concat(Enumerable.Range(0, 64).Select(i => entity.GetString($"{legacyPrefix}{i}")).TakeWhile(s => s is not null)));
         }
 
         var json = new ArrayBufferWriter<byte>();
@@ -63,16 +66,8 @@ internal static class ShareJson
             json.Write(bytes);
         }
 
-        value = JsonSerializer.Deserialize<T>(json.WrittenSpan, s_options);
-        return true;
+        return JsonSerializer.Deserialize<T>(json.WrittenSpan, s_options);
     }
-
-    /// <summary>Reads text that an older layout split over string properties <c>{prefix}0</c>, <c>{prefix}1</c>, ….</summary>
-    /// <param name="entity">The entity.</param>
-    /// <param name="prefix">The property name before the part number.</param>
-    /// <returns>The joined text.</returns>
-    public static string GetLegacyText(TableEntity entity, string prefix) =>
-        string.Concat(Enumerable.Range(0, 64).Select(i => entity.GetString($"{prefix}{i}")).TakeWhile(s => s is not null));
 
     private static JsonSerializerOptions CreateOptions()
     {

@@ -3,6 +3,7 @@ using Azure.Data.Tables;
 using Transfers.Core.DurableTask;
 using Transfers.Core.Security;
 using Transfers.Core.Storage;
+using Transfers.Core.Tabular;
 
 namespace Transfers.Core.Shares;
 
@@ -45,7 +46,6 @@ public sealed class ShareStore
     private const string AddGuardRow = "add-guard";
 
     private const string DeletedColumn = "Deleted";
-    private const int MaxTableBatch = 100;
 
     private readonly TableClient _shares;
     private readonly TableClient _transfers;
@@ -141,7 +141,8 @@ public sealed class ShareStore
         {
             ETag? guard = null;
             var transfers = new List<TableEntity>();
-            await foreach (var row in _transfers.QueryAsync<TableEntity>(e => e.PartitionKey == share.Id, cancellationToken: cancellationToken))
+            await foreach (var row in _transfers.QueryAsync<TableEntity>(
+                e => e.PartitionKey == share.Id, select: ["PartitionKey", "RowKey", "Status"], cancellationToken: cancellationToken))
             {
                 if (row.RowKey == AddGuardRow)
                 {
@@ -155,15 +156,18 @@ public sealed class ShareStore
 
             if (transfers.FirstOrDefault(t => ShareTransferStatus.IsActive(t.GetString("Status"))) is { } active)
             {
-                return ToTransfer(active);
+                if (await GetTransferAsync(share.Id, active.RowKey, cancellationToken) is { } kept)
+                {
+                    return kept;
+                }
+
+                continue;
             }
 
             var tombstone = new TableEntity(share.Id, AddGuardRow) { [DeletedColumn] = true };
             List<TableTransactionAction> changeable =
             [
-                guard is { } etag
-                    ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, tombstone, etag)
-                    : new TableTransactionAction(TableTransactionActionType.Add, tombstone),
+                WriteGuard(tombstone, guard),
                 .. transfers.Where(t => !ShareTransferStatus.IsFinal(t.GetString("Status")))
                     .Select(t => new TableTransactionAction(TableTransactionActionType.Delete, t, t.ETag)),
             ];
@@ -172,12 +176,12 @@ public sealed class ShareStore
                 await _transfers.SubmitTransactionAsync(changeable, cancellationToken);
 
                 // Canceled and superseded records never change again.
-                foreach (var chunk in transfers.Where(t => ShareTransferStatus.IsFinal(t.GetString("Status"))).Chunk(MaxTableBatch))
+                foreach (var chunk in transfers.Where(t => ShareTransferStatus.IsFinal(t.GetString("Status"))).Chunk(TableBatchWriter.MaxBatchSize))
                 {
                     await _transfers.SubmitTransactionAsync(chunk.Select(t => new TableTransactionAction(TableTransactionActionType.Delete, t, ETag.All)), cancellationToken);
                 }
             }
-            catch (TableTransactionFailedException)
+            catch (TableTransactionFailedException e) when (e.Status is 404 or 409 or 412)
             {
                 // An add, a start or another delete came in between: look again.
                 continue;
@@ -233,9 +237,7 @@ public sealed class ShareStore
             var guardRow = new TableEntity(transfer.ShareId, AddGuardRow);
             TableTransactionAction[] actions =
             [
-                guard is { } etag
-                    ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, guardRow, etag)
-                    : new TableTransactionAction(TableTransactionActionType.Add, guardRow),
+                WriteGuard(guardRow, guard),
                 new TableTransactionAction(TableTransactionActionType.Add, entity),
             ];
             try
@@ -368,6 +370,11 @@ public sealed class ShareStore
     /// <returns>The size in bytes.</returns>
     public static int ContentsSize(ShareTransferContents contents) => ShareJson.Serialize(contents).Length;
 
+    /// <summary>Rewrites the guard row if it was read (failing when it changed since), or creates it (failing when another writer did first).</summary>
+    private static TableTransactionAction WriteGuard(TableEntity row, ETag? readETag) => readETag is { } etag
+        ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, row, etag)
+        : new TableTransactionAction(TableTransactionActionType.Add, row);
+
     /// <summary>The record as stored (errors cut to <see cref="MaxErrorsBytes"/>) and its entity.</summary>
     private static (ShareTransfer Stored, TableEntity Entity) ToEntity(ShareTransfer transfer)
     {
@@ -397,11 +404,7 @@ public sealed class ShareStore
 
     private static ShareTransfer ToTransfer(TableEntity entity)
     {
-        if (!ShareJson.TryGetParts(entity, out ShareTransfer? transfer))
-        {
-            // Records written before the JSON moved to binary properties: text split over string properties.
-            transfer = DurableJson.Deserialize<ShareTransfer>(ShareJson.GetLegacyText(entity, "Json"));
-        }
+        var transfer = ShareJson.ReadParts<ShareTransfer>(entity, legacyPrefix: "Json");
 
         return transfer! with { ETag = entity.ETag.ToString() };
     }

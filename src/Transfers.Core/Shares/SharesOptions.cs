@@ -1,3 +1,5 @@
+using Transfers.Core.Tabular;
+
 namespace Transfers.Core.Shares;
 
 /// <summary>Settings of the Shares family, bound from <c>Transfers:Shares</c>.</summary>
@@ -28,7 +30,7 @@ public sealed class SharesOptions
     public int CopyConcurrency { get; set; } = 16;
 
     /// <summary>The largest <see cref="MaxTransfersPerShare"/>: deleting a share removes its live transfers in one table transaction.</summary>
-    public const int MaxTransfersPerShareCeiling = 99;
+    public const int MaxTransfersPerShareCeiling = TableBatchWriter.MaxBatchSize - 1;
 
     /// <summary>Gets or sets how many live transfers a share may hold, 1 to <see cref="MaxTransfersPerShareCeiling"/>.</summary>
     public int MaxTransfersPerShare { get; set; } = 50;
