@@ -131,20 +131,24 @@ async Task<(long Rows, TimeSpan Elapsed)> ScanAsync(IEnumerable<(string Table, T
     {
         var table = Azurite.Tables.GetTableClient(w.Table);
         IReadOnlyList<TableKeyRange> ranges = w.Range is { } range ? [range] : await TableKeyRanges.SplitAsync(table, chunks);
-        var perRange = await Task.WhenAll(ranges.Select(async r =>
-        {
-            long count = 0;
-            var filter = new TableRowQuery { PartitionKeyFrom = r.From, PartitionKeyTo = r.To }.ToFilter();
-            await foreach (var page in table.QueryAsync<TableEntity>(filter, maxPerPage: 1000).AsPages())
-            {
-                count += page.Values.Count;
-            }
-
-            return count;
-        }));
+        var perRange = await Task.WhenAll(ranges.Select(r => ReadRangeAsync(table, r, _ => Task.CompletedTask)));
         return perRange.Sum();
     }));
     return (counts.Sum(), clock.Elapsed);
+}
+
+// Reads one key range of a table in 1000-row pages, handing each page on; returns the rows read.
+async Task<long> ReadRangeAsync(TableClient table, TableKeyRange range, Func<IReadOnlyList<TableEntity>, Task> onPage)
+{
+    long count = 0;
+    var filter = new TableRowQuery { PartitionKeyFrom = range.From, PartitionKeyTo = range.To }.ToFilter();
+    await foreach (var page in table.QueryAsync<TableEntity>(filter, maxPerPage: 1000).AsPages())
+    {
+        await onPage(page.Values);
+        count += page.Values.Count;
+    }
+
+    return count;
 }
 
 // Copies every source table into a fresh table (dropped afterwards, so later phases find the store as before).
@@ -161,13 +165,11 @@ async Task<(long Rows, TimeSpan Elapsed)> CopyAsync(string suffix, Func<TableEnt
         var ranges = await TableKeyRanges.SplitAsync(source, chunks);
         var perRange = await Task.WhenAll(ranges.Select(async range =>
         {
-            long count = 0;
             var sends = new List<Task>();
             var partitions = new Dictionary<string, List<TableTransactionAction>>(StringComparer.Ordinal);
-            var filter = new TableRowQuery { PartitionKeyFrom = range.From, PartitionKeyTo = range.To }.ToFilter();
-            await foreach (var page in source.QueryAsync<TableEntity>(filter, maxPerPage: 1000).AsPages())
+            var count = await ReadRangeAsync(source, range, async rows =>
             {
-                foreach (var row in page.Values)
+                foreach (var row in rows)
                 {
                     var entity = rekey(row);
                     if (!partitions.TryGetValue(entity.PartitionKey, out var batch))
@@ -182,9 +184,7 @@ async Task<(long Rows, TimeSpan Elapsed)> CopyAsync(string suffix, Func<TableEnt
                         sends.Add(await SendAsync(target, batch));
                     }
                 }
-
-                count += page.Values.Count;
-            }
+            });
 
             foreach (var batch in partitions.Values)
             {

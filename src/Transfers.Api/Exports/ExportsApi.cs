@@ -335,7 +335,7 @@ public static partial class ExportsApi
             return DestinationNotFound(destinationId);
         }
 
-        HashSet<string> known = models.Count == 0 ? [] : (await services.Models.ListAsync(tenant, cancellationToken)).Select(m => m.ModelName).ToHashSet(StringComparer.Ordinal);
+        HashSet<string> known = models.Count == 0 ? [] : (await services.Models.ListNamesAsync(tenant, cancellationToken)).ToHashSet(StringComparer.Ordinal);
         foreach (var name in models)
         {
             if (!known.Contains(name))
@@ -522,7 +522,7 @@ public static partial class ExportsApi
             return null;
         }
 
-        var models = destination.EnabledModels ?? [.. (await services.Models.ListAsync(tenant, cancellationToken)).Select(m => m.ModelName)];
+        var models = destination.EnabledModels ?? await services.Models.ListNamesAsync(tenant, cancellationToken);
         return models.Select(m => destination.TableNameProblem(m, services.Storage, tenant)).FirstOrDefault(p => p is not null);
     }
 

@@ -82,6 +82,23 @@ public sealed class ExportModelStore(ExportsTables tables)
         return models;
     }
 
+    /// <summary>Lists the names of a tenant's models, reading nothing else.</summary>
+    /// <param name="tenant">The owner.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>The names, in order.</returns>
+    public async Task<IReadOnlyList<string>> ListNamesAsync(string tenant, CancellationToken cancellationToken = default)
+    {
+        await tables.EnsureCreatedAsync();
+        var names = new List<string>();
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {tenant} and RowKey lt {TableKeyPrefix}");
+        await foreach (var row in tables.Models.QueryAsync<TableEntity>(filter, select: ["RowKey"], cancellationToken: cancellationToken))
+        {
+            names.Add(row.RowKey);
+        }
+
+        return names;
+    }
+
     /// <summary>Deletes a model.</summary>
     /// <param name="tenant">The owner.</param>
     /// <param name="modelName">The model name.</param>
@@ -115,8 +132,7 @@ public sealed class ExportModelStore(ExportsTables tables)
     private async Task<string?> FindConflictAsync(string tenant, string modelName, CancellationToken cancellationToken)
     {
         var key = ExportPaths.TableKey(modelName);
-        return (await ListAsync(tenant, cancellationToken))
-            .FirstOrDefault(m => m.ModelName == modelName || ExportPaths.TableKey(m.ModelName) == key)?.ModelName;
+        return (await ListNamesAsync(tenant, cancellationToken)).FirstOrDefault(name => ExportPaths.TableKey(name) == key);
     }
 
     private static TableEntity ToEntity(string tenant, ExportModel model) => new(tenant, model.ModelName)

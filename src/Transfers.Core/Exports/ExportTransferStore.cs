@@ -334,7 +334,8 @@ public sealed class ExportTransferStore(ExportsTables tables)
 
         if (ended)
         {
-            return new ExportCancelResult(ExportCancelOutcome.Cancelled, await GetAsync(tenant, transferId, cancellationToken));
+            // Unclaimed, so never started: it has no model metrics, and the end just written is all that changed.
+            return new ExportCancelResult(ExportCancelOutcome.Cancelled, FromEntity(row, []) with { Status = ExportStatus.Cancelled, EndedAt = now });
         }
 
         if (ExportStatus.IsTerminal(row.GetString("Status")))

@@ -73,14 +73,9 @@ public sealed class FileSyncOrchestration : ShareSyncOrchestration
         }
         catch (TaskFailedException failure)
         {
-            // A check that fails as a whole (source container gone, destination container refused) marks the transfer failed;
-            // the automation goes on and the next check retries. Activities still running finish first, so that none
-            // writes work batches after the completion dropped them.
+            // Activities still running finish first, so that none writes work batches after the completion dropped them.
             await DrainAsync(running);
-            await context.CallActivityAsync(
-                nameof(CompleteFileSyncActivity),
-                new CompleteFileSyncRequest(
-                    transfer, input.Cycle, totals.Progress, null, totals.Errors, ShareErrors.Describe(failure.TaskName, failure.FailureDetails), nextSyncAt));
+            await FailCheckAsync(context, input, totals.Progress, totals.Errors, failure, nextSyncAt);
             return false;
         }
     }

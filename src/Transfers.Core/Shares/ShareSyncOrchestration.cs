@@ -75,4 +75,26 @@ public abstract class ShareSyncOrchestration : Orchestrator<ShareSyncInput, stri
     /// <param name="interrupted">Tells whether a pause or cancel arrived; the check stops early when it does.</param>
     /// <returns>Whether the check completed, which ends the first full send.</returns>
     protected abstract Task<bool> RunCheckAsync(IOrchestrationContext context, ShareSyncInput input, Func<bool> interrupted);
+
+    /// <summary>
+    /// Ends a check that failed as a whole (a source or destination gone or refused): the transfer is marked failed with
+    /// what failed, the automation goes on and the next check retries.
+    /// </summary>
+    /// <param name="context">The orchestration context.</param>
+    /// <param name="input">The episode's input.</param>
+    /// <param name="progress">The check's progress so far.</param>
+    /// <param name="errors">The per-item errors so far.</param>
+    /// <param name="failure">The activity failure that ended the check.</param>
+    /// <param name="nextSyncAt">When the next check runs.</param>
+    /// <returns>A task that completes when the failure is recorded.</returns>
+    protected static Task FailCheckAsync(
+        IOrchestrationContext context, ShareSyncInput input, ShareProgress progress, IReadOnlyList<ShareTransferError> errors, TaskFailedException failure, DateTime nextSyncAt)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(failure);
+        return context.CallActivityAsync(
+            nameof(CompleteFileSyncActivity),
+            new CompleteFileSyncRequest(input.Transfer, input.Cycle, progress, null, errors, ShareErrors.Describe(failure.TaskName, failure.FailureDetails), nextSyncAt));
+    }
 }

@@ -32,11 +32,8 @@ public sealed class TableSyncOrchestration : ShareSyncOrchestration
         }
         catch (TaskFailedException failure)
         {
-            // As for files: a check that fails as a whole marks the transfer failed, the automation goes on and the next
-            // check retries. A failing table alone does not get here; it is reported in errors.
-            await context.CallActivityAsync(
-                nameof(CompleteFileSyncActivity),
-                new CompleteFileSyncRequest(transfer, input.Cycle, ShareProgress.None, null, [], ShareErrors.Describe(failure.TaskName, failure.FailureDetails), nextSyncAt));
+            // A failing table alone does not get here; it is reported in errors.
+            await FailCheckAsync(context, input, ShareProgress.None, [], failure, nextSyncAt);
             return false;
         }
 
