@@ -81,10 +81,13 @@ public sealed partial record ExportDestination(
         }
 
         var table = ExportPaths.TableName(TablePrefix, modelName);
-        return ExportModel.IsValidTableName(table) && !table.Equals("tables", StringComparison.OrdinalIgnoreCase)
-            ? storage.CheckTable(tenant, Connection, table) is { } denied ? $"table_prefix '{TablePrefix}' and model '{modelName}' make the table name '{table}': {denied}" : null
-            : $"table_prefix '{TablePrefix}' and model '{modelName}' make the table name '{table}', which Azure Tables does not accept " +
-              "(3-63 letters and digits, starting with a letter, and not 'tables'); choose a longer table_prefix or model name.";
+        var made = $"table_prefix '{TablePrefix}' and model '{modelName}' make the table name '{table}'";
+        if (!ExportModel.IsValidTableName(table) || table.Equals("tables", StringComparison.OrdinalIgnoreCase))
+        {
+            return $"{made}, which Azure Tables does not accept (3-63 letters and digits, starting with a letter, and not 'tables'); choose a longer table_prefix or model name.";
+        }
+
+        return storage.CheckTable(tenant, Connection, table) is { } denied ? $"{made}: {denied}" : null;
     }
 
     /// <summary>Checks a destination; the first problem found, or <c>null</c>.</summary>

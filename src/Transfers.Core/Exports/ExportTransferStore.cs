@@ -149,26 +149,9 @@ public sealed class ExportTransferStore(ExportsTables tables)
     /// </returns>
     public async Task<ExportTransfer?> ClaimAsync(string tenant, string transferId, DateTimeOffset claimedAt, CancellationToken cancellationToken = default)
     {
-        while (true)
-        {
-            var row = await GetRowAsync(tenant, transferId, cancellationToken);
-            if (row is null || IsClaimed(row) || ExportStatus.IsTerminal(row.GetString("Status")))
-            {
-                return row is null ? null : FromEntity(row, []);
-            }
-
-            try
-            {
-                await tables.Transfers.UpdateEntityAsync(new TableEntity(tenant, transferId) { ["ClaimedAt"] = claimedAt }, row.ETag, TableUpdateMode.Merge, cancellationToken);
-            }
-            catch (RequestFailedException ex) when (ex.Status == 412)
-            {
-                continue;
-            }
-
-            // The claim changed nothing the transfer shows: the row read before it describes it.
-            return FromEntity(row, []);
-        }
+        // The claim changes nothing the transfer shows: the row read before it describes it.
+        var (row, _) = await TryMergeUnclaimedAsync(tenant, transferId, null, new TableEntity(tenant, transferId) { ["ClaimedAt"] = claimedAt }, cancellationToken);
+        return row is null ? null : FromEntity(row, []);
     }
 
     /// <summary>
@@ -313,7 +296,7 @@ public sealed class ExportTransferStore(ExportsTables tables)
     /// <param name="cancellationToken">Cancels the request.</param>
     /// <returns><c>true</c> when this call ended it.</returns>
     public async Task<bool> EndUnclaimedAsync(string tenant, string transferId, string status, DateTimeOffset endedAt, string? error, CancellationToken cancellationToken = default) =>
-        (await TryEndUnclaimedAsync(tenant, transferId, _ => true, status, endedAt, error, cancellationToken)).Ended;
+        (await TryEndUnclaimedAsync(tenant, transferId, null, status, endedAt, error, cancellationToken)).Ended;
 
     /// <summary>
     /// Cancels a transfer: one that no orchestration has claimed yet ends CANCELLED at once; a claimed one is asked
@@ -326,7 +309,7 @@ public sealed class ExportTransferStore(ExportsTables tables)
     /// <returns>What happened, with the transfer as it is now (<c>null</c> when the tenant has none of that id).</returns>
     public async Task<ExportCancelResult> CancelAsync(string tenant, string transferId, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
-        var (row, ended) = await TryEndUnclaimedAsync(tenant, transferId, _ => true, ExportStatus.Cancelled, now, null, cancellationToken);
+        var (row, ended) = await TryEndUnclaimedAsync(tenant, transferId, null, ExportStatus.Cancelled, now, null, cancellationToken);
         if (row is null)
         {
             return new ExportCancelResult(ExportCancelOutcome.NotFound, null);
@@ -406,28 +389,43 @@ public sealed class ExportTransferStore(ExportsTables tables)
     /// </summary>
     /// <returns>The row as last read (<c>null</c> when missing) and whether this call ended the transfer.</returns>
     private async Task<(TableEntity? Row, bool Ended)> TryEndUnclaimedAsync(
-        string tenant, string transferId, Func<TableEntity, bool> mayEnd, string status, DateTimeOffset endedAt, string? error, CancellationToken cancellationToken)
+        string tenant, string transferId, Func<TableEntity, bool>? mayEnd, string status, DateTimeOffset endedAt, string? error, CancellationToken cancellationToken)
+    {
+        var (row, ended) = await TryMergeUnclaimedAsync(tenant, transferId, mayEnd, EndEntity(tenant, transferId, status, endedAt, error), cancellationToken);
+        if (ended)
+        {
+            var queued = QueueKey(row!.GetString("DestinationId"), row.GetDateTimeOffset("SubmittedAt") ?? DateTimeOffset.UnixEpoch, transferId);
+            await tables.Transfers.DeleteEntityAsync(tenant, queued, ETag.All, cancellationToken);
+        }
+
+        return (row, ended);
+    }
+
+    /// <summary>
+    /// Merges <paramref name="patch"/> into an unclaimed, unfinished transfer (that <paramref name="may"/> accepts, when
+    /// given), conditional on the row read; reads again when another writer got there first.
+    /// </summary>
+    /// <returns>The row as last read, before the patch (<c>null</c> when missing), and whether the patch was written.</returns>
+    private async Task<(TableEntity? Row, bool Written)> TryMergeUnclaimedAsync(
+        string tenant, string transferId, Func<TableEntity, bool>? may, TableEntity patch, CancellationToken cancellationToken)
     {
         while (true)
         {
             var row = await GetRowAsync(tenant, transferId, cancellationToken);
-            if (row is null || IsClaimed(row) || ExportStatus.IsTerminal(row.GetString("Status")) || !mayEnd(row))
+            if (row is null || IsClaimed(row) || ExportStatus.IsTerminal(row.GetString("Status")) || may?.Invoke(row) == false)
             {
                 return (row, false);
             }
 
             try
             {
-                await tables.Transfers.UpdateEntityAsync(EndEntity(tenant, transferId, status, endedAt, error), row.ETag, TableUpdateMode.Merge, cancellationToken);
+                await tables.Transfers.UpdateEntityAsync(patch, row.ETag, TableUpdateMode.Merge, cancellationToken);
+                return (row, true);
             }
             catch (RequestFailedException ex) when (ex.Status == 412)
             {
-                continue;
+                // Another writer changed the row since it was read: read it again.
             }
-
-            var queued = QueueKey(row.GetString("DestinationId"), row.GetDateTimeOffset("SubmittedAt") ?? DateTimeOffset.UnixEpoch, transferId);
-            await tables.Transfers.DeleteEntityAsync(tenant, queued, ETag.All, cancellationToken);
-            return (row, true);
         }
     }
 
