@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Unicode;
 
 namespace Transfers.Api;
 
@@ -14,18 +15,31 @@ public enum RequestJsonError
     /// <summary>The body is empty or only white space.</summary>
     Empty,
 
-    /// <summary>The body is not valid JSON, or nested deeper than allowed.</summary>
+    /// <summary>The body is not valid JSON, is nested deeper than allowed, or names a member of one object twice.</summary>
     Malformed,
 
     /// <summary>The body is valid JSON but not an object.</summary>
     NotAnObject,
+
+    /// <summary>
+    /// A string or member name is not Unicode text: an escaped lone surrogate (<c>"\ud800"</c>) or bytes that are not
+    /// UTF-8. The parser accepts both; reading such a value later would throw.
+    /// </summary>
+    NotText,
 }
 
 /// <summary>A request body read as JSON: its root object, or why it is not one.</summary>
 /// <param name="Root">The root object; <c>default</c> unless <paramref name="Error"/> is <see cref="RequestJsonError.None"/>.</param>
 /// <param name="Error">Why the body is not a JSON object.</param>
-/// <param name="Detail">The parser's message for <see cref="RequestJsonError.Malformed"/>, else <c>null</c>.</param>
-public readonly record struct RequestJsonBody(JsonElement Root, RequestJsonError Error, string? Detail = null);
+/// <param name="Detail">
+/// The parser's message for <see cref="RequestJsonError.Malformed"/>, the rule broken for <see cref="RequestJsonError.NotText"/>,
+/// else <c>null</c>.
+/// </param>
+/// <param name="Path">
+/// For <see cref="RequestJsonError.NotText"/>, where: <c>$</c> for the root object, else its members' names and array
+/// indexes (<c>transferEntity.pathNames[0]</c>); for a member name, the object that holds it. Else <c>null</c>.
+/// </param>
+public readonly record struct RequestJsonBody(JsonElement Root, RequestJsonError Error, string? Detail = null, string? Path = null);
 
 /// <summary>
 /// Reads request bodies as JSON objects for every family, bounded in size and depth, so that a malformed body becomes
@@ -77,7 +91,13 @@ public static class RequestJson
 
         try
         {
-            using var document = JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = maxDepth });
+            // Text first: the parser compares member names to refuse duplicates, and throws on one that is not text.
+            if (FindNonText(bytes.Span, maxDepth) is { } problem)
+            {
+                return new RequestJsonBody(default, RequestJsonError.NotText, problem.Detail, problem.Path);
+            }
+
+            using var document = JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = maxDepth, AllowDuplicateProperties = false });
             return document.RootElement.ValueKind == JsonValueKind.Object
                 ? new RequestJsonBody(document.RootElement.Clone(), RequestJsonError.None)
                 : new RequestJsonBody(default, RequestJsonError.NotAnObject);
@@ -86,5 +106,77 @@ public static class RequestJson
         {
             return new RequestJsonBody(default, RequestJsonError.Malformed, e.Message);
         }
+    }
+
+    /// <summary>Finds the first string or member name that is not Unicode text, with where it is.</summary>
+    /// <exception cref="JsonException">The body is not valid JSON.</exception>
+    private static (string Path, string Detail)? FindNonText(ReadOnlySpan<byte> json, int maxDepth)
+    {
+        const string Rule = "must be Unicode text; it holds a lone surrogate (an escape such as \\ud800 without its pair) or bytes that are not UTF-8.";
+        var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = maxDepth });
+        var containers = new Stack<Container>();
+        string? member = null;
+        while (reader.Read())
+        {
+            switch (reader.TokenType)
+            {
+                case JsonTokenType.PropertyName:
+                    if (!IsText(ref reader))
+                    {
+                        return (containers.Peek().Path, $"A member name of '{containers.Peek().Path}' {Rule}");
+                    }
+
+                    member = reader.GetString();
+                    break;
+                case JsonTokenType.EndObject or JsonTokenType.EndArray:
+                    containers.Pop();
+                    break;
+                default:
+                    var path = containers.Count == 0 ? "$" : containers.Peek().ChildPath(member);
+                    if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
+                    {
+                        containers.Push(new Container(path, reader.TokenType == JsonTokenType.StartArray));
+                    }
+                    else if (reader.TokenType == JsonTokenType.String && !IsText(ref reader))
+                    {
+                        return (path, $"'{path}' {Rule}");
+                    }
+
+                    break;
+            }
+        }
+
+        return null;
+    }
+
+    private static bool IsText(ref Utf8JsonReader reader)
+    {
+        if (!reader.ValueIsEscaped)
+        {
+            return Utf8.IsValid(reader.ValueSpan);
+        }
+
+        try
+        {
+            reader.GetString();
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>An object or array being read, and for an array how many elements it has had.</summary>
+    private sealed class Container(string path, bool isArray)
+    {
+        private int _elements;
+
+        public string Path { get; } = path;
+
+        /// <summary>The path of the next value in this container: the member just named, or the next array element.</summary>
+        public string ChildPath(string? member) => isArray
+            ? $"{Path}[{_elements++}]"
+            : Path == "$" ? member! : $"{Path}.{member}";
     }
 }

@@ -34,7 +34,8 @@ public sealed partial class JsonBody
         {
             RequestJsonError.None => null,
             RequestJsonError.TooLarge => $"The request body is larger than {MaxBytes} bytes.",
-            RequestJsonError.Malformed => "The request body is not valid JSON.",
+            RequestJsonError.Malformed => $"The request body is not valid JSON: {body.Detail}",
+            RequestJsonError.NotText => body.Detail,
             _ => "The request body must be a JSON object.",
         };
         if (error is not null)
@@ -42,22 +43,15 @@ public sealed partial class JsonBody
             return (null, error);
         }
 
-        var root = body.Root;
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var property in root.EnumerateObject())
+        foreach (var property in body.Root.EnumerateObject())
         {
             if (!allowed.Contains(property.Name))
             {
                 return (null, $"Unknown field '{property.Name}'.");
             }
-
-            if (!seen.Add(property.Name))
-            {
-                return (null, $"Field '{property.Name}' appears more than once.");
-            }
         }
 
-        return (new JsonBody(root), null);
+        return (new JsonBody(body.Root), null);
     }
 
     /// <summary>Whether the body has a field (even <c>null</c>).</summary>

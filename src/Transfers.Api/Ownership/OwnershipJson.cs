@@ -25,6 +25,7 @@ public static class OwnershipJson
             RequestJsonError.Empty => (null, new FieldError("missing_required_field", "The request body must be a JSON object.")),
             RequestJsonError.TooLarge => (null, new FieldError("invalid_json", $"The request body is larger than {TransfersApiExtensions.MaxRequestBodyBytes} bytes.")),
             RequestJsonError.Malformed => (null, new FieldError("invalid_json", $"The request body is not valid JSON: {body.Detail}")),
+            RequestJsonError.NotText => (null, new FieldError("invalid_json", body.Detail!, body.Path)),
             _ => (null, new FieldError("invalid_json", "The request body must be a JSON object.")),
         };
     }

@@ -580,12 +580,13 @@ public static class SharesApi
         {
             RequestJsonError.None => (body.Root, null),
             RequestJsonError.TooLarge => (default, Problems.Status(StatusCodes.Status413PayloadTooLarge, "Payload too large", "The body must be at most 1 MiB.")),
-            RequestJsonError.NotAnObject => (default, BodyProblem("The body must be a JSON object.")),
-            _ => (default, BodyProblem(body.Detail ?? "The body is empty.")),
+            RequestJsonError.NotAnObject => (default, BodyProblem("The body is not a JSON object.", "The body must be a JSON object.")),
+            RequestJsonError.NotText => (default, BodyProblem("The body holds text that is not Unicode.", body.Detail!, body.Path!)),
+            _ => (default, BodyProblem("The body is not a JSON object.", body.Detail ?? "The body is empty.")),
         };
 
-        static IResult BodyProblem(string message) =>
-            Problems.Validation("The body is not a JSON object.", new Dictionary<string, string[]> { ["$"] = [message] });
+        static IResult BodyProblem(string title, string message, string field = "$") =>
+            Problems.Validation(title, new Dictionary<string, string[]> { [field] = [message] });
     }
 
     private static string Tenant(HttpRequest request) => CallerIdentity.Of(request.HttpContext).Tenant;

@@ -18,7 +18,8 @@ public sealed record TransferRequest(ShareTransferContents Contents, bool Transf
 
 /// <summary>
 /// Reads and checks request bodies field by field. Every broken rule is reported under the JSON path of its field,
-/// with a message that names the rule; unknown fields and wrong types are errors too.
+/// with a message that names the rule; unknown fields and wrong types are errors too. Bodies come as the API's request
+/// reader parsed them, which refuses strings and member names that are not Unicode text.
 /// </summary>
 public static partial class ShareRequestValidator
 {
@@ -249,13 +250,7 @@ public static partial class ShareRequestValidator
                 continue;
             }
 
-            var path = Text(item);
-            if (path is null)
-            {
-                e.Add(at, LoneSurrogate("A path"));
-                continue;
-            }
-
+            var path = item.GetString()!;
             if (CheckPath(path) is { } problem)
             {
                 e.Add(at, problem);
@@ -338,7 +333,7 @@ public static partial class ShareRequestValidator
             string? fileType = null;
             if (item.TryGetProperty("fileType", out var ft) && ft.ValueKind != JsonValueKind.Null)
             {
-                fileType = ft.ValueKind == JsonValueKind.String ? Text(ft) : null;
+                fileType = ft.ValueKind == JsonValueKind.String ? ft.GetString() : null;
                 if (fileType is null || !s_fileTypes.Contains(fileType, StringComparer.Ordinal))
                 {
                     e.Add(at + ".fileType", "fileType must be CSV, PARQUET or JSON.");
@@ -362,7 +357,7 @@ public static partial class ShareRequestValidator
         }
 
         if (key.ValueKind != JsonValueKind.Array || key.GetArrayLength() is 0 or > 10 ||
-            key.EnumerateArray().Any(k => k.ValueKind != JsonValueKind.String || Text(k) is not { Length: <= 255 } column || string.IsNullOrWhiteSpace(column)))
+            key.EnumerateArray().Any(k => k.ValueKind != JsonValueKind.String || k.GetString() is not { Length: <= 255 } column || string.IsNullOrWhiteSpace(column)))
         {
             e.Add(at, "primaryKey must be an array of 1-10 non-empty column names.");
             return null;
@@ -377,21 +372,6 @@ public static partial class ShareRequestValidator
 
         return columns;
     }
-
-    /// <summary>The text of a JSON string; <c>null</c> when it escapes half a surrogate pair (<c>"\ud800"</c>), which is no text.</summary>
-    private static string? Text(JsonElement value)
-    {
-        try
-        {
-            return value.GetString();
-        }
-        catch (InvalidOperationException)
-        {
-            return null;
-        }
-    }
-
-    private static string LoneSurrogate(string what) => $"{what} must be Unicode text; it holds a lone surrogate (an escape such as \\ud800 without its pair).";
 
     [GeneratedRegex("^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$")]
     private static partial Regex ContainerPattern();
@@ -527,13 +507,7 @@ public static partial class ShareRequestValidator
                 return null;
             }
 
-            var text = Text(value);
-            if (text is null)
-            {
-                Add(field, LoneSurrogate(name));
-                return null;
-            }
-
+            var text = value.GetString()!;
             if (text.Length > maxLength || text.Any(char.IsControl))
             {
                 Add(field, $"{name} must be at most {maxLength} characters, without control characters.");

@@ -37,6 +37,8 @@ public sealed class OwnershipResourcesApiTests(OwnershipApiFactory factory) : IC
     [InlineData("{\"pageProcessors\":[{\"_importId\":\"0123456789abcdef01234567\",\"_exportId\":\"0123456789abcdef01234567\"}]}", "missing_required_field", "pageProcessors[0]")]
     [InlineData("{\"name\":", "invalid_json", null)]
     [InlineData("[1,2]", "invalid_json", null)]
+    [InlineData("{\"name\":\"x\",\"tags\":[\"ok\",\"\\ud800\"]}", "invalid_json", "tags[1]")]
+    [InlineData("{\"name\":\"x\",\"name\":\"y\"}", "invalid_json", null)]
     [InlineData("", "missing_required_field", null)]
     public async Task Create_BadBody_Returns400Envelope(string json, string code, string? field)
     {

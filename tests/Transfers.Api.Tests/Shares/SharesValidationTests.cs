@@ -15,6 +15,8 @@ public sealed class SharesValidationTests(SharesFactory factory) : IClassFixture
     {
         { "{", "$", "JSON" },
         { "[]", "$", "The body must be a JSON object." },
+        { """{"name":"n","source":{"container":"ok-box","\udc00":1}}""", "source", "A member name of 'source' must be Unicode text" },
+        { """{"name":"n","source":{"container":"ok-box","container":"other-box"}}""", "$", "Duplicate property 'container'" },
         { """{"source":""" + ValidSource + "}", "name", "name is required." },
         { """{"name":"","source":""" + ValidSource + "}", "name", "name must not be empty." },
         { """{"name":5,"source":""" + ValidSource + "}", "name", "name must be a string." },
