@@ -502,9 +502,10 @@ public static class SharesApi
     /// </summary>
     private static async Task<ShareTransfer?> StartCreatedAsync(Share share, ShareTransfer transfer, SharesServices services, CancellationToken cancellationToken)
     {
+        ShareTransfer? replaced = null;
         if (transfer.Replaces is { } replacedId)
         {
-            var replaced = await services.Store.UpdateTransferAsync(
+            replaced = await services.Store.UpdateTransferAsync(
                 share.Id,
                 replacedId,
                 t => t.Status == ShareTransferStatus.Paused ? t with { Status = ShareTransferStatus.Superseded, SupersededBy = transfer.Id, NextSyncAt = null } : null,
@@ -517,13 +518,14 @@ public static class SharesApi
             await SignalCancelAsync(replacedId, transfer.Id, services, cancellationToken);
         }
 
-        var now = services.Time.GetUtcNow();
+        // The destination is fixed at the start; a replacement keeps its predecessor's, where the files already are.
         var started = await services.Store.TryReplaceTransferAsync(
             transfer with
             {
-                Status = transfer.Replaces is null ? ShareTransferStatus.Sending : ShareTransferStatus.Syncing,
-                StartedAt = now,
-                AccessDetails = transfer.Replaces is null ? null : (await services.Store.GetTransferAsync(share.Id, transfer.Replaces, cancellationToken))?.AccessDetails,
+                Status = replaced is null ? ShareTransferStatus.Sending : ShareTransferStatus.Syncing,
+                StartedAt = services.Time.GetUtcNow(),
+                AccessDetails = replaced?.AccessDetails,
+                Destination = replaced?.DestinationIn(share) ?? share.Destination,
             },
             cancellationToken);
         if (started is null)

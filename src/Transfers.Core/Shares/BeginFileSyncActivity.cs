@@ -39,9 +39,11 @@ public sealed class BeginFileSyncActivity : Activity<BeginFileSyncRequest, Begin
         var reference = input.Transfer;
         var share = await _store.GetShareAsync(reference.Tenant, reference.ShareId, cancellationToken)
             ?? throw new InvalidOperationException("The share no longer exists.");
-        if (share.Destination is not { Kind: ShareDestinationKinds.Files, Container: { } containerName } destination)
+        var current = await _store.GetTransferAsync(reference.ShareId, reference.TransferId, cancellationToken)
+            ?? throw new InvalidOperationException("The transfer no longer exists.");
+        if (current.DestinationIn(share) is not { Kind: ShareDestinationKinds.Files, Container: { } containerName } destination)
         {
-            throw new InvalidOperationException("The share has no files destination.");
+            throw new InvalidOperationException("The transfer has no files destination.");
         }
 
         // Every check begins here, so no file moves unless the tenant may still use both containers: settings (a hub
@@ -53,8 +55,6 @@ public sealed class BeginFileSyncActivity : Activity<BeginFileSyncRequest, Begin
 
         var now = _time.GetUtcNow();
         ShareAccessDetails? renewed = null;
-        var current = await _store.GetTransferAsync(reference.ShareId, reference.TransferId, cancellationToken)
-            ?? throw new InvalidOperationException("The transfer no longer exists.");
         if (current.AccessDetails?.ExpiresAt is not { } expiresAt || expiresAt - now < _options.AccessTtl / 4)
         {
             var expiry = now + _options.AccessTtl;

@@ -21,9 +21,11 @@ public sealed class BeginTableSyncActivity : Activity<BeginFileSyncRequest, Begi
         var reference = input.Transfer;
         var share = await _store.GetShareAsync(reference.Tenant, reference.ShareId, cancellationToken)
             ?? throw new InvalidOperationException("The share no longer exists.");
-        if (share.Destination is not { Kind: ShareDestinationKinds.Table } destination)
+        var current = await _store.GetTransferAsync(reference.ShareId, reference.TransferId, cancellationToken)
+            ?? throw new InvalidOperationException("The transfer no longer exists.");
+        if (current.DestinationIn(share) is not { Kind: ShareDestinationKinds.Table } destination)
         {
-            throw new InvalidOperationException("The share has no table destination.");
+            throw new InvalidOperationException("The transfer has no table destination.");
         }
 
         var stored = await _store.UpdateTransferAsync(

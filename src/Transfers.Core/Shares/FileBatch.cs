@@ -2,7 +2,7 @@ namespace Transfers.Core.Shares;
 
 /// <summary>What a copy or delete batch activity works on: the share, its files destination and the batch's files.</summary>
 /// <param name="Share">The share.</param>
-/// <param name="Destination">The share's files destination.</param>
+/// <param name="Destination">The files destination the transfer runs against.</param>
 /// <param name="DestinationContainer">The destination container.</param>
 /// <param name="Items">The files of the batch.</param>
 public sealed record FileBatch(Share Share, ShareDestination Destination, string DestinationContainer, IReadOnlyList<FileWorkItem> Items)
@@ -15,7 +15,7 @@ public sealed record FileBatch(Share Share, ShareDestination Destination, string
     /// <param name="state">The per-file state and work batches.</param>
     /// <param name="request">The batch request.</param>
     /// <param name="cancellationToken">Cancels the reads.</param>
-    /// <returns>The batch; null when the transfer no longer runs or the share has no files destination.</returns>
+    /// <returns>The batch; null when the transfer no longer runs or has no files destination.</returns>
     public static async Task<FileBatch?> LoadAsync(ShareStore store, FileSyncStore state, FileBatchRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(store);
@@ -27,7 +27,7 @@ public sealed record FileBatch(Share Share, ShareDestination Destination, string
         var items = state.ReadBatchAsync(reference.StateKey, request.Cycle, request.BatchId, cancellationToken);
         await Task.WhenAll(transfer, share, items);
         if (transfer.Result is not { } running || !ShareTransferStatus.IsRunnable(running.Status)
-            || share.Result is not { Destination: { Container: { } container } destination } found)
+            || share.Result is not { } found || running.DestinationIn(found) is not { Container: { } container } destination)
         {
             return null;
         }

@@ -32,9 +32,9 @@ public sealed class LoadShareTableChunkActivity : Activity<TableChunkRequest, Ta
             ?? throw new InvalidOperationException("The transfer no longer exists.");
         var table = transfer.Contents.Tables?.ElementAtOrDefault(input.TableIndex)
             ?? throw new InvalidOperationException($"The transfer has no table number {input.TableIndex}.");
-        if (share.Destination is not { Kind: ShareDestinationKinds.Table } destination)
+        if (transfer.DestinationIn(share) is not { Kind: ShareDestinationKinds.Table } destination)
         {
-            return new TableChunkResult(table.Name, 0, null, "The share has no table destination.");
+            return new TableChunkResult(table.Name, 0, null, "The transfer has no table destination.");
         }
 
         try

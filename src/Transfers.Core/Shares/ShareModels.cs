@@ -187,6 +187,13 @@ public sealed record ShareTransfer
     /// <summary>Gets how the consumer reads the data, once started.</summary>
     public ShareAccessDetails? AccessDetails { get; init; }
 
+    /// <summary>
+    /// Gets the destination the transfer runs against, the share's when it started: a destination set on the share
+    /// afterwards (which the API allows only while no transfer is active) never moves a running transfer's files.
+    /// Null until it starts, and for transfers started before it was recorded, which follow the share's.
+    /// </summary>
+    public ShareDestination? Destination { get; init; }
+
     /// <summary>Gets the id of the transfer this one replaces (the edit flow).</summary>
     public string? Replaces { get; init; }
 
@@ -201,4 +208,13 @@ public sealed record ShareTransfer
 
     /// <summary>Gets the storage ETag of the record, for optimistic concurrency.</summary>
     public string? ETag { get; init; }
+
+    /// <summary>The destination this transfer writes to: its own once started, else its share's.</summary>
+    /// <param name="share">The transfer's share.</param>
+    /// <returns>The destination, or <c>null</c> when neither has one.</returns>
+    public ShareDestination? DestinationIn(Share share)
+    {
+        ArgumentNullException.ThrowIfNull(share);
+        return Destination ?? share.Destination;
+    }
 }

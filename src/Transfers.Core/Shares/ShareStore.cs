@@ -20,9 +20,9 @@ public sealed record TransferAddResult(ShareTransfer? Transfer, bool ShareDelete
 /// A transfer record is its JSON in UTF-8, split over binary properties (<see cref="ShareJson.SetParts"/>); base64 grows
 /// it by a third on the wire whatever it holds. The parts that grow with the request or the source are bounded: the
 /// contents by <see cref="MaxContentsBytes"/> (checked when the request is read), the errors by
-/// <see cref="MaxErrorsBytes"/> (the first that fit are kept), and the rest (ids, dates, counts, the access details)
-/// stays under 16 KiB. So a record takes at most about 690 KiB, 920 KiB as base64: under the limit on Azure, which
-/// counts binary properties as they are, and on Azurite.
+/// <see cref="MaxErrorsBytes"/> (the first that fit are kept), and the rest (ids, dates, counts, the access details, the
+/// destination) stays under 16 KiB. So a record takes at most about 690 KiB, 920 KiB as base64: under the limit on
+/// Azure, which counts binary properties as they are, and on Azurite.
 /// </remarks>
 public sealed class ShareStore
 {

@@ -2,6 +2,9 @@ using System.Net;
 using System.Net.Http.Json;
 using Azure;
 using Azure.Storage.Blobs;
+using Microsoft.Extensions.DependencyInjection;
+using Transfers.Core.Shares;
+using Transfers.Testing;
 
 namespace Transfers.Api.Tests.Shares;
 
@@ -140,6 +143,43 @@ public sealed class FileSyncEndToEndTests(SharesFactory factory) : IClassFixture
         Assert.Equal(keptBefore, keptAfter);
         Assert.Equal(1, synced.GetProperty("lastSync").GetProperty("filesCopied").GetInt64());
         Assert.Equal(1, synced.GetProperty("lastSync").GetProperty("filesDeleted").GetInt64());
+    }
+
+    [Fact]
+    public async Task ShareDestinationChangedUnderARunningTransfer_TransferAndItsReplacementKeepWritingWhereTheyStarted()
+    {
+        // Arrange: a running transfer, then the share's destination rewritten behind the API's check, as a start
+        // racing PUT .../destination would leave it.
+        using var client = await factory.CreateTenantClientAsync();
+        var shareId = await _files.CreateShareAsync(client);
+        await _files.WriteAsync("r/one.txt", "1");
+        var transferId = (await ShareFiles.CreateTransferAsync(client, shareId, ["r/"], transferNow: true)).GetProperty("id").GetString()!;
+        await ShareFiles.WaitForCheckAfterAsync(client, shareId, transferId, DateTimeOffset.MinValue);
+        var store = factory.Services.GetRequiredService<ShareStore>();
+        var row = await Azurite.Tables.GetTableClient(ShareStore.SharesTable)
+            .QueryAsync<Azure.Data.Tables.TableEntity>(e => e.RowKey == shareId).FirstAsync();
+        var share = (await store.GetShareAsync(row.PartitionKey, shareId))!;
+        var other = Azurite.Blobs.GetBlobContainerClient(Azurite.UniqueName("moved"));
+        await store.UpdateShareAsync(share with { Destination = share.Destination! with { Container = other.Name } });
+
+        // Act: a change picked up by the next check, then an edit whose replacement carries the automation on
+        var changedAt = DateTimeOffset.UtcNow;
+        await _files.WriteAsync("r/two.txt", "2");
+        await ShareFiles.WaitForCheckAfterAsync(client, shareId, transferId, changedAt);
+        using var pause = await client.PostAsync($"/v1/shares/{shareId}/transfers/{transferId}/pause", null);
+        using var edit = await client.PutAsJsonAsync($"/v1/shares/{shareId}/transfers/{transferId}", new { transferEntity = new { type = "files", pathNames = new[] { "r/", "s/" } } });
+        var newId = (await edit.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("id").GetString()!;
+        await _files.WriteAsync("s/three.txt", "3");
+        var startedAt = DateTimeOffset.UtcNow;
+        using var start = await client.PostAsync($"/v1/shares/{shareId}/transfers/{newId}/start", null);
+        var replacement = await ShareFiles.WaitForCheckAfterAsync(client, shareId, newId, startedAt);
+        var destination = await _files.ReadDestinationAsync();
+
+        // Assert
+        Assert.Equal(HttpStatusCode.Accepted, start.StatusCode);
+        Assert.Equal("1 2 3", $"{destination["r/one.txt"]} {destination["r/two.txt"]} {destination["s/three.txt"]}");
+        Assert.Equal(1, replacement.GetProperty("lastSync").GetProperty("filesCopied").GetInt64());
+        Assert.False(await other.ExistsAsync());
     }
 
     [Fact]

@@ -86,6 +86,25 @@ public sealed class ShareStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task DestinationIn_StartedTransferAfterTheShareChanged_KeepsItsOwnAndANotStartedOneFollowsTheShare()
+    {
+        // Arrange: one transfer started against the share's destination (as the start records it), one not started
+        var started = await AddAsync(new ShareTransferContents("files", ["data/"], null));
+        var share = (await Store.GetShareAsync("acme", started.ShareId))!;
+        started = (await Store.TryReplaceTransferAsync(started with { Status = ShareTransferStatus.Sending, Destination = share.Destination }))!;
+        var moved = share with { Destination = share.Destination! with { Container = "moved-box" } };
+        await Store.UpdateShareAsync(moved);
+
+        // Act
+        var stored = (await Store.GetTransferAsync(started.ShareId, started.Id))!;
+        var notStarted = NewTransfer(moved, Secrets.NewId());
+
+        // Assert
+        Assert.Equal("dest-box", stored.DestinationIn(moved)!.Container);
+        Assert.Equal("moved-box", notStarted.DestinationIn(moved)!.Container);
+    }
+
+    [Fact]
     public async Task AddTransfer_ShareDeleted_RefusesAndStoresNothing()
     {
         // Arrange
