@@ -421,8 +421,7 @@ public static class SharesApi
                     return Problems.Conflict("The transfer changed meanwhile; read it again and retry.");
                 }
 
-                await services.Durable.RaiseEventAsync(
-                    ShareSyncOrchestration.InstanceId(transfer.Id), ShareEvents.Resume, new ResumeShareTransfer(services.Time.GetUtcNow()), cancellationToken);
+                await SignalAsync(transfer.Id, ShareEvents.Resume, new ResumeShareTransfer(services.Time.GetUtcNow()), services, cancellationToken);
                 return Json(TransferView(resumed), StatusCodes.Status202Accepted);
             default:
                 return Problems.Conflict($"Only a created transfer can start, or a paused one resume; this one is {transfer.Status}.");
@@ -456,8 +455,7 @@ public static class SharesApi
             return Problems.Conflict("The transfer changed meanwhile; read it again and retry.");
         }
 
-        await services.Durable.RaiseEventAsync(
-            ShareSyncOrchestration.InstanceId(transfer.Id), ShareEvents.Pause, new PauseShareTransfer(services.Time.GetUtcNow()), cancellationToken);
+        await SignalAsync(transfer.Id, ShareEvents.Pause, new PauseShareTransfer(services.Time.GetUtcNow()), services, cancellationToken);
         return Json(TransferView(paused), StatusCodes.Status202Accepted);
     }
 
@@ -490,7 +488,7 @@ public static class SharesApi
 
         if (transfer.Status != ShareTransferStatus.Created)
         {
-            await SignalCancelAsync(transfer.Id, null, services, cancellationToken);
+            await SignalAsync(transfer.Id, ShareEvents.Cancel, new CancelShareTransfer(services.Time.GetUtcNow(), null), services, cancellationToken);
         }
 
         return Json(TransferView(canceled), StatusCodes.Status202Accepted);
@@ -515,7 +513,7 @@ public static class SharesApi
                 return null;
             }
 
-            await SignalCancelAsync(replacedId, transfer.Id, services, cancellationToken);
+            await SignalAsync(replacedId, ShareEvents.Cancel, new CancelShareTransfer(services.Time.GetUtcNow(), transfer.Id), services, cancellationToken);
         }
 
         // The destination is fixed at the start; a replacement keeps its predecessor's, where the files already are.
@@ -544,16 +542,17 @@ public static class SharesApi
         return started;
     }
 
-    private static async Task SignalCancelAsync(string transferId, string? supersededBy, SharesServices services, CancellationToken cancellationToken)
+    /// <summary>Tells a transfer's orchestration what its record, written first, now says.</summary>
+    private static async Task SignalAsync(string transferId, string eventName, object payload, SharesServices services, CancellationToken cancellationToken)
     {
         try
         {
-            await services.Durable.RaiseEventAsync(
-                ShareSyncOrchestration.InstanceId(transferId), ShareEvents.Cancel, new CancelShareTransfer(services.Time.GetUtcNow(), supersededBy), cancellationToken);
+            await services.Durable.RaiseEventAsync(ShareSyncOrchestration.InstanceId(transferId), eventName, payload, cancellationToken);
         }
         catch (InstanceNotFoundException)
         {
-            // Nothing runs for it (never started, or already purged): the record alone says it ended.
+            // Nothing runs for it: it never started, was purged, or a start that just wrote its record is scheduling
+            // it. The record alone says what holds; the orchestration reads it at every check, from its first.
         }
     }
 

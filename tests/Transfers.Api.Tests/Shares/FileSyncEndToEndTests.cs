@@ -183,6 +183,32 @@ public sealed class FileSyncEndToEndTests(SharesFactory factory) : IClassFixture
     }
 
     [Fact]
+    public async Task PauseAndResume_StartStillSchedulingItsOrchestration_AnswerFromTheRecord()
+    {
+        // Arrange: the record a start writes before it schedules the orchestration, and no orchestration yet
+        using var client = await factory.CreateTenantClientAsync();
+        var shareId = await _files.CreateShareAsync(client);
+        var transferId = (await ShareFiles.CreateTransferAsync(client, shareId, ["p/"], transferNow: false)).GetProperty("id").GetString()!;
+        var store = factory.Services.GetRequiredService<ShareStore>();
+        var created = (await store.GetTransferAsync(shareId, transferId))!;
+        await store.TryReplaceTransferAsync(created with { Status = ShareTransferStatus.Sending, StartedAt = DateTimeOffset.UtcNow });
+
+        // Act
+        using var pause = await client.PostAsync($"/v1/shares/{shareId}/transfers/{transferId}/pause", null);
+        var paused = (await ShareFiles.GetTransferAsync(client, shareId, transferId)).GetProperty("status").GetString();
+        using var resume = await client.PostAsync($"/v1/shares/{shareId}/transfers/{transferId}/start", null);
+        var resumed = (await ShareFiles.GetTransferAsync(client, shareId, transferId)).GetProperty("status").GetString();
+        using var cancel = await client.DeleteAsync($"/v1/shares/{shareId}/transfers/{transferId}");
+
+        // Assert
+        Assert.Equal(HttpStatusCode.Accepted, pause.StatusCode);
+        Assert.Equal("paused", paused);
+        Assert.Equal(HttpStatusCode.Accepted, resume.StatusCode);
+        Assert.Equal("syncing", resumed);
+        Assert.Equal(HttpStatusCode.Accepted, cancel.StatusCode);
+    }
+
+    [Fact]
     public async Task Cancel_RunningTransfer_StopsSyncingAndRejectsFurtherCommands()
     {
         // Arrange
