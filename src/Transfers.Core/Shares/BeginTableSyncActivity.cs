@@ -41,9 +41,10 @@ public sealed class BeginTableSyncActivity : Activity<BeginFileSyncRequest, Begi
                 }
                 : null,
             cancellationToken);
-        return stored is null || !ShareTransferStatus.IsRunnable(stored.Status)
-            ? new BeginTableSyncResult(false, 0)
-            : new BeginTableSyncResult(true, stored.Contents.Tables?.Count ?? 0);
+        var status = stored?.Status ?? ShareTransferStatus.Canceled;
+        return ShareTransferStatus.IsRunnable(status)
+            ? new BeginTableSyncResult(true, stored!.Contents.Tables?.Count ?? 0, status)
+            : new BeginTableSyncResult(false, 0, status);
     }
 
     /// <summary>The destination table of a table entity: the destination's prefix and the entity's name.</summary>

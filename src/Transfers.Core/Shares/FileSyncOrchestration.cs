@@ -23,7 +23,7 @@ public sealed class FileSyncOrchestration : ShareSyncOrchestration
     }
 
     /// <inheritdoc/>
-    protected override async Task<bool> RunCheckAsync(IOrchestrationContext context, ShareSyncInput input, Func<bool> interrupted)
+    protected override async Task<ShareCheckOutcome> RunCheckAsync(IOrchestrationContext context, ShareSyncInput input, Func<bool> interrupted)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(input);
@@ -39,7 +39,7 @@ public sealed class FileSyncOrchestration : ShareSyncOrchestration
                 nameof(BeginFileSyncActivity), new BeginFileSyncRequest(transfer, input.Cycle, !input.InitialSendDone));
             if (!begin.Proceed)
             {
-                return false;
+                return NotRun(begin.Status);
             }
 
             var deleteBatches = new List<string>();
@@ -69,14 +69,14 @@ public sealed class FileSyncOrchestration : ShareSyncOrchestration
             await context.CallActivityAsync(
                 nameof(CompleteFileSyncActivity),
                 new CompleteFileSyncRequest(transfer, input.Cycle, totals.Progress, summary, totals.Errors, null, nextSyncAt));
-            return complete;
+            return complete ? ShareCheckOutcome.Completed : ShareCheckOutcome.Incomplete;
         }
         catch (TaskFailedException failure)
         {
             // Activities still running finish first, so that none writes work batches after the completion dropped them.
             await DrainAsync(running);
             await FailCheckAsync(context, input, totals.Progress, totals.Errors, failure, nextSyncAt);
-            return false;
+            return ShareCheckOutcome.Incomplete;
         }
     }
 

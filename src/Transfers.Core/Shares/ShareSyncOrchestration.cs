@@ -30,6 +30,9 @@ public abstract class ShareSyncOrchestration : Orchestrator<ShareSyncInput, stri
 
         if (input.Paused)
         {
+            // A pause the last check found in the record may have its event still on the way: taken here, it cannot
+            // carry over and pause the run that follows the resume.
+            _ = context.WaitForExternalEvent<PauseShareTransfer>(ShareEvents.Pause, waits.Token);
             var resume = context.WaitForExternalEvent<ResumeShareTransfer>(ShareEvents.Resume, waits.Token);
             var woken = await Task.WhenAny(resume, cancel);
             waits.Cancel();
@@ -43,9 +46,12 @@ public abstract class ShareSyncOrchestration : Orchestrator<ShareSyncInput, stri
         }
 
         var pause = context.WaitForExternalEvent<PauseShareTransfer>(ShareEvents.Pause, waits.Token);
-        var initialSendDone = await RunCheckAsync(context, input, () => pause.IsCompleted || cancel.IsCompleted) || input.InitialSendDone;
+        var outcome = await RunCheckAsync(context, input, () => pause.IsCompleted || cancel.IsCompleted);
 
-        if (!cancel.IsCompleted && !pause.IsCompleted)
+        // The record rules even when its event never comes (a pause or cancel that raced the start found no
+        // orchestration to tell): a paused record waits for the resume, an ended one ends the automation.
+        var recordPaused = outcome == ShareCheckOutcome.RecordPaused;
+        if (!cancel.IsCompleted && !pause.IsCompleted && !recordPaused && outcome != ShareCheckOutcome.RecordEnded)
         {
             var timer = context.CreateTimer(context.CurrentUtcDateTime + input.Interval, waits.Token);
             await Task.WhenAny(timer, pause, cancel);
@@ -54,7 +60,7 @@ public abstract class ShareSyncOrchestration : Orchestrator<ShareSyncInput, stri
         // Cancelling the token also cancels the timer, so no timer outlives this episode. Synchronously: the callbacks
         // must run on the orchestration thread.
         waits.Cancel();
-        if (cancel.IsCompleted)
+        if (cancel.IsCompleted || outcome == ShareCheckOutcome.RecordEnded)
         {
             return Ended;
         }
@@ -62,8 +68,8 @@ public abstract class ShareSyncOrchestration : Orchestrator<ShareSyncInput, stri
         context.ContinueAsNew(input with
         {
             Cycle = input.Cycle + 1,
-            Paused = pause.IsCompleted,
-            InitialSendDone = initialSendDone,
+            Paused = pause.IsCompleted || recordPaused,
+            InitialSendDone = outcome == ShareCheckOutcome.Completed || input.InitialSendDone,
             PruneUnselected = false,
         });
         return Continued;
@@ -73,8 +79,18 @@ public abstract class ShareSyncOrchestration : Orchestrator<ShareSyncInput, stri
     /// <param name="context">The orchestration context.</param>
     /// <param name="input">The episode's input.</param>
     /// <param name="interrupted">Tells whether a pause or cancel arrived; the check stops early when it does.</param>
-    /// <returns>Whether the check completed, which ends the first full send.</returns>
-    protected abstract Task<bool> RunCheckAsync(IOrchestrationContext context, ShareSyncInput input, Func<bool> interrupted);
+    /// <returns>How the check ended; a completed one ends the first full send.</returns>
+    protected abstract Task<ShareCheckOutcome> RunCheckAsync(IOrchestrationContext context, ShareSyncInput input, Func<bool> interrupted);
+
+    /// <summary>Why a check did not run, from the status its first activity found in the record.</summary>
+    /// <param name="status">The record's status.</param>
+    /// <returns><see cref="ShareCheckOutcome.RecordPaused"/>, <see cref="ShareCheckOutcome.RecordEnded"/>, or incomplete for any other.</returns>
+    protected static ShareCheckOutcome NotRun(string status) => status switch
+    {
+        ShareTransferStatus.Paused => ShareCheckOutcome.RecordPaused,
+        ShareTransferStatus.Canceled or ShareTransferStatus.Superseded => ShareCheckOutcome.RecordEnded,
+        _ => ShareCheckOutcome.Incomplete,
+    };
 
     /// <summary>
     /// Ends a check that failed as a whole (a source or destination gone or refused): the transfer is marked failed with
@@ -97,4 +113,20 @@ public abstract class ShareSyncOrchestration : Orchestrator<ShareSyncInput, stri
             nameof(CompleteFileSyncActivity),
             new CompleteFileSyncRequest(input.Transfer, input.Cycle, progress, null, errors, ShareErrors.Describe(failure.TaskName, failure.FailureDetails), nextSyncAt));
     }
+}
+
+/// <summary>How a check of an automated transfer ended.</summary>
+public enum ShareCheckOutcome
+{
+    /// <summary>It ran to its end.</summary>
+    Completed,
+
+    /// <summary>It failed, or stopped for a pause or a cancel.</summary>
+    Incomplete,
+
+    /// <summary>It did not run: the record says paused.</summary>
+    RecordPaused,
+
+    /// <summary>It did not run: the record says canceled or superseded.</summary>
+    RecordEnded,
 }

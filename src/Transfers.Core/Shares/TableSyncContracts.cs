@@ -42,6 +42,7 @@ public sealed record TableChunkRequest(ShareTransferRef Transfer, long Cycle, in
 public sealed record TableChunkResult(string Table, long RowsWritten, string? Continuation, string? Error);
 
 /// <summary>What the start of a table check found.</summary>
-/// <param name="Proceed">Whether to run the check.</param>
+/// <param name="Proceed">Whether to run the check; <c>false</c> when the record says paused, canceled or superseded.</param>
 /// <param name="Tables">How many tables the transfer has.</param>
-public sealed record BeginTableSyncResult(bool Proceed, int Tables);
+/// <param name="Status">The transfer's status.</param>
+public sealed record BeginTableSyncResult(bool Proceed, int Tables, string Status);

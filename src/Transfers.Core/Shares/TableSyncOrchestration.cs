@@ -9,7 +9,7 @@ namespace Transfers.Core.Shares;
 public sealed class TableSyncOrchestration : ShareSyncOrchestration
 {
     /// <inheritdoc/>
-    protected override async Task<bool> RunCheckAsync(IOrchestrationContext context, ShareSyncInput input, Func<bool> interrupted)
+    protected override async Task<ShareCheckOutcome> RunCheckAsync(IOrchestrationContext context, ShareSyncInput input, Func<bool> interrupted)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(input);
@@ -24,7 +24,7 @@ public sealed class TableSyncOrchestration : ShareSyncOrchestration
                 nameof(BeginTableSyncActivity), new BeginFileSyncRequest(transfer, input.Cycle, !input.InitialSendDone));
             if (!begin.Proceed)
             {
-                return false;
+                return NotRun(begin.Status);
             }
 
             // WhenAll waits for every table, so no load is still running when the check completes.
@@ -34,7 +34,7 @@ public sealed class TableSyncOrchestration : ShareSyncOrchestration
         {
             // A failing table alone does not get here; it is reported in errors.
             await FailCheckAsync(context, input, ShareProgress.None, [], failure, nextSyncAt);
-            return false;
+            return ShareCheckOutcome.Incomplete;
         }
 
         var rows = results.Sum(r => r.RowsWritten);
@@ -51,7 +51,7 @@ public sealed class TableSyncOrchestration : ShareSyncOrchestration
                 errors,
                 null,
                 nextSyncAt));
-        return complete;
+        return complete ? ShareCheckOutcome.Completed : ShareCheckOutcome.Incomplete;
     }
 
     private static async Task<TableChunkResult> LoadTableAsync(IOrchestrationContext context, ShareSyncInput input, int index, Func<bool> interrupted)

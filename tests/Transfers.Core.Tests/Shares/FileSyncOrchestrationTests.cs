@@ -378,6 +378,61 @@ public sealed class FileSyncOrchestrationTests
     }
 
     [Fact]
+    public async Task RunAsync_RecordPausedWithoutItsEvent_WaitsPausedAtOnceWithoutATimer()
+    {
+        // Arrange: the record says paused but no event comes (the pause raced the start and found no orchestration)
+        Returns(nameof(BeginFileSyncActivity), new BeginFileSyncResult(false, ShareTransferStatus.Paused));
+        _timer.SetResult();
+
+        // Act
+        var result = await CreateOrchestration().RunAsync(_context.Object, s_input with { InitialSendDone = true });
+
+        // Assert
+        Assert.Equal(ShareSyncOrchestration.Continued, result);
+        _context.Verify(c => c.CreateTimer(It.IsAny<DateTime>(), It.IsAny<CancellationToken>()), Times.Never);
+        Assert.Equal([nameof(BeginFileSyncActivity)], _calls);
+        var next = Assert.IsType<ShareSyncInput>(_continuedWith);
+        Assert.True(next.Paused);
+        Assert.True(next.InitialSendDone);
+    }
+
+    [Theory]
+    [InlineData(ShareTransferStatus.Canceled)]
+    [InlineData(ShareTransferStatus.Superseded)]
+    public async Task RunAsync_RecordEndedWithoutItsEvent_EndsTheAutomation(string status)
+    {
+        // Arrange: a cancel or an edit that raced the start and found no orchestration to tell
+        Returns(nameof(BeginFileSyncActivity), new BeginFileSyncResult(false, status));
+        _timer.SetResult();
+
+        // Act
+        var result = await CreateOrchestration().RunAsync(_context.Object, s_input);
+
+        // Assert
+        Assert.Equal(ShareSyncOrchestration.Ended, result);
+        Assert.Null(_continuedWith);
+        _context.Verify(c => c.CreateTimer(It.IsAny<DateTime>(), It.IsAny<CancellationToken>()), Times.Never);
+    }
+
+    [Fact]
+    public async Task RunAsync_Paused_TakesAPauseEventThatArrivesLateAndKeepsWaitingForTheResume()
+    {
+        // Arrange: the pause event of a pause the record already showed arrives while paused
+        _pause.SetResult(new PauseShareTransfer(s_now));
+
+        // Act
+        var run = CreateOrchestration().RunAsync(_context.Object, s_input with { Paused = true });
+        var stillWaiting = !run.IsCompleted;
+        _resume.SetResult(new ResumeShareTransfer(s_now));
+        await run;
+
+        // Assert
+        Assert.True(stillWaiting);
+        _context.Verify(c => c.WaitForExternalEvent<PauseShareTransfer>(ShareEvents.Pause, It.IsAny<CancellationToken>()), Times.Once);
+        Assert.False(Assert.IsType<ShareSyncInput>(_continuedWith).Paused);
+    }
+
+    [Fact]
     public async Task RunAsync_DiffFails_MarksTheCheckFailedAndKeepsTheAutomation()
     {
         // Arrange

@@ -14,7 +14,7 @@ public sealed class TableSyncOrchestrationTests
         // Arrange
         var context = Context();
         context.Setup(c => c.CallActivityAsync<BeginTableSyncResult>(nameof(BeginTableSyncActivity), It.IsAny<object?>(), It.IsAny<RetryPolicy?>()))
-            .ReturnsAsync(new BeginTableSyncResult(true, 2));
+            .ReturnsAsync(new BeginTableSyncResult(true, 2, ShareTransferStatus.Sending));
         var chunks = new List<TableChunkRequest>();
         context.Setup(c => c.CallActivityAsync<TableChunkResult>(nameof(LoadShareTableChunkActivity), It.IsAny<object?>(), It.IsAny<RetryPolicy?>()))
             .Returns<string, object?, RetryPolicy?>((_, request, _) =>
@@ -49,7 +49,7 @@ public sealed class TableSyncOrchestrationTests
         // Arrange: the activity itself fails (its records unreadable), not one table's load.
         var context = Context();
         context.Setup(c => c.CallActivityAsync<BeginTableSyncResult>(nameof(BeginTableSyncActivity), It.IsAny<object?>(), It.IsAny<RetryPolicy?>()))
-            .ReturnsAsync(new BeginTableSyncResult(true, 1));
+            .ReturnsAsync(new BeginTableSyncResult(true, 1, ShareTransferStatus.Syncing));
         context.Setup(c => c.CallActivityAsync<TableChunkResult>(nameof(LoadShareTableChunkActivity), It.IsAny<object?>(), It.IsAny<RetryPolicy?>()))
             .ThrowsAsync(new TaskFailedException(nameof(LoadShareTableChunkActivity), new TaskFailureDetails("System.InvalidOperationException", "The transfer no longer exists.")));
 
@@ -62,6 +62,26 @@ public sealed class TableSyncOrchestrationTests
         Assert.Equal("Loading a table failed: The transfer no longer exists.", complete.Failure);
         Assert.Null(complete.Summary);
         context.Verify(c => c.ContinueAsNew(It.Is<ShareSyncInput>(i => i.Cycle == 2 && !i.InitialSendDone), It.IsAny<bool>()), Times.Once);
+    }
+
+    [Theory]
+    [InlineData(ShareTransferStatus.Paused, "continued", true)]
+    [InlineData(ShareTransferStatus.Canceled, "ended", false)]
+    public async Task RunAsync_RecordNotRunnableWithoutItsEvent_FollowsTheRecord(string status, string expected, bool continuedPaused)
+    {
+        // Arrange: a pause or cancel that raced the start and found no orchestration to tell
+        var context = Context();
+        context.Setup(c => c.CallActivityAsync<BeginTableSyncResult>(nameof(BeginTableSyncActivity), It.IsAny<object?>(), It.IsAny<RetryPolicy?>()))
+            .ReturnsAsync(new BeginTableSyncResult(false, 0, status));
+
+        // Act
+        var result = await new TableSyncOrchestration().RunAsync(context.Object, s_input);
+
+        // Assert
+        Assert.Equal(expected, result);
+        context.Verify(c => c.CreateTimer(It.IsAny<DateTime>(), It.IsAny<CancellationToken>()), Times.Never);
+        context.Verify(c => c.CallActivityAsync<TableChunkResult>(It.IsAny<string>(), It.IsAny<object?>(), It.IsAny<RetryPolicy?>()), Times.Never);
+        context.Verify(c => c.ContinueAsNew(It.Is<ShareSyncInput>(i => i.Paused), It.IsAny<bool>()), continuedPaused ? Times.Once() : Times.Never());
     }
 
     private static Mock<IOrchestrationContext> Context()
