@@ -143,8 +143,9 @@ public static class SharesApi
         }
 
         var updated = share with { Destination = destination };
-        await services.Store.UpdateShareAsync(updated, cancellationToken);
-        return Json(ShareView(updated));
+        return await services.Store.UpdateShareAsync(updated, cancellationToken)
+            ? Json(ShareView(updated))
+            : ShareNotFound(shareId);
     }
 
     /// <summary><c>DELETE /v1/shares/{shareId}</c>: deletes a share that has no active transfer.</summary>

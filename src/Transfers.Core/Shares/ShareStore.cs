@@ -116,12 +116,20 @@ public sealed class ShareStore
     /// <summary>Replaces a share's destination.</summary>
     /// <param name="share">The share with its new destination.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
-    /// <returns>A task.</returns>
-    public async Task UpdateShareAsync(Share share, CancellationToken cancellationToken = default)
+    /// <returns><c>false</c> when the share no longer exists (deleted meanwhile); nothing is written then.</returns>
+    public async Task<bool> UpdateShareAsync(Share share, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(share);
         await _created.Value;
-        await _shares.UpdateEntityAsync(ToEntity(share), ETag.All, TableUpdateMode.Replace, cancellationToken);
+        try
+        {
+            await _shares.UpdateEntityAsync(ToEntity(share), ETag.All, TableUpdateMode.Replace, cancellationToken);
+            return true;
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            return false;
+        }
     }
 
     /// <summary>

@@ -105,6 +105,21 @@ public sealed class ShareStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task UpdateShare_DeletedMeanwhile_ReturnsFalseAndWritesNothing()
+    {
+        // Arrange
+        var share = await Store.CreateShareAsync("acme", "gone", new ShareSource(null, "source-box", null), null);
+        Assert.Null(await Store.DeleteShareAsync(share));
+
+        // Act
+        var updated = await Store.UpdateShareAsync(share with { Destination = new ShareDestination(ShareDestinationKinds.Files, null, "dest-box", null, null) });
+
+        // Assert
+        Assert.False(updated);
+        Assert.Null(await Store.GetShareAsync("acme", share.Id));
+    }
+
+    [Fact]
     public async Task AddTransfer_ShareDeleted_RefusesAndStoresNothing()
     {
         // Arrange
