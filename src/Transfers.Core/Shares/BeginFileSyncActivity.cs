@@ -62,8 +62,7 @@ public sealed class BeginFileSyncActivity : Activity<BeginFileSyncRequest, Begin
         }
 
         var stored = await _store.UpdateTransferAsync(
-            reference.ShareId,
-            reference.TransferId,
+            current,
             t => ShareTransferStatus.IsRunnable(t.Status)
                 ? t with
                 {

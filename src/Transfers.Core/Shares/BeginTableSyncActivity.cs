@@ -29,8 +29,7 @@ public sealed class BeginTableSyncActivity : Activity<BeginFileSyncRequest, Begi
         }
 
         var stored = await _store.UpdateTransferAsync(
-            reference.ShareId,
-            reference.TransferId,
+            current,
             t => ShareTransferStatus.IsRunnable(t.Status)
                 ? t with
                 {

@@ -2,6 +2,7 @@ using System.Globalization;
 using Azure;
 using Azure.Data.Tables;
 using Transfers.Core.Storage;
+using Transfers.Core.Tabular;
 
 namespace Transfers.Core.Shares;
 
@@ -30,8 +31,6 @@ public sealed class FileSyncStore
 
     /// <summary>The work batch table.</summary>
     public const string WorkTable = ServiceTables.ShareSyncWork;
-
-    private const int MaxTableBatch = 100;
 
     /// <summary>JSON bytes of work rows per transaction: a transaction carries at most 4 MiB, and base64 grows binary properties by a third.</summary>
     private const int MaxTransactionBytes = 2_000_000;
@@ -93,7 +92,7 @@ public sealed class FileSyncStore
     public async Task UpsertAsync(string stateKey, IEnumerable<FileState> files, CancellationToken cancellationToken = default)
     {
         await _created.Value;
-        foreach (var chunk in files.Chunk(MaxTableBatch))
+        foreach (var chunk in files.Chunk(TableBatchWriter.MaxBatchSize))
         {
             var actions = chunk.Select(f => new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity(stateKey, PathKey.Encode(f.Path))
             {
@@ -113,7 +112,7 @@ public sealed class FileSyncStore
     public async Task RemoveAsync(string stateKey, IEnumerable<string> paths, CancellationToken cancellationToken = default)
     {
         await _created.Value;
-        foreach (var chunk in paths.Distinct(StringComparer.Ordinal).Chunk(MaxTableBatch))
+        foreach (var chunk in paths.Distinct(StringComparer.Ordinal).Chunk(TableBatchWriter.MaxBatchSize))
         {
             try
             {
@@ -163,7 +162,7 @@ public sealed class FileSyncStore
         foreach (var (batchId, items) in batches)
         {
             var json = ShareJson.Serialize(items);
-            if (transaction.Count == MaxTableBatch || (transaction.Count > 0 && bytes + json.Length > MaxTransactionBytes))
+            if (transaction.Count == TableBatchWriter.MaxBatchSize || (transaction.Count > 0 && bytes + json.Length > MaxTransactionBytes))
             {
                 await _work.SubmitTransactionAsync(transaction, cancellationToken);
                 transaction = [];
@@ -216,7 +215,7 @@ public sealed class FileSyncStore
             keys.Add(row.RowKey);
         }
 
-        foreach (var chunk in keys.Chunk(MaxTableBatch))
+        foreach (var chunk in keys.Chunk(TableBatchWriter.MaxBatchSize))
         {
             await _work.SubmitTransactionAsync(chunk.Select(k => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(partition, k))), cancellationToken);
         }

@@ -323,13 +323,32 @@ public sealed class ShareStore
     /// <param name="change">The change.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
     /// <returns>The transfer as stored afterwards, or <c>null</c> when it does not exist.</returns>
-    public async Task<ShareTransfer?> UpdateTransferAsync(
-        string shareId, string transferId, Func<ShareTransfer, ShareTransfer?> change, CancellationToken cancellationToken = default)
+    public Task<ShareTransfer?> UpdateTransferAsync(
+        string shareId, string transferId, Func<ShareTransfer, ShareTransfer?> change, CancellationToken cancellationToken = default) =>
+        UpdateTransferAsync(shareId, transferId, null, change, cancellationToken);
+
+    /// <summary>
+    /// Changes and writes a transfer already read, guarded by the ETag it was read with; reads it again only when
+    /// another writer got there first. The change returns <c>null</c> to leave the record as it is.
+    /// </summary>
+    /// <param name="read">The transfer as read, with its ETag.</param>
+    /// <param name="change">The change.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>The transfer as stored afterwards, or <c>null</c> when it no longer exists.</returns>
+    public Task<ShareTransfer?> UpdateTransferAsync(ShareTransfer read, Func<ShareTransfer, ShareTransfer?> change, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(read);
+        return UpdateTransferAsync(read.ShareId, read.Id, read, change, cancellationToken);
+    }
+
+    private async Task<ShareTransfer?> UpdateTransferAsync(
+        string shareId, string transferId, ShareTransfer? read, Func<ShareTransfer, ShareTransfer?> change, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(change);
         while (true)
         {
-            var current = await GetTransferAsync(shareId, transferId, cancellationToken);
+            var current = read ?? await GetTransferAsync(shareId, transferId, cancellationToken);
+            read = null;
             if (current is null)
             {
                 return null;

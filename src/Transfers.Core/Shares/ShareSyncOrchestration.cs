@@ -50,8 +50,7 @@ public abstract class ShareSyncOrchestration : Orchestrator<ShareSyncInput, stri
 
         // The record rules even when its event never comes (a pause or cancel that raced the start found no
         // orchestration to tell): a paused record waits for the resume, an ended one ends the automation.
-        var recordPaused = outcome == ShareCheckOutcome.RecordPaused;
-        if (!cancel.IsCompleted && !pause.IsCompleted && !recordPaused && outcome != ShareCheckOutcome.RecordEnded)
+        if (!cancel.IsCompleted && !pause.IsCompleted && outcome is not (ShareCheckOutcome.RecordPaused or ShareCheckOutcome.RecordEnded))
         {
             var timer = context.CreateTimer(context.CurrentUtcDateTime + input.Interval, waits.Token);
             await Task.WhenAny(timer, pause, cancel);
@@ -68,7 +67,7 @@ public abstract class ShareSyncOrchestration : Orchestrator<ShareSyncInput, stri
         context.ContinueAsNew(input with
         {
             Cycle = input.Cycle + 1,
-            Paused = pause.IsCompleted || recordPaused,
+            Paused = pause.IsCompleted || outcome == ShareCheckOutcome.RecordPaused,
             InitialSendDone = outcome == ShareCheckOutcome.Completed || input.InitialSendDone,
             PruneUnselected = false,
         });

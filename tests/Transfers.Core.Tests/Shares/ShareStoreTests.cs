@@ -105,6 +105,23 @@ public sealed class ShareStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task UpdateTransfer_FromARecordChangedSinceItWasRead_AppliesTheChangeToTheLatest()
+    {
+        // Arrange: a record read, then changed by another writer
+        var read = await AddAsync(new ShareTransferContents("files", ["data/"], null));
+        await Store.TryReplaceTransferAsync(read with { NextSyncAt = DateTimeOffset.UnixEpoch });
+
+        // Act
+        var stored = await Store.UpdateTransferAsync(read, t => t with { Status = ShareTransferStatus.Sending });
+
+        // Assert
+        var latest = (await Store.GetTransferAsync(read.ShareId, read.Id))!;
+        Assert.Equal(ShareTransferStatus.Sending, stored!.Status);
+        Assert.Equal(ShareTransferStatus.Sending, latest.Status);
+        Assert.Equal(DateTimeOffset.UnixEpoch, latest.NextSyncAt);
+    }
+
+    [Fact]
     public async Task UpdateShare_DeletedMeanwhile_ReturnsFalseAndWritesNothing()
     {
         // Arrange
