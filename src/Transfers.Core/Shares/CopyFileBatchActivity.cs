@@ -20,6 +20,12 @@ public sealed partial class CopyFileBatchActivity : Activity<FileBatchRequest, C
 
     /// <summary>The largest source Copy Blob From URL accepts.</summary>
     private const long MaxSyncCopyBytes = 256L * 1024 * 1024;
+
+    /// <summary>
+    /// How long the source SAS of a batch stays valid: one signs every file of the batch, and the service reads through it
+    /// until an asynchronous copy of a large file ends, so it outlives the batch's last copy.
+    /// </summary>
+    private static readonly TimeSpan SourceAccessLifetime = TimeSpan.FromHours(6);
     private readonly ShareStore _store;
     private readonly FileSyncStore _state;
     private readonly StorageConnections _connections;
@@ -57,7 +63,9 @@ public sealed partial class CopyFileBatchActivity : Activity<FileBatchRequest, C
         }
 
         var (share, destination, container, items) = batch;
-        var source = _connections.Blobs(share.Source.Connection).GetBlobContainerClient(share.Source.Container);
+        var sourceService = _connections.Blobs(share.Source.Connection);
+        var source = sourceService.GetBlobContainerClient(share.Source.Container);
+        var signSource = await ShareSas.BlobReaderAsync(sourceService, _time.GetUtcNow() + SourceAccessLifetime, cancellationToken);
         var target = _connections.Blobs(destination.Connection).GetBlobContainerClient(container);
         var copied = new System.Collections.Concurrent.ConcurrentBag<FileState>();
         var errors = new System.Collections.Concurrent.ConcurrentBag<ShareTransferError>();
@@ -68,7 +76,8 @@ public sealed partial class CopyFileBatchActivity : Activity<FileBatchRequest, C
             {
                 try
                 {
-                    await CopyAsync(source.GetBlobClient(SharePaths.SourceBlob(share.Source, item.Path)), target.GetBlobClient(SharePaths.DestinationBlob(destination, item.Path)), item, ct);
+                    var from = source.GetBlobClient(SharePaths.SourceBlob(share.Source, item.Path));
+                    await CopyAsync(signSource(from), target.GetBlobClient(SharePaths.DestinationBlob(destination, item.Path)), item, ct);
                     copied.Add(new FileState(item.Path, item.ETag ?? string.Empty, item.Size));
                 }
                 catch (Exception e) when (e is RequestFailedException or InvalidDataException)
@@ -87,9 +96,8 @@ public sealed partial class CopyFileBatchActivity : Activity<FileBatchRequest, C
             [.. errors.OrderBy(e => e.Path, StringComparer.Ordinal).Take(MaxReportedErrors)]);
     }
 
-    private async Task CopyAsync(BlobClient from, BlobClient to, FileWorkItem item, CancellationToken cancellationToken)
+    private static async Task CopyAsync(Uri sourceUri, BlobClient to, FileWorkItem item, CancellationToken cancellationToken)
     {
-        var sourceUri = await ShareSas.BlobReadAsync(from, _time.GetUtcNow().AddHours(1), cancellationToken);
         // Pinned to the listed version: the service refuses (412) a source changed since the diff, so what lands is the
         // version whose length and MD5 the verification below expects; the next check lists and copies the new one.
         var options = new BlobCopyFromUriOptions { SourceConditions = item.ETag is null ? null : new BlobRequestConditions { IfMatch = new ETag(item.ETag) } };

@@ -1,11 +1,13 @@
+using Azure.Storage.Blobs.Models;
 using Transfers.Core.DurableTask;
 using Transfers.Core.Storage;
 
 namespace Transfers.Core.Shares;
 
 /// <summary>
-/// Deletes one batch of destination files whose source is gone (or that are no longer selected) and forgets them.
-/// Deleting what is already gone succeeds, so the activity may run more than once.
+/// Deletes one batch of destination files whose source is gone (or that are no longer selected), with any snapshots of
+/// them (the service refuses to delete a blob that has some), and forgets them. Deleting what is already gone succeeds,
+/// so the activity may run more than once.
 /// </summary>
 public sealed class DeleteFileBatchActivity : Activity<FileBatchRequest, DeleteBatchResult>
 {
@@ -37,7 +39,7 @@ public sealed class DeleteFileBatchActivity : Activity<FileBatchRequest, DeleteB
         await Parallel.ForEachAsync(
             batch.Items,
             new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken },
-            async (item, ct) => await container.GetBlobClient(SharePaths.DestinationBlob(batch.Destination, item.Path)).DeleteIfExistsAsync(cancellationToken: ct));
+            async (item, ct) => await container.GetBlobClient(SharePaths.DestinationBlob(batch.Destination, item.Path)).DeleteIfExistsAsync(DeleteSnapshotsOption.IncludeSnapshots, cancellationToken: ct));
         await _state.RemoveAsync(input.Transfer.StateKey, batch.Items.Select(i => i.Path), cancellationToken);
         return new DeleteBatchResult(false, batch.Items.Count);
     }

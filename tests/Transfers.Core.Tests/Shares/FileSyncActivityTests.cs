@@ -1,5 +1,6 @@
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
 using Azure.Storage.Blobs.Specialized;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -302,6 +303,29 @@ public sealed class FileSyncActivityTests : IAsyncLifetime, IDisposable
         Assert.False(await _destination.GetBlobClient($"consumer/latest/{paths[2]}").ExistsAsync());
         var recorded = await _services.GetRequiredService<FileSyncStore>().ReadAllAsync(_transfer.StateKey).ToListAsync();
         Assert.Equal([paths[1]], recorded.Select(f => f.Path));
+    }
+
+    [Fact]
+    public async Task DeleteBatch_CopyWithSnapshots_DeletesItWithItsSnapshots()
+    {
+        // Arrange: someone with write access to the destination took a snapshot of a copy whose source is then deleted.
+        UseSettings(batchSize: 100, maxConcurrentBatches: 1);
+        var paths = await WriteSourceAsync(2);
+        await DiffAsync(cycle: 1, initialSend: true);
+        await CopyAsync(cycle: 1, FileBatchIds.Copy(1, 0));
+        var copy = _destination.GetBlobClient($"consumer/latest/{paths[0]}");
+        await copy.CreateSnapshotAsync();
+        await _source.GetBlobClient($"{SourcePrefix}/{paths[0]}").DeleteAsync();
+        await DiffAsync(cycle: 2, initialSend: false);
+
+        // Act
+        var result = await ActivatorUtilities.CreateInstance<DeleteFileBatchActivity>(_services).RunAsync(
+            new ActivityContext(nameof(DeleteFileBatchActivity), "test"), new FileBatchRequest(_transfer, 2, FileBatchIds.Delete(1, 0)));
+
+        // Assert
+        Assert.Equal(1, result.Deleted);
+        var left = await _destination.GetBlobsAsync(new GetBlobsOptions { States = BlobStates.Snapshots, Prefix = "consumer/latest/" }).ToListAsync();
+        Assert.Equal([$"consumer/latest/{paths[1]}"], left.Select(b => b.Name));
     }
 
     [Fact]
