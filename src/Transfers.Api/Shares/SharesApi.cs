@@ -379,7 +379,10 @@ public static class SharesApi
         }
     }
 
-    /// <summary><c>POST .../start</c>: starts a created transfer or resumes a paused one.</summary>
+    /// <summary>
+    /// <c>POST .../start</c>: starts a created transfer or resumes a paused one; for a transfer whose record says it runs
+    /// while its orchestration does not (the host stopped in the middle of a start), schedules the orchestration again.
+    /// </summary>
     /// <param name="shareId">The share id.</param>
     /// <param name="transferId">The transfer id.</param>
     /// <param name="request">The request.</param>
@@ -422,8 +425,21 @@ public static class SharesApi
                     return Problems.Conflict("The transfer changed meanwhile; read it again and retry.");
                 }
 
-                await SignalAsync(transfer.Id, ShareEvents.Resume, new ResumeShareTransfer(services.Time.GetUtcNow()), services, cancellationToken);
+                if (await IsRunningAsync(transfer.Id, services, cancellationToken))
+                {
+                    await SignalAsync(transfer.Id, ShareEvents.Resume, new ResumeShareTransfer(services.Time.GetUtcNow()), services, cancellationToken);
+                }
+                else
+                {
+                    await ScheduleAsync(share!, resumed, services, cancellationToken);
+                }
+
                 return Json(TransferView(resumed), StatusCodes.Status202Accepted);
+            case var status when ShareTransferStatus.IsRunnable(status) && !await IsRunningAsync(transfer.Id, services, cancellationToken):
+                // The record says the transfer runs but nothing does: the host stopped between a start's record and its
+                // orchestration, or the orchestration ended abnormally. Starting it again is what the caller asks for.
+                await ScheduleAsync(share!, transfer, services, cancellationToken);
+                return Json(TransferView(transfer), StatusCodes.Status202Accepted);
             default:
                 return Problems.Conflict($"Only a created transfer can start, or a paused one resume; this one is {transfer.Status}.");
         }
@@ -532,16 +548,35 @@ public static class SharesApi
             return null;
         }
 
+        await ScheduleAsync(share, started, services, cancellationToken);
+        return started;
+    }
+
+    /// <summary>
+    /// Schedules the orchestration of a transfer whose record says it runs. One already scheduled by a racing start or
+    /// resume is left as it is: both would have run the same transfer.
+    /// </summary>
+    private static async Task ScheduleAsync(Share share, ShareTransfer transfer, SharesServices services, CancellationToken cancellationToken)
+    {
         var input = new ShareSyncInput(
             new ShareTransferRef(share.Tenant, share.Id, transfer.Id, transfer.StateKey),
             services.Options.Value.SyncInterval,
-            InitialSendDone: transfer.Replaces is not null,
+            InitialSendDone: transfer.Replaces is not null || transfer.LastSync is not null,
             PruneUnselected: transfer.Replaces is not null);
         var orchestration = transfer.Contents.Kind == ShareDestinationKinds.Files ? nameof(FileSyncOrchestration) : nameof(TableSyncOrchestration);
-        await services.Durable.ScheduleNewOrchestrationInstanceAsync(
-            orchestration, input, new StartOrchestrationOptions(ShareSyncOrchestration.InstanceId(transfer.Id)), cancellationToken);
-        return started;
+        try
+        {
+            await services.Durable.ScheduleNewOrchestrationInstanceAsync(
+                orchestration, input, new StartOrchestrationOptions(ShareSyncOrchestration.InstanceId(transfer.Id)), cancellationToken);
+        }
+        catch (InstanceAlreadyExistsException)
+        {
+            // Scheduled meanwhile by the start or resume this one raced.
+        }
     }
+
+    private static async Task<bool> IsRunningAsync(string transferId, SharesServices services, CancellationToken cancellationToken) =>
+        await services.Durable.GetInstanceAsync(ShareSyncOrchestration.InstanceId(transferId), cancellationToken: cancellationToken) is { IsRunning: true };
 
     /// <summary>Tells a transfer's orchestration what its record, written first, now says.</summary>
     private static async Task SignalAsync(string transferId, string eventName, object payload, SharesServices services, CancellationToken cancellationToken)

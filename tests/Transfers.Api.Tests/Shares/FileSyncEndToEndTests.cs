@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using Azure;
 using Azure.Storage.Blobs;
 using Microsoft.Extensions.DependencyInjection;
+using Transfers.Core.DurableTask;
 using Transfers.Core.Shares;
 using Transfers.Testing;
 
@@ -183,29 +184,71 @@ public sealed class FileSyncEndToEndTests(SharesFactory factory) : IClassFixture
     }
 
     [Fact]
-    public async Task PauseAndResume_StartStillSchedulingItsOrchestration_AnswerFromTheRecord()
+    public async Task Start_RecordSaysSendingButNothingRuns_SchedulesTheOrchestrationAndSendsTheFiles()
     {
-        // Arrange: the record a start writes before it schedules the orchestration, and no orchestration yet
+        // Arrange: what a host stopped between a start's record and its orchestration leaves
         using var client = await factory.CreateTenantClientAsync();
         var shareId = await _files.CreateShareAsync(client);
-        var transferId = (await ShareFiles.CreateTransferAsync(client, shareId, ["p/"], transferNow: false)).GetProperty("id").GetString()!;
-        var store = factory.Services.GetRequiredService<ShareStore>();
-        var created = (await store.GetTransferAsync(shareId, transferId))!;
-        await store.TryReplaceTransferAsync(created with { Status = ShareTransferStatus.Sending, StartedAt = DateTimeOffset.UtcNow });
+        await _files.WriteAsync("s/one.txt", "1");
+        var transferId = await RecordStartWithoutOrchestrationAsync(client, shareId, "s/");
+
+        // Act
+        var before = DateTimeOffset.UtcNow;
+        using var start = await client.PostAsync($"/v1/shares/{shareId}/transfers/{transferId}/start", null);
+        await ShareFiles.WaitForCheckAfterAsync(client, shareId, transferId, before);
+        var destination = await _files.ReadDestinationAsync();
+        using var again = await client.PostAsync($"/v1/shares/{shareId}/transfers/{transferId}/start", null);
+
+        // Assert
+        Assert.Equal(HttpStatusCode.Accepted, start.StatusCode);
+        Assert.Equal("1", destination["s/one.txt"]);
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        Assert.Contains("Only a created transfer can start", await again.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task PauseAndResume_RecordSaysSendingButNothingRuns_PauseAnswersFromTheRecordAndResumeStartsIt()
+    {
+        // Arrange: a pause that finds no orchestration (a start still scheduling it, or a host stopped in between)
+        using var client = await factory.CreateTenantClientAsync();
+        var shareId = await _files.CreateShareAsync(client);
+        await _files.WriteAsync("p/one.txt", "1");
+        var transferId = await RecordStartWithoutOrchestrationAsync(client, shareId, "p/");
 
         // Act
         using var pause = await client.PostAsync($"/v1/shares/{shareId}/transfers/{transferId}/pause", null);
         var paused = (await ShareFiles.GetTransferAsync(client, shareId, transferId)).GetProperty("status").GetString();
+        var before = DateTimeOffset.UtcNow;
         using var resume = await client.PostAsync($"/v1/shares/{shareId}/transfers/{transferId}/start", null);
-        var resumed = (await ShareFiles.GetTransferAsync(client, shareId, transferId)).GetProperty("status").GetString();
-        using var cancel = await client.DeleteAsync($"/v1/shares/{shareId}/transfers/{transferId}");
+        await ShareFiles.WaitForCheckAfterAsync(client, shareId, transferId, before);
+        var destination = await _files.ReadDestinationAsync();
 
         // Assert
         Assert.Equal(HttpStatusCode.Accepted, pause.StatusCode);
         Assert.Equal("paused", paused);
         Assert.Equal(HttpStatusCode.Accepted, resume.StatusCode);
-        Assert.Equal("syncing", resumed);
+        Assert.Equal("1", destination["p/one.txt"]);
+    }
+
+    [Fact]
+    public async Task Cancel_RecordSaysSendingButNothingRuns_CancelsFromTheRecordAndStartsNothing()
+    {
+        // Arrange
+        using var client = await factory.CreateTenantClientAsync();
+        var shareId = await _files.CreateShareAsync(client);
+        var transferId = await RecordStartWithoutOrchestrationAsync(client, shareId, "c/");
+
+        // Act
+        using var cancel = await client.DeleteAsync($"/v1/shares/{shareId}/transfers/{transferId}");
+        using var start = await client.PostAsync($"/v1/shares/{shareId}/transfers/{transferId}/start", null);
+        var transfer = await ShareFiles.GetTransferAsync(client, shareId, transferId);
+        var instance = await factory.Services.GetRequiredService<IDurableClient>().GetInstanceAsync(ShareSyncOrchestration.InstanceId(transferId));
+
+        // Assert
         Assert.Equal(HttpStatusCode.Accepted, cancel.StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, start.StatusCode);
+        Assert.Equal("canceled", transfer.GetProperty("status").GetString());
+        Assert.Null(instance);
     }
 
     [Fact]
@@ -319,5 +362,15 @@ public sealed class FileSyncEndToEndTests(SharesFactory factory) : IClassFixture
         Assert.Equal(HttpStatusCode.Accepted, start.StatusCode);
         Assert.Equal(["y/2.txt"], destination.Keys);
         Assert.Equal(transferId, listed.GetProperty("items")[0].GetProperty("id").GetString());
+    }
+
+    /// <summary>Writes the record a start writes before it schedules the orchestration, and schedules nothing.</summary>
+    private async Task<string> RecordStartWithoutOrchestrationAsync(HttpClient client, string shareId, string folder)
+    {
+        var transferId = (await ShareFiles.CreateTransferAsync(client, shareId, [folder], transferNow: false)).GetProperty("id").GetString()!;
+        var store = factory.Services.GetRequiredService<ShareStore>();
+        var created = (await store.GetTransferAsync(shareId, transferId))!;
+        await store.TryReplaceTransferAsync(created with { Status = ShareTransferStatus.Sending, StartedAt = DateTimeOffset.UtcNow });
+        return transferId;
     }
 }
