@@ -215,7 +215,18 @@ public static class OwnershipApi
                 "_integrationIds");
         }
 
-        await ScheduleAsync(transfer, options, services, cancellationToken);
+        try
+        {
+            await ScheduleAsync(transfer, options, services, cancellationToken);
+        }
+        catch
+        {
+            // Without its orchestration the invitation could never end: close it and free its integrations.
+            await services.Transfers.TryUpdateAsync(transfer.Id, t => t with { Status = OwnershipTransferStatus.Canceled }, CancellationToken.None);
+            await services.Transfers.ReleaseLocksAsync(transfer, CancellationToken.None);
+            throw;
+        }
+
         return OwnershipResults.Json(TransferViews.Build(transfer, resources, []), StatusCodes.Status201Created);
     }
 
@@ -425,11 +436,19 @@ public static class OwnershipApi
         }
 
         // The record already holds the answer; the event only wakes the orchestration, which reads the record if
-        // the event is lost and the invitation expires.
-        await services.Durable.RaiseEventAsync(OwnershipTransferOrchestration.InstanceIdFor(id), eventName, payload(caller.UserId), cancellationToken);
+        // the event is lost and the invitation expires. An invitation whose orchestration is not running (the host
+        // stopped between the record and the schedule) gets one first, so that the answer is acted on now.
+        var instanceId = OwnershipTransferOrchestration.InstanceIdFor(id);
+        if (await services.Durable.GetInstanceAsync(instanceId, cancellationToken: cancellationToken) is not { IsRunning: true })
+        {
+            await ScheduleAsync(current!, services.Options.CurrentValue, services, cancellationToken);
+        }
+
+        await services.Durable.RaiseEventAsync(instanceId, eventName, payload(caller.UserId), cancellationToken);
         return TypedResults.NoContent();
     }
 
+    /// <summary>Schedules an invitation's orchestration; one a racing answer already scheduled is left as it is.</summary>
     private static async Task ScheduleAsync(OwnershipTransfer transfer, OwnershipOptions options, OwnershipServices services, CancellationToken cancellationToken)
     {
         var input = new OwnershipTransferInput(
@@ -439,12 +458,8 @@ public static class OwnershipApi
             await services.Durable.ScheduleNewOrchestrationInstanceAsync(
                 nameof(OwnershipTransferOrchestration), input, new StartOrchestrationOptions(OwnershipTransferOrchestration.InstanceIdFor(transfer.Id)), cancellationToken);
         }
-        catch
+        catch (InstanceAlreadyExistsException)
         {
-            // Without its orchestration the invitation could never end: close it and free its integrations.
-            await services.Transfers.TryUpdateAsync(transfer.Id, t => t with { Status = OwnershipTransferStatus.Canceled }, CancellationToken.None);
-            await services.Transfers.ReleaseLocksAsync(transfer, CancellationToken.None);
-            throw;
         }
     }
 

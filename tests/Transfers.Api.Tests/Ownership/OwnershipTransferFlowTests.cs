@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Transfers.Core.DurableTask;
 using Transfers.Core.Ownership;
 using Transfers.Testing;
 
@@ -43,6 +44,42 @@ public sealed class OwnershipTransferFlowTests(OwnershipApiFactory factory) : IC
         Assert.Equal(HttpStatusCode.OK, ownerKeeps);
         Assert.Equal(HttpStatusCode.BadRequest, acceptAgain);
         Assert.Equal(HttpStatusCode.NoContent, deleted);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Accept_InvitationWithoutItsOrchestration_SchedulesItAndMovesEveryResource(bool purged)
+    {
+        // Arrange: what a host stopped between the invitation's record and its orchestration leaves (no instance), or
+        // an instance that ended without the record (terminated by an operator)
+        var owner = await factory.CreateUserAsync();
+        var invitee = await factory.CreateUserAsync();
+        using var ownerClient = factory.CreateBearerClient(owner.Token);
+        using var inviteeClient = factory.CreateBearerClient(invitee.Token);
+        var account = await ownerClient.CreateAccountAsync();
+        var id = (await ownerClient.InviteAsync(new { email = invitee.Email, _integrationIds = new[] { account.Integration } })).GetProperty("_id").GetString()!;
+        var durable = factory.Services.GetRequiredService<IDurableClient>();
+        var instanceId = OwnershipTransferOrchestration.InstanceIdFor(id);
+        await durable.TerminateInstanceAsync(instanceId);
+        await durable.WaitForInstanceCompletionAsync(instanceId);
+        if (purged)
+        {
+            await durable.PurgeInstanceAsync(instanceId);
+        }
+
+        // Act
+        var (accepted, _) = await inviteeClient.SendAsync(HttpMethod.Put, $"/v1/transfers/{id}/accept");
+        var done = await inviteeClient.WaitForStatusAsync(id, "done");
+
+        // Assert
+        Assert.Equal(HttpStatusCode.NoContent, accepted);
+        Assert.True(done.GetProperty("accepted").GetBoolean());
+        foreach (var (collection, resourceId) in account.IntegrationClosure)
+        {
+            var (inviteeSees, _) = await inviteeClient.SendAsync(HttpMethod.Get, $"/v1/{collection}/{resourceId}");
+            Assert.True(inviteeSees == HttpStatusCode.OK, $"{collection}/{resourceId}");
+        }
     }
 
     [Fact]
