@@ -6,6 +6,8 @@
 #
 #   bench/shares/bench.sh                 # 2,000 x 16 KB + 4 x 64 MB, then the 100,000-file RSS run (256-byte files)
 #   LARGE_FILES=20000 LARGE_SIZE=1024 bench/shares/bench.sh
+#   bench/shares/bench.sh --floor         # no host: rclone against a client that sends only the requests a delta
+#                                         # re-sync needs (floor.py), writing bench/results/shares-floor.md
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$(pwd)
@@ -30,17 +32,21 @@ cleanup() {
 }
 trap cleanup EXIT
 
-echo "Building the host (Release)..."
-dotnet build src/Transfers.Host -c Release -nologo -clp:ErrorsOnly >/dev/null
-
 mapfile -t ports < <(free_ports)
 # Azurite keeps its store in memory, with a heap that holds the metadata of 100,000 files and their copies.
 NODE_OPTIONS=--max-old-space-size=12288 AZURITE_IN_MEMORY=1 start_azurite "$work/azurite" "${ports[0]}" "${ports[1]}" "${ports[2]}"
+export BENCH_BLOB_ENDPOINT="http://127.0.0.1:${ports[0]}/devstoreaccount1"
+export BENCH_WORK="$work"
+if [ "${1:-}" = "--floor" ]; then
+  python3 "$root/bench/shares/floor.py" "$root/bench/results/shares-floor.md"
+  exit
+fi
+
+echo "Building the host (Release)..."
+dotnet build src/Transfers.Host -c Release -nologo -clp:ErrorsOnly >/dev/null
 host_port=$(free_ports | head -1)
 export BENCH_STORAGE="$AZURITE_CONNECTION_STRING"
-export BENCH_BLOB_ENDPOINT="http://127.0.0.1:${ports[0]}/devstoreaccount1"
 export BENCH_HOST="http://127.0.0.1:$host_port"
-export BENCH_WORK="$work"
 export BENCH_ADMIN_KEY="bench-admin-key"
 
 # The interval is long: each re-sync is triggered by pause + resume, which runs a check at once.

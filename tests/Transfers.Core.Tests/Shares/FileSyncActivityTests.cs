@@ -108,6 +108,55 @@ public sealed class FileSyncActivityTests : IAsyncLifetime, IDisposable
         Assert.Equal(expectedListed < 30, result.Next is not null);
     }
 
+    [Theory]
+    [InlineData(4)]
+    [InlineData(100)]
+    public async Task DiffPages_MoreRecordedFilesGoneThanAPageLists_FindEveryChangeOnce(int listPageSize)
+    {
+        // Arrange: 12 files recorded as copied; then 8 of them deleted, one changed and two added
+        UseSettings(batchSize: 100, maxConcurrentBatches: 1, listPageSize: listPageSize);
+        var paths = await WriteSourceAsync(12);
+        var state = _services.GetRequiredService<FileSyncStore>();
+        var recorded = await _source.GetBlobsAsync(new GetBlobsOptions { Prefix = $"{SourcePrefix}/" })
+            .Select(b => new FileState(b.Name[(SourcePrefix.Length + 1)..], b.Properties.ETag.ToString()!, b.Properties.ContentLength ?? 0))
+            .ToListAsync();
+        await state.UpsertAsync(_transfer.StateKey, recorded);
+        foreach (var gone in paths.Skip(1).Take(8))
+        {
+            await _source.GetBlobClient($"{SourcePrefix}/{gone}").DeleteAsync();
+        }
+
+        foreach (var written in new[] { paths[10], "data/f005a.txt", "data/f100.txt" })
+        {
+            await _source.GetBlobClient($"{SourcePrefix}/{written}").UploadAsync(BinaryData.FromString("new"), overwrite: true);
+        }
+
+        // Act: every page of the check
+        var copies = new List<string>();
+        var deletes = new List<string>();
+        DiffCursor? cursor = DiffCursor.Start;
+        for (var page = 1; cursor is not null; page++)
+        {
+            var result = await ActivatorUtilities.CreateInstance<DiffSourcePageActivity>(_services).RunAsync(
+                new ActivityContext(nameof(DiffSourcePageActivity), "test"), new DiffPageRequest(_transfer, 2, page, cursor));
+            for (var i = 0; i < result.CopyBatches; i++)
+            {
+                copies.AddRange((await state.ReadBatchAsync(_transfer.StateKey, 2, FileBatchIds.Copy(page, i))).Select(f => f.Path));
+            }
+
+            for (var i = 0; i < result.DeleteBatches; i++)
+            {
+                deletes.AddRange((await state.ReadBatchAsync(_transfer.StateKey, 2, FileBatchIds.Delete(page, i))).Select(f => f.Path));
+            }
+
+            cursor = result.Next;
+        }
+
+        // Assert
+        Assert.Equal(["data/f005a.txt", paths[10], "data/f100.txt"], copies.Order(StringComparer.Ordinal));
+        Assert.Equal(paths.Skip(1).Take(8), deletes.Order(StringComparer.Ordinal));
+    }
+
     [Fact]
     public async Task CopyBatch_SourceChangedAfterTheDiff_ReportsThatFileAndRecordsOnlyTheOthers()
     {
@@ -427,7 +476,8 @@ public sealed class FileSyncActivityTests : IAsyncLifetime, IDisposable
         Assert.Empty(await state.ReadAllAsync(_transfer.StateKey).ToListAsync());
     }
 
-    private void UseSettings(int batchSize, int maxConcurrentBatches, TimeSpan? accessTtl = null, string? defaultConnectionTenants = null, int maxTransfersPerShare = 50)
+    private void UseSettings(
+        int batchSize, int maxConcurrentBatches, TimeSpan? accessTtl = null, string? defaultConnectionTenants = null, int maxTransfersPerShare = 50, int listPageSize = 5000)
     {
         _services?.Dispose();
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
@@ -437,6 +487,7 @@ public sealed class FileSyncActivityTests : IAsyncLifetime, IDisposable
             ["Transfers:Shares:MaxConcurrentBatches"] = maxConcurrentBatches.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Transfers:Shares:AccessTtl"] = accessTtl?.ToString(),
             ["Transfers:Shares:MaxTransfersPerShare"] = maxTransfersPerShare.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Transfers:Shares:ListPageSize"] = listPageSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Transfers:ConnectionTenants:default"] = defaultConnectionTenants,
         }).Build();
         _services = new ServiceCollection()
