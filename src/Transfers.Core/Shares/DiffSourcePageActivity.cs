@@ -61,17 +61,9 @@ public sealed class DiffSourcePageActivity : Activity<DiffPageRequest, DiffPageR
         {
             var selection = selections[cursor.Selection];
             var isFolder = selection.EndsWith('/');
-            var range = StateRange.Of(selection, isFolder, cursor.LastPath);
-
-            // A file sorts before every longer name it prefixes, so the first listed name tells whether it exists. The
-            // recorded state is read while the source is listed: where the page ends is known only after it, so as
-            // many rows as the page may list are read from the range's start, and the rest of the page's range after.
-            var size = isFolder ? (int)Math.Min(5000, pageSize - listed) : 1;
-            var listing = ListOnePageAsync(container, sourceFolder + selection, cursor.ContinuationToken, size, cancellationToken);
-            var prefetch = _state.ReadRangeAsync(reference.StateKey, range.From, range.FromInclusive, range.End, range.EndInclusive, cancellationToken)
-                .Take(size).ToListAsync(cancellationToken).AsTask();
-            await Task.WhenAll(listing, prefetch);
-            var page = await listing;
+            // A file sorts before every longer name it prefixes, so the first listed name tells whether it exists.
+            var page = await ListOnePageAsync(
+                container, sourceFolder + selection, cursor.ContinuationToken, isFolder ? (int)Math.Min(5000, pageSize - listed) : 1, cancellationToken);
             var files = new Dictionary<string, BlobItem>(StringComparer.Ordinal);
             string? lastPath = null;
             foreach (var blob in page.Values)
@@ -89,8 +81,7 @@ public sealed class DiffSourcePageActivity : Activity<DiffPageRequest, DiffPageR
             var done = !isFolder || string.IsNullOrEmpty(page.ContinuationToken);
             if (done || lastPath is not null)
             {
-                var recorded = RecordedAsync(reference.StateKey, range, done ? null : lastPath, await prefetch, size, cancellationToken);
-                await CompareAsync(recorded, files, batches, cancellationToken);
+                await CompareAsync(reference.StateKey, selection, isFolder, cursor.LastPath, done ? null : lastPath, files, batches, cancellationToken);
             }
 
             cursor = done
@@ -113,41 +104,18 @@ public sealed class DiffSourcePageActivity : Activity<DiffPageRequest, DiffPageR
     }
 
     /// <summary>
-    /// The recorded state of the range a page covers, in path order: after the previous page's last path, up to this
-    /// page's last path (or the end of the selection when the listing is complete). The rows read while the page was
-    /// listed come first; only when they may not reach the page's end is the rest read.
+    /// Walks the recorded state of the range the page covers: after the previous page's last path, up to this page's
+    /// last path (or the end of the selection when the listing is complete).
     /// </summary>
-    private async IAsyncEnumerable<FileState> RecordedAsync(
-        string stateKey, StateRange range, string? upToPath, List<FileState> prefetched, int prefetchLimit,
-        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    private async Task CompareAsync(
+        string stateKey, string selection, bool isFolder, string? afterPath, string? upToPath, Dictionary<string, BlobItem> files, BatchWriter batches, CancellationToken cancellationToken)
     {
-        var upToKey = upToPath is null ? null : PathKey.Encode(upToPath);
-        foreach (var row in prefetched)
-        {
-            if (upToKey is not null && string.CompareOrdinal(PathKey.Encode(row.Path), upToKey) > 0)
-            {
-                yield break;
-            }
-
-            yield return row;
-        }
-
-        if (prefetched.Count < prefetchLimit)
-        {
-            yield break;
-        }
-
-        var (toKey, toInclusive) = upToKey is null ? (range.End, range.EndInclusive) : (upToKey, true);
-        await foreach (var row in _state.ReadRangeAsync(stateKey, PathKey.Encode(prefetched[^1].Path), false, toKey, toInclusive, cancellationToken))
-        {
-            yield return row;
-        }
-    }
-
-    /// <summary>Sorts a page's files and the recorded state of the same range into copies and deletes.</summary>
-    private static async Task CompareAsync(IAsyncEnumerable<FileState> recordedRange, Dictionary<string, BlobItem> files, BatchWriter batches, CancellationToken cancellationToken)
-    {
-        await foreach (var recorded in recordedRange.WithCancellation(cancellationToken))
+        var selectionKey = PathKey.Encode(selection);
+        var (fromKey, fromInclusive) = afterPath is null ? (selectionKey, true) : (PathKey.Encode(afterPath), false);
+        var (toKey, toInclusive) = upToPath is not null
+            ? (PathKey.Encode(upToPath), true)
+            : isFolder ? (PathKey.UpperBound(selectionKey), false) : (selectionKey, true);
+        await foreach (var recorded in _state.ReadRangeAsync(stateKey, fromKey, fromInclusive, toKey, toInclusive, cancellationToken))
         {
             if (files.Remove(recorded.Path, out var blob))
             {
@@ -176,19 +144,6 @@ public sealed class DiffSourcePageActivity : Activity<DiffPageRequest, DiffPageR
         blob.Properties.ETag?.ToString(),
         blob.Properties.ContentLength ?? 0,
         blob.Properties.ContentHash is { Length: > 0 } md5 ? Convert.ToBase64String(md5) : null);
-
-    /// <summary>The row-key range of a selection's recorded state from a cursor on: a folder's keys up to its upper bound, a file's own key.</summary>
-    private readonly record struct StateRange(string From, bool FromInclusive, string End, bool EndInclusive)
-    {
-        public static StateRange Of(string selection, bool isFolder, string? afterPath)
-        {
-            var selectionKey = PathKey.Encode(selection);
-            var (from, fromInclusive) = afterPath is null ? (selectionKey, true) : (PathKey.Encode(afterPath), false);
-            return isFolder
-                ? new StateRange(from, fromInclusive, PathKey.UpperBound(selectionKey), false)
-                : new StateRange(from, fromInclusive, selectionKey, true);
-        }
-    }
 
     /// <summary>
     /// Groups work items into copy and delete batches. It holds back up to a window of batches and splits what is left at
