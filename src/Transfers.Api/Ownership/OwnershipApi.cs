@@ -217,7 +217,7 @@ public static class OwnershipApi
 
         try
         {
-            await ScheduleAsync(transfer, options, services, cancellationToken);
+            await TryScheduleAsync(transfer, options, services, cancellationToken);
         }
         catch
         {
@@ -438,29 +438,18 @@ public static class OwnershipApi
         // The record already holds the answer; the event only wakes the orchestration, which reads the record if
         // the event is lost and the invitation expires. An invitation whose orchestration is not running (the host
         // stopped between the record and the schedule) gets one first, so that the answer is acted on now.
-        var instanceId = OwnershipTransferOrchestration.InstanceIdFor(id);
-        if (await services.Durable.GetInstanceAsync(instanceId, cancellationToken: cancellationToken) is not { IsRunning: true })
-        {
-            await ScheduleAsync(current!, services.Options.CurrentValue, services, cancellationToken);
-        }
-
-        await services.Durable.RaiseEventAsync(instanceId, eventName, payload(caller.UserId), cancellationToken);
+        await TryScheduleAsync(current!, services.Options.CurrentValue, services, cancellationToken);
+        await services.Durable.RaiseEventAsync(OwnershipTransferOrchestration.InstanceIdFor(id), eventName, payload(caller.UserId), cancellationToken);
         return TypedResults.NoContent();
     }
 
-    /// <summary>Schedules an invitation's orchestration; one a racing answer already scheduled is left as it is.</summary>
-    private static async Task ScheduleAsync(OwnershipTransfer transfer, OwnershipOptions options, OwnershipServices services, CancellationToken cancellationToken)
+    /// <summary>Schedules an invitation's orchestration unless one runs already.</summary>
+    private static Task<bool> TryScheduleAsync(OwnershipTransfer transfer, OwnershipOptions options, OwnershipServices services, CancellationToken cancellationToken)
     {
         var input = new OwnershipTransferInput(
             transfer.Id, transfer.ExpiresAt.UtcDateTime, options.MaxParallelMoves, options.ActivityMaxAttempts, options.ActivityFirstRetryInterval);
-        try
-        {
-            await services.Durable.ScheduleNewOrchestrationInstanceAsync(
-                nameof(OwnershipTransferOrchestration), input, new StartOrchestrationOptions(OwnershipTransferOrchestration.InstanceIdFor(transfer.Id)), cancellationToken);
-        }
-        catch (InstanceAlreadyExistsException)
-        {
-        }
+        return services.Durable.TryScheduleAsync(
+            nameof(OwnershipTransferOrchestration), input, OwnershipTransferOrchestration.InstanceIdFor(transfer.Id), cancellationToken);
     }
 
     private static async Task<(IReadOnlyDictionary<string, IReadOnlyList<OwnedResource>>? Closure, FieldError? Error)> SelectAsync(

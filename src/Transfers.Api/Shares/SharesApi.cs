@@ -425,23 +425,19 @@ public static class SharesApi
                     return Problems.Conflict("The transfer changed meanwhile; read it again and retry.");
                 }
 
-                if (await IsRunningAsync(transfer.Id, services, cancellationToken))
+                // Scheduled here, the orchestration runs a check at once; already running, it waits for the event.
+                if (!await TryScheduleAsync(share!, resumed, services, cancellationToken))
                 {
                     await SignalAsync(transfer.Id, ShareEvents.Resume, new ResumeShareTransfer(services.Time.GetUtcNow()), services, cancellationToken);
                 }
-                else
-                {
-                    await ScheduleAsync(share!, resumed, services, cancellationToken);
-                }
 
                 return Json(TransferView(resumed), StatusCodes.Status202Accepted);
-            case var status when ShareTransferStatus.IsRunnable(status) && !await IsRunningAsync(transfer.Id, services, cancellationToken):
-                // The record says the transfer runs but nothing does: the host stopped between a start's record and its
-                // orchestration, or the orchestration ended abnormally. Starting it again is what the caller asks for.
-                await ScheduleAsync(share!, transfer, services, cancellationToken);
-                return Json(TransferView(transfer), StatusCodes.Status202Accepted);
             default:
-                return Problems.Conflict($"Only a created transfer can start, or a paused one resume; this one is {transfer.Status}.");
+                // A record that says the transfer runs while nothing does (the host stopped between a start's record and
+                // its orchestration, or the orchestration ended abnormally) gets its orchestration again.
+                return ShareTransferStatus.IsRunnable(transfer.Status) && await TryScheduleAsync(share!, transfer, services, cancellationToken)
+                    ? Json(TransferView(transfer), StatusCodes.Status202Accepted)
+                    : Problems.Conflict($"Only a created transfer can start, or a paused one resume; this one is {transfer.Status}.");
         }
     }
 
@@ -548,15 +544,15 @@ public static class SharesApi
             return null;
         }
 
-        await ScheduleAsync(share, started, services, cancellationToken);
+        await TryScheduleAsync(share, started, services, cancellationToken);
         return started;
     }
 
     /// <summary>
-    /// Schedules the orchestration of a transfer whose record says it runs. One already scheduled by a racing start or
-    /// resume is left as it is: both would have run the same transfer.
+    /// Schedules the orchestration of a transfer whose record says it runs, unless one runs already (scheduled by the start
+    /// or resume this one raced, or running all along).
     /// </summary>
-    private static async Task ScheduleAsync(Share share, ShareTransfer transfer, SharesServices services, CancellationToken cancellationToken)
+    private static Task<bool> TryScheduleAsync(Share share, ShareTransfer transfer, SharesServices services, CancellationToken cancellationToken)
     {
         var input = new ShareSyncInput(
             new ShareTransferRef(share.Tenant, share.Id, transfer.Id, transfer.StateKey),
@@ -564,19 +560,8 @@ public static class SharesApi
             InitialSendDone: transfer.Replaces is not null || transfer.LastSync is not null,
             PruneUnselected: transfer.Replaces is not null);
         var orchestration = transfer.Contents.Kind == ShareDestinationKinds.Files ? nameof(FileSyncOrchestration) : nameof(TableSyncOrchestration);
-        try
-        {
-            await services.Durable.ScheduleNewOrchestrationInstanceAsync(
-                orchestration, input, new StartOrchestrationOptions(ShareSyncOrchestration.InstanceId(transfer.Id)), cancellationToken);
-        }
-        catch (InstanceAlreadyExistsException)
-        {
-            // Scheduled meanwhile by the start or resume this one raced.
-        }
+        return services.Durable.TryScheduleAsync(orchestration, input, ShareSyncOrchestration.InstanceId(transfer.Id), cancellationToken);
     }
-
-    private static async Task<bool> IsRunningAsync(string transferId, SharesServices services, CancellationToken cancellationToken) =>
-        await services.Durable.GetInstanceAsync(ShareSyncOrchestration.InstanceId(transferId), cancellationToken: cancellationToken) is { IsRunning: true };
 
     /// <summary>Tells a transfer's orchestration what its record, written first, now says.</summary>
     private static async Task SignalAsync(string transferId, string eventName, object payload, SharesServices services, CancellationToken cancellationToken)
