@@ -1,5 +1,4 @@
 using Microsoft.Azure.Functions.Worker;
-using Microsoft.DurableTask;
 using Transfers.Core.DurableTask;
 
 namespace Transfers.Functions;
@@ -15,13 +14,13 @@ namespace Transfers.Functions;
 public sealed class DurableTaskRunner(DurableTaskRegistry registry, IServiceProvider services)
 {
     /// <summary>
-    /// Runs the orchestration named <see cref="TaskOrchestrationContext.Name"/>: its input is the
+    /// Runs the orchestration named <see cref="Microsoft.DurableTask.TaskOrchestrationContext.Name"/>: its input is the
     /// <see cref="DurablePayload"/> string deserialized to <see cref="ITaskOrchestrator.InputType"/>, it runs against an
     /// <see cref="OrchestrationContextAdapter"/>, and its output goes back as a <see cref="DurablePayload"/> string.
     /// </summary>
     /// <param name="context">The orchestration trigger's context.</param>
     /// <returns>The output.</returns>
-    public async Task<string?> RunOrchestrationAsync(TaskOrchestrationContext context)
+    public async Task<string?> RunOrchestrationAsync(Microsoft.DurableTask.TaskOrchestrationContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
         var name = context.Name.Name;
