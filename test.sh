@@ -17,12 +17,12 @@ export TRANSFERS_TEST_STORAGE="$AZURITE_CONNECTION_STRING"
 echo "Azurite on ports ${ports[*]} (pid $AZURITE_PID)"
 
 build_failures=0
-if ! dotnet build Transfers.Local.slnf -c Release -nologo -clp:ErrorsOnly; then
+if ! dotnet build Transfers.Functions.sln -c Release -nologo -clp:ErrorsOnly; then
   build_failures=1
 fi
 
 if [ "$build_failures" -eq 0 ]; then
-  dotnet test Transfers.Local.slnf -c Release --no-build -nologo \
+  dotnet test Transfers.Functions.sln -c Release --no-build -nologo \
     --logger "trx" --logger "console;verbosity=normal" --results-directory "$results" "$@"
 fi
 
@@ -37,7 +37,7 @@ for trx in "$results"/*.trx; do
   skipped=$((skipped + $(count notExecuted)))
 done
 # A test host that crashed writes no TRX: count every missing one as a failure.
-expected=$(grep -c '\.Tests\.csproj' Transfers.Local.slnf)
+expected=$(grep -c '\.Tests\.csproj' Transfers.Functions.sln)
 written=$(ls "$results"/*.trx 2>/dev/null | wc -l)
 if [ "$build_failures" -eq 0 ] && [ "$written" -lt "$expected" ]; then
   echo "error: $expected test projects but only $written result files" >&2

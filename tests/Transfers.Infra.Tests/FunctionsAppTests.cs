@@ -5,9 +5,8 @@ namespace Transfers.Infra.Tests;
 
 /// <summary>
 /// src/Transfers.Functions keeps step with Transfers.Core: every registered orchestration and activity has its
-/// function, the adapters implement the whole port, and the app is set up as the isolated worker expects. Checked
-/// without building that project (its packages cannot be restored here): by reflection over Core and by reading its
-/// sources.
+/// function in the <c>functions.metadata</c> the Worker SDK generated when the app was built (what the Functions host
+/// indexes), the adapters implement the whole port, and the app is set up as the isolated worker expects.
 /// </summary>
 public sealed class FunctionsAppTests
 {
@@ -18,9 +17,10 @@ public sealed class FunctionsAppTests
         var registered = CoreRegistrations.Registry.Orchestrators.Keys;
 
         // Act
-        var missing = FunctionCoverage.Missing(registered, FunctionSources.All, "OrchestrationTrigger");
+        var missing = FunctionCoverage.Missing(registered, FunctionsMetadata.All, "orchestrationTrigger");
 
         // Assert
+        Assert.NotEmpty(registered);
         Assert.True(missing.Count == 0, $"Add to src/Transfers.Functions/Orchestrations.cs a [Function(\"name\")] with [OrchestrationTrigger] for: {string.Join(", ", missing)}.");
     }
 
@@ -31,9 +31,10 @@ public sealed class FunctionsAppTests
         var registered = CoreRegistrations.Registry.Activities.Keys;
 
         // Act
-        var missing = FunctionCoverage.Missing(registered, FunctionSources.All, "ActivityTrigger");
+        var missing = FunctionCoverage.Missing(registered, FunctionsMetadata.All, "activityTrigger");
 
         // Assert
+        Assert.NotEmpty(registered);
         Assert.True(missing.Count == 0, $"Add to src/Transfers.Functions/Activities.cs a [Function(\"name\")] with [ActivityTrigger] for: {string.Join(", ", missing)}.");
     }
 
@@ -44,10 +45,10 @@ public sealed class FunctionsAppTests
         var registry = CoreRegistrations.Registry;
 
         // Act
-        var stale = FunctionSources.All
-            .Where(f => (f.Trigger == "OrchestrationTrigger" && !registry.Orchestrators.ContainsKey(f.Name))
-                || (f.Trigger == "ActivityTrigger" && !registry.Activities.ContainsKey(f.Name)))
-            .Select(f => $"{f.Name} ({f.File})")
+        var stale = FunctionsMetadata.All
+            .Where(f => (f.Trigger == "orchestrationTrigger" && !registry.Orchestrators.ContainsKey(f.Name))
+                || (f.Trigger == "activityTrigger" && !registry.Activities.ContainsKey(f.Name)))
+            .Select(f => $"{f.Name} ({f.EntryPoint})")
             .ToList();
 
         // Assert
@@ -58,7 +59,7 @@ public sealed class FunctionsAppTests
     public void Functions_Names_AreUnique()
     {
         // Arrange / Act
-        var duplicates = FunctionSources.All
+        var duplicates = FunctionsMetadata.All
             .GroupBy(f => f.Name, StringComparer.OrdinalIgnoreCase)
             .Where(g => g.Count() > 1)
             .Select(g => g.Key)
@@ -66,6 +67,23 @@ public sealed class FunctionsAppTests
 
         // Assert
         Assert.Empty(duplicates);
+    }
+
+    [Fact]
+    public void Build_FunctionsApp_CarriesTheHostExtensionsDurableFunctionsNeeds()
+    {
+        // Arrange
+        var extensions = Path.Combine(FunctionsMetadata.OutputDirectory, ".azurefunctions");
+
+        // Act
+        var assemblies = Directory.Exists(extensions)
+            ? Directory.GetFiles(extensions, "*.dll").Select(Path.GetFileName).ToHashSet(StringComparer.Ordinal)
+            : [];
+
+        // Assert
+        Assert.Contains("Microsoft.Azure.WebJobs.Extensions.DurableTask.dll", assemblies);
+        Assert.Contains("DurableTask.AzureStorage.dll", assemblies);
+        Assert.True(File.Exists(Path.Combine(FunctionsMetadata.OutputDirectory, "host.json")), "host.json is not copied next to the worker.");
     }
 
     [Fact]
@@ -93,37 +111,31 @@ public sealed class FunctionsAppTests
     public void Coverage_RegisteredNameWithoutFunction_IsReported()
     {
         // Arrange
-        const string source = """
-            public sealed class Orchestrations(DurableTaskRunner runner)
-            {
-                /// [Function("InDocsOnly")]
-                /// public Task<string?> InDocsOnly([OrchestrationTrigger] TaskOrchestrationContext context) => null!;
-
-                [Function("ShareSync")]
-                public Task<string?> ShareSync([OrchestrationTrigger] TaskOrchestrationContext context) => runner.RunOrchestrationAsync(context);
-
-                [Function(nameof(ExportModel))]
-                public Task<string?> ExportModel(
-                    [OrchestrationTrigger] TaskOrchestrationContext context) => runner.RunOrchestrationAsync(context);
-
-                [Function("CopyFiles")]
-                public Task<string?> CopyFiles([ActivityTrigger] string? input, FunctionContext context) => runner.RunActivityAsync("CopyFiles", input, context);
-
-                [Function("Shares_Create")]
-                public IActionResult SharesCreate(
-                    [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/shares")] HttpRequest request,
-                    [DurableClient] DurableTaskClient client) => api.Handle(request, client);
-            }
+        const string metadata = """
+            [
+              { "name": "ShareSync", "entryPoint": "Transfers.Functions.Orchestrations.ShareSync",
+                "bindings": [ { "name": "context", "direction": "In", "type": "orchestrationTrigger" } ] },
+              { "name": "CopyFiles", "entryPoint": "Transfers.Functions.Activities.CopyFiles",
+                "bindings": [ { "name": "input", "direction": "In", "type": "activityTrigger" } ] },
+              { "name": "Shares_Create", "entryPoint": "Transfers.Functions.HttpRoutes.SharesCreate",
+                "bindings": [
+                  { "name": "request", "direction": "In", "type": "httpTrigger", "authLevel": "Anonymous", "methods": [ "post" ], "route": "v1/shares" },
+                  { "name": "client", "direction": "In", "type": "durableClient" },
+                  { "name": "$return", "direction": "Out", "type": "http" } ] }
+            ]
             """;
-        var functions = FunctionSources.Parse(source, "Sample.cs").ToList();
+        var functions = FunctionsMetadata.Parse(metadata);
 
         // Act
-        var missing = FunctionCoverage.Missing(["shareSync", "ExportModel", "InDocsOnly", "CopyFiles"], functions, "OrchestrationTrigger");
+        var missing = FunctionCoverage.Missing(["shareSync", "ExportModel", "CopyFiles"], functions, "orchestrationTrigger");
 
         // Assert
-        Assert.Equal(["ShareSync", "ExportModel", "CopyFiles", "Shares_Create"], functions.Select(f => f.Name));
-        Assert.Equal(["OrchestrationTrigger", "OrchestrationTrigger", "ActivityTrigger", "HttpTrigger"], functions.Select(f => f.Trigger));
-        Assert.Equal(["InDocsOnly", "CopyFiles"], missing);
+        Assert.Equal(["ShareSync", "CopyFiles", "Shares_Create"], functions.Select(f => f.Name));
+        Assert.Equal(["orchestrationTrigger", "activityTrigger", "httpTrigger"], functions.Select(f => f.Trigger));
+        Assert.Equal(["POST"], functions[2].Methods);
+        Assert.Equal("v1/shares", functions[2].Route);
+        Assert.Equal(["durableClient"], functions[2].InputBindings);
+        Assert.Equal(["ExportModel", "CopyFiles"], missing);
     }
 
     [Fact]
@@ -243,7 +255,7 @@ public sealed class FunctionsAppTests
 /// <summary>Which registered names have no function with the given trigger.</summary>
 internal static class FunctionCoverage
 {
-    public static List<string> Missing(IEnumerable<string> registeredNames, IEnumerable<DeclaredFunction> functions, string trigger)
+    public static List<string> Missing(IEnumerable<string> registeredNames, IEnumerable<GeneratedFunction> functions, string trigger)
     {
         var declared = functions.Where(f => f.Trigger == trigger).Select(f => f.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
         return registeredNames.Where(name => !declared.Contains(name)).ToList();

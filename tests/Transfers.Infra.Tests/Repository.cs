@@ -13,7 +13,7 @@ internal static class Repository
 
     public static string ReadText(params string[] parts) => File.ReadAllText(PathOf(parts));
 
-    private static string Metadata(string key) =>
+    public static string Metadata(string key) =>
         typeof(Repository).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == key).Value
         ?? throw new InvalidOperationException($"Assembly metadata '{key}' is missing.");
 }
