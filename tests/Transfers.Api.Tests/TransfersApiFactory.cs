@@ -32,6 +32,7 @@ public sealed class TransfersApiFactory : WebApplicationFactory<Program>
         {
             ["AzureWebJobsStorage"] = Azurite.ConnectionString,
             ["Transfers:AdminApiKey"] = AdminKey,
+            ["Transfers:Grants:default:default"] = "*",
         }));
     }
 }
