@@ -90,14 +90,13 @@ public sealed class TenantStorageAccess
         }
     }
 
-    // Whether a connection exists is told only to tenants it is granted to.
     private string? Grant(string? connection, out ConnectionGrant? grant)
     {
         var name = string.IsNullOrWhiteSpace(connection) ? StorageConnections.DefaultName : connection;
         grant = _grants.FirstOrDefault(g => g.Connection.Equals(name, StringComparison.OrdinalIgnoreCase));
-        return grant is null
-            ? $"The storage connection '{name}' is not granted to this tenant; the admin grants connections (POST /admin/tenants/{{tenant}}/connections)."
-            : _policy.Exists(name) ? null : $"No storage connection named '{name}' is configured.";
+        return !_policy.Exists(name) ? $"No storage connection named '{name}' is configured."
+            : grant is null ? $"The storage connection '{name}' is not granted to this tenant; the admin grants connections (POST /admin/tenants/{{tenant}}/connections)."
+            : null;
     }
 
     // Names of Azure Tables are case-insensitive; container names are lower case, as prefixes are.

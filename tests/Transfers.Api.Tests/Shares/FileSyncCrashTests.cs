@@ -1,5 +1,3 @@
-using System.Net.Http.Json;
-using System.Text.Json;
 using Azure.Storage.Blobs.Models;
 using Transfers.Testing;
 
