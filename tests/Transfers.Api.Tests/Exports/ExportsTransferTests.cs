@@ -78,6 +78,33 @@ public sealed class ExportsTransferTests(ExportsApiFactory factory) : IClassFixt
     }
 
     [Fact]
+    public async Task Transfers_GrantRevokedAfterSave_ModelFailsWithTheReasonAndNoRowMoves()
+    {
+        // Arrange: a model and a destination saved while the tenant was granted the host's account.
+        using var admin = factory.CreateClient();
+        admin.DefaultRequestHeaders.Add("X-API-KEY", TransfersApiFactory.AdminKey);
+        var tenant = Azurite.UniqueName("t");
+        using var client = factory.CreateClient();
+        client.DefaultRequestHeaders.Add("X-API-KEY", await TenantKeys.IssueWithHostAccountAsync(admin, tenant));
+        var source = Azurite.UniqueName("src");
+        var container = Azurite.UniqueName("out");
+        await ExportsCalls.SeedAsync(source, Enumerable.Range(0, 10), DateTimeOffset.UtcNow.AddMinutes(-1));
+        await ExportsCalls.CreateModelAsync(client, "orders", source);
+        var destination = await ExportsCalls.CreateDestinationAsync(client, new { name = "blobs", vendor = "azure_blob_storage", bucket_name = container, format = "jsonl", compression = "none" });
+
+        // Act
+        using var revoked = await admin.DeleteAsync($"/admin/tenants/{tenant}/connections/default");
+        var transfer = await ExportsCalls.WaitEndedAsync(client, await ExportsCalls.SubmitAsync(client, destination, new { }));
+
+        // Assert
+        Assert.Equal(HttpStatusCode.NoContent, revoked.StatusCode);
+        Assert.Equal("ERROR", transfer.GetProperty("status").GetString());
+        Assert.Equal(0, transfer.GetProperty("rows_transferred").GetInt64());
+        Assert.Contains("The storage connection 'default' is not granted to this tenant", transfer.GetProperty("model_metrics")[0].GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.False(await Azurite.Blobs.GetBlobContainerClient(container).ExistsAsync());
+    }
+
+    [Fact]
     public async Task Transfers_FullRefreshAndExplicitWindow_SelectExactRows()
     {
         using var client = await factory.CreateTenantClientAsync();
