@@ -41,6 +41,7 @@ public static class Problems
     /// <returns>The root object, or the problem to answer (400, or 413 for a body too large).</returns>
     public static async Task<(JsonElement Body, IResult? Invalid)> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(request);
         var body = await RequestJson.ReadObjectAsync(request, (int)TransfersApiExtensions.MaxRequestBodyBytes, maxDepth: 16, cancellationToken);
         return body.Error switch
         {

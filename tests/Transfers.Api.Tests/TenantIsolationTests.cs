@@ -30,8 +30,9 @@ public sealed class TenantIsolationTests(TransfersApiFactory factory) : IClassFi
         await GrantAsync(tenant, "default");
         using var allowed = await PostAsync(client, "/v1/shares", body);
 
-        // Assert
-        await AssertProblemAsync(refused, "source.connection", NotGranted);
+        // Assert: one error, on the connection, not a second on the container.
+        var errors = await AssertProblemAsync(refused, "source.connection", NotGranted);
+        Assert.Equal(["source.connection"], errors.EnumerateObject().Select(p => p.Name));
         Assert.Equal(HttpStatusCode.Created, allowed.StatusCode);
     }
 

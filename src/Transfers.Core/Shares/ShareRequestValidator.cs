@@ -55,7 +55,7 @@ public static partial class ShareRequestValidator
         else if (e.Object(src, "source", "connection", "container", "prefix"))
         {
             var connection = e.Connection(src, "source.connection", storage);
-            var container = e.Container(src, "source.container", connection, storage);
+            var container = e.Container(src, "source.container", connection, "source.connection", storage);
             var prefix = e.OptionalPath(src, "prefix", "source.prefix");
             source = container is null ? null : new ShareSource(connection, container, prefix);
         }
@@ -209,7 +209,7 @@ public static partial class ShareRequestValidator
         {
             case ShareDestinationKinds.Files:
                 e.Forbidden(dst, "tablePrefix", at("tablePrefix"), "tablePrefix belongs to a table destination.");
-                var container = e.Container(dst, at("container"), connection, storage);
+                var container = e.Container(dst, at("container"), connection, at("connection"), storage);
                 var prefix = e.OptionalPath(dst, "prefix", at("prefix"));
                 return container is null ? null : new ShareDestination(kind, connection, container, prefix, null);
             case ShareDestinationKinds.Table:
@@ -466,7 +466,7 @@ public static partial class ShareRequestValidator
             return name;
         }
 
-        public string? Container(JsonElement element, string field, string? connection, TenantStorageAccess storage)
+        public string? Container(JsonElement element, string field, string? connection, string connectionField, TenantStorageAccess storage)
         {
             var name = RequiredString(element, "container", field, 63);
             if (name is not null && !ContainerPattern().IsMatch(name))
@@ -475,7 +475,8 @@ public static partial class ShareRequestValidator
                 return null;
             }
 
-            if (name is not null && storage.CheckContainer(connection, name) is { } denied)
+            // A refused connection has its own error already.
+            if (name is not null && !Has(connectionField) && storage.CheckContainer(connection, name) is { } denied)
             {
                 Add(field, denied);
                 return null;
