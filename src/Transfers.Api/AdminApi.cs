@@ -64,7 +64,10 @@ public static class AdminApi
     /// <param name="grants">The grant store.</param>
     /// <param name="connections">Tells which connections are configured.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
-    /// <returns>201 with the grant (200 when it replaced the admin's earlier grant of that connection), 400, or 409 when settings make that grant.</returns>
+    /// <returns>
+    /// 201 with the grant (200 when it replaced the admin's earlier grant of that connection), 400, or 409 when settings
+    /// make that grant or the prefix overlaps another tenant's on that connection.
+    /// </returns>
     public static async Task<IResult> GrantConnectionAsync(
         string tenant, HttpRequest request, ConnectionGrantStore grants, StorageConnections connections, CancellationToken cancellationToken)
     {
@@ -118,6 +121,8 @@ public static class AdminApi
         {
             ConnectionGrantOutcome.Created => TypedResults.Created($"/admin/tenants/{tenant}/connections/{grant.Connection}", grant),
             ConnectionGrantOutcome.Replaced => TypedResults.Ok(grant),
+            ConnectionGrantOutcome.PrefixOverlaps => Problems.Conflict(
+                $"The prefix '{prefix}' overlaps tenant '{grant.Tenant}''s prefix '{grant.Prefix}' on the storage connection '{grant.Connection}': either tenant could name the other's containers and tables. Choose a prefix that no other tenant's starts or is started by."),
             _ => Problems.Conflict($"The settings grant '{grant.Connection}' to tenant '{tenant}' (Transfers__Grants__{tenant}__{grant.Connection}); change it there."),
         };
     }

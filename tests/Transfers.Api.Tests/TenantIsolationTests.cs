@@ -166,15 +166,44 @@ public sealed class TenantIsolationTests(TransfersApiFactory factory) : IClassFi
     }
 
     [Fact]
+    public async Task GrantConnection_PrefixOverlappingAnotherTenants_Returns409()
+    {
+        // Arrange: acme holds a prefix on the host's account.
+        using var admin = factory.CreateClient(TransfersApiFactory.AdminKey);
+        var acme = "o" + Guid.NewGuid().ToString("N")[..8];
+        var (acmeTenant, _) = await NewTenantAsync();
+        var (globexTenant, _) = await NewTenantAsync();
+        await GrantAsync(acmeTenant, "default", acme);
+
+        // Act: globex asks for a prefix that acme's starts, one that starts acme's, and one of its own.
+        using var longer = await admin.PostAsJsonAsync($"/admin/tenants/{globexTenant}/connections", new { connection = "default", prefix = acme + "corp" });
+        using var shorter = await admin.PostAsJsonAsync($"/admin/tenants/{globexTenant}/connections", new { connection = "default", prefix = acme[..4] });
+        using var own = await admin.PostAsJsonAsync($"/admin/tenants/{globexTenant}/connections", new { connection = "default", prefix = "g" + Guid.NewGuid().ToString("N")[..8] });
+        using var otherConnection = await admin.PostAsJsonAsync($"/admin/tenants/{globexTenant}/connections", new { connection = Partner, prefix = acme });
+
+        // Assert
+        foreach (var refused in new[] { longer, shorter })
+        {
+            Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+            Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+            Assert.Contains($"tenant '{acmeTenant}''s prefix '{acme}'", (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString(), StringComparison.Ordinal);
+        }
+
+        Assert.Equal(HttpStatusCode.Created, own.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, otherConnection.StatusCode);
+    }
+
+    [Fact]
     public async Task GrantConnection_CreateListGetReplaceRevoke_RoundTrips()
     {
         // Arrange
         using var admin = factory.CreateClient(TransfersApiFactory.AdminKey);
         var tenant = Azurite.UniqueName("t");
+        var prefix = "r" + Guid.NewGuid().ToString("N")[..8];
 
         // Act
         using var created = await admin.PostAsJsonAsync($"/admin/tenants/{tenant}/connections", new { connection = Partner });
-        using var replaced = await admin.PostAsJsonAsync($"/admin/tenants/{tenant}/connections", new { connection = Partner, prefix = "acme" });
+        using var replaced = await admin.PostAsJsonAsync($"/admin/tenants/{tenant}/connections", new { connection = Partner, prefix });
         var listed = await admin.GetFromJsonAsync<JsonElement>($"/admin/tenants/{tenant}/connections");
         using var got = await admin.GetAsync($"/admin/tenants/{tenant}/connections/{Partner}");
         using var revoked = await admin.DeleteAsync($"/admin/tenants/{tenant}/connections/{Partner}");
@@ -192,9 +221,9 @@ public sealed class TenantIsolationTests(TransfersApiFactory factory) : IClassFi
         Assert.Equal(HttpStatusCode.OK, replaced.StatusCode);
         var item = Assert.Single(listed.GetProperty("items").EnumerateArray());
         Assert.Equal(Partner, item.GetProperty("connection").GetString());
-        Assert.Equal("acme", item.GetProperty("prefix").GetString());
+        Assert.Equal(prefix, item.GetProperty("prefix").GetString());
         Assert.Equal(HttpStatusCode.OK, got.StatusCode);
-        Assert.Equal("acme", (await got.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("prefix").GetString());
+        Assert.Equal(prefix, (await got.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("prefix").GetString());
         Assert.Equal(HttpStatusCode.NoContent, revoked.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, gotAfter.StatusCode);
         Assert.Equal("application/problem+json", gotAfter.Content.Headers.ContentType?.MediaType);

@@ -39,6 +39,12 @@ public enum ConnectionGrantOutcome
 
     /// <summary>The settings grant that connection to the tenant; the API does not change it.</summary>
     FixedBySettings,
+
+    /// <summary>
+    /// Another tenant's prefix on that connection starts the new prefix or starts with it, so either tenant could name
+    /// the other's containers and tables; nothing was stored.
+    /// </summary>
+    PrefixOverlaps,
 }
 
 /// <summary>
@@ -116,7 +122,7 @@ public sealed partial class ConnectionGrantStore
     /// <param name="connection">A valid, configured connection name.</param>
     /// <param name="prefix">A valid prefix, or <c>null</c> for the whole connection.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
-    /// <returns>What was done, and the grant in effect.</returns>
+    /// <returns>What was done, and the grant in effect (the other tenant's for <see cref="ConnectionGrantOutcome.PrefixOverlaps"/>).</returns>
     public async Task<(ConnectionGrantOutcome Outcome, ConnectionGrant Grant)> GrantAsync(string tenant, string connection, string? prefix, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(tenant);
@@ -127,6 +133,11 @@ public sealed partial class ConnectionGrantStore
         }
 
         await _created.Value;
+        if (prefix is not null && await FindOverlapAsync(tenant, connection, prefix, cancellationToken) is { } overlap)
+        {
+            return (ConnectionGrantOutcome.PrefixOverlaps, overlap);
+        }
+
         var grant = new ConnectionGrant(tenant, connection, prefix, ConnectionGrantSources.Api, _time.GetUtcNow());
         var entity = new TableEntity(tenant, connection.ToLowerInvariant())
         {
@@ -172,6 +183,28 @@ public sealed partial class ConnectionGrantStore
 
         await _table.DeleteEntityAsync(tenant, key, ETag.All, cancellationToken);
         return true;
+    }
+
+    // Every other tenant's prefix grant of the connection, in settings and in the table (a scan by row key: grants are
+    // few). Two admins granting overlapping prefixes at the same moment can both pass; grants are the admin's alone.
+    private async Task<ConnectionGrant?> FindOverlapAsync(string tenant, string connection, string prefix, CancellationToken cancellationToken)
+    {
+        var others = _configuration.GetSection(SettingsSection).GetChildren()
+            .Where(t => !t.Key.Equals(tenant, StringComparison.OrdinalIgnoreCase))
+            .SelectMany(t => FromSettings(t.Key))
+            .ToList();
+        await foreach (var row in _table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"RowKey eq {connection.ToLowerInvariant()}"), cancellationToken: cancellationToken))
+        {
+            if (row.PartitionKey != tenant)
+            {
+                others.Add(FromEntity(row));
+            }
+        }
+
+        return others.FirstOrDefault(g =>
+            g.Connection.Equals(connection, StringComparison.OrdinalIgnoreCase) &&
+            g.Prefix is { } other &&
+            (other.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) || prefix.StartsWith(other, StringComparison.OrdinalIgnoreCase)));
     }
 
     private List<ConnectionGrant> FromSettings(string tenant) =>
