@@ -109,8 +109,8 @@ public sealed class HostSettingsTests
     public void LocalSettingsSample_Grants_OnlyTheAdminTenantReachesTheHostAccount()
     {
         // Arrange / Act
-        var grants = LocalValues.AsObject().Where(p => p.Key.StartsWith("Transfers__Grants__", StringComparison.Ordinal)).ToList();
-        var tenants = LocalValues.AsObject().Where(p => p.Key.StartsWith("Transfers__ConnectionTenants__", StringComparison.Ordinal)).ToList();
+        var grants = LocalValues.Where(p => p.Key.StartsWith("Transfers__Grants__", StringComparison.Ordinal)).ToList();
+        var tenants = LocalValues.Where(p => p.Key.StartsWith("Transfers__ConnectionTenants__", StringComparison.Ordinal)).ToList();
 
         // Assert: tenant default (the admin key) is granted the host's account and no other tenant anything.
         var grant = Assert.Single(grants);
