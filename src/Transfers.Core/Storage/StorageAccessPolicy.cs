@@ -94,11 +94,13 @@ public sealed class StorageAccessPolicy
         }
 
         var hub = TaskHubName.Resolve(_configuration);
-        return ServiceTables.All.Append(hub).FirstOrDefault(name => name.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)) is { } begun
+        return ServiceTables.All.FirstOrDefault(name => name.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)) is { } begun
             ? $"The table prefix '{prefix}' begins '{begun}', a name of the service's own tables on this account: with a table name it could make one; choose another prefix."
-            : prefix.StartsWith(hub, StringComparison.OrdinalIgnoreCase)
-                ? $"Tables whose names start with '{hub}' hold the service's own records on this account; choose another prefix."
-                : null;
+            : hub.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)
+                ? $"The table prefix '{prefix}' begins '{hub}', the task hub's name, which starts the service's own tables on this account: with a table name it could make one; choose another prefix."
+                : prefix.StartsWith(hub, StringComparison.OrdinalIgnoreCase)
+                    ? $"Tables whose names start with '{hub}' hold the service's own records on this account; choose another prefix."
+                    : null;
     }
 
     /// <summary>Why a container on a connection is the service's own, or <c>null</c>.</summary>
