@@ -142,6 +142,8 @@ def transfers_run(container, key):
 
 
 def main(out):
+    # A tenant reaches no storage until the admin grants it a connection.
+    call("POST", "/admin/tenants/bench/connections", {"connection": "default"})
     key = call("POST", "/admin/tenants/bench/keys")["key"]
     local = os.path.join(WORK, "data")
     print(f"Generating {SMALL} x 16 KB and {BIG} x 64 MB...")

@@ -146,6 +146,9 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     TRANSFERS_TASKHUB: taskHubName
     // Resolved by the platform with keyVaultReferenceIdentity; the key itself is never an app setting.
     Transfers__AdminApiKey: '@Microsoft.KeyVault(SecretUri=${adminApiKeySecretUri})'
+    // The admin key acts as tenant default, which may name the app's own account (its service tables and containers
+    // stay refused); every other tenant reaches no storage until the admin grants it (/admin/tenants/{t}/connections).
+    Transfers__Grants__default__default: '*'
     Transfers__Shares__SyncInterval: sharesSyncInterval
     Transfers__Shares__AccessTtl: sharesAccessTtl
     Transfers__Ownership__InviteTtl: ownershipInviteTtl

@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace Transfers.Api;
 
 /// <summary>
@@ -32,6 +34,27 @@ public static class Problems
     /// <param name="detail">What conflicts.</param>
     /// <returns>The result.</returns>
     public static IResult Conflict(string detail) => Status(StatusCodes.Status409Conflict, "Conflict", detail);
+
+    /// <summary>Reads a request body as one JSON object of at most 1 MiB; a body that is not one answers a problem.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The root object, or the problem to answer (400, or 413 for a body too large).</returns>
+    public static async Task<(JsonElement Body, IResult? Invalid)> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var body = await RequestJson.ReadObjectAsync(request, (int)TransfersApiExtensions.MaxRequestBodyBytes, maxDepth: 16, cancellationToken);
+        return body.Error switch
+        {
+            RequestJsonError.None => (body.Root, null),
+            RequestJsonError.TooLarge => (default, Status(StatusCodes.Status413PayloadTooLarge, "Payload too large", "The body must be at most 1 MiB.")),
+            RequestJsonError.NotAnObject => (default, BodyProblem("The body is not a JSON object.", "The body must be a JSON object.")),
+            RequestJsonError.NotText => (default, BodyProblem("The body holds text that is not Unicode.", body.Detail!, body.Path!)),
+            _ => (default, BodyProblem("The body is not a JSON object.", body.Detail ?? "The body is empty.")),
+        };
+
+        static IResult BodyProblem(string title, string message, string field = "$") =>
+            Validation(title, new Dictionary<string, string[]> { [field] = [message] });
+    }
 
     /// <summary>Any status with a title and detail.</summary>
     /// <param name="status">The HTTP status.</param>

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Transfers.Core.Configuration;
 using Transfers.Core.Shares;
 using Transfers.Core.Exports;
@@ -22,6 +23,8 @@ public static class TransfersCoreServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         services.AddOptions<TransfersOptions>().BindConfiguration(TransfersOptions.SectionName);
         services.AddSingleton<StorageConnections>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<ConnectionGrantStore>();
         services.AddSingleton<StorageAccessPolicy>();
         services.AddSingleton<ApiKeyStore>();
         services.AddShares();

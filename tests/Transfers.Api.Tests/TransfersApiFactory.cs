@@ -11,6 +11,9 @@ public sealed class TransfersApiFactory : WebApplicationFactory<Program>
     /// <summary>The admin key the tests use.</summary>
     public const string AdminKey = "test-admin-key";
 
+    /// <summary>A connection besides <c>default</c>, to the same Azurite.</summary>
+    public const string PartnerConnection = "partner";
+
     /// <summary>Creates a client that sends the given API key.</summary>
     /// <param name="apiKey">The key, or null for none.</param>
     /// <returns>The client.</returns>
@@ -32,6 +35,10 @@ public sealed class TransfersApiFactory : WebApplicationFactory<Program>
         {
             ["AzureWebJobsStorage"] = Azurite.ConnectionString,
             ["Transfers:AdminApiKey"] = AdminKey,
+            ["Transfers:Grants:default:default"] = "*",
+
+            // A second connection name, for grants of one connection but not another.
+            [$"Transfers:Connections:{PartnerConnection}"] = Azurite.ConnectionString,
         }));
     }
 }

@@ -236,6 +236,18 @@ public sealed class BicepTemplateTests
     }
 
     [Fact]
+    public void Build_AppSettings_GrantTheHostAccountToTheAdminTenantOnly()
+    {
+        // Arrange / Act
+        var grants = AppSettings().Where(p => p.Key.StartsWith("Transfers__Grants__", StringComparison.Ordinal)).ToList();
+
+        // Assert: other tenants reach nothing until the admin grants them a connection.
+        var grant = Assert.Single(grants);
+        Assert.Equal("Transfers__Grants__default__default", grant.Key);
+        Assert.Equal("*", grant.Value);
+    }
+
+    [Fact]
     public void Build_AppSettings_CarryTheTaskHubAndTheTransfersDefaults()
     {
         // Arrange

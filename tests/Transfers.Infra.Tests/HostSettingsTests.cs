@@ -104,4 +104,18 @@ public sealed class HostSettingsTests
         Assert.Equal((string?)main["sharesAccessTtl"]!["defaultValue"], (string?)values["Transfers__Shares__AccessTtl"]);
         Assert.Equal((string?)main["ownershipInviteTtl"]!["defaultValue"], (string?)values["Transfers__Ownership__InviteTtl"]);
     }
+
+    [Fact]
+    public void LocalSettingsSample_Grants_OnlyTheAdminTenantReachesTheHostAccount()
+    {
+        // Arrange / Act
+        var grants = LocalValues.Where(p => p.Key.StartsWith("Transfers__Grants__", StringComparison.Ordinal)).ToList();
+        var tenants = LocalValues.Where(p => p.Key.StartsWith("Transfers__ConnectionTenants__", StringComparison.Ordinal)).ToList();
+
+        // Assert: tenant default (the admin key) is granted the host's account and no other tenant anything.
+        var grant = Assert.Single(grants);
+        Assert.Equal("Transfers__Grants__default__default", grant.Key);
+        Assert.Equal("*", (string?)grant.Value);
+        Assert.Empty(tenants);
+    }
 }

@@ -17,6 +17,7 @@ namespace Transfers.Api.Exports;
 /// <param name="DebugLog">The debug log.</param>
 /// <param name="Storage">Decides which storage a tenant may name.</param>
 /// <param name="Options">The Exports settings.</param>
+/// <param name="Time">The clock that decides what "now" is for a transfer's window.</param>
 /// <param name="Services">The request's services, for the durable client when the host runs an engine.</param>
 public sealed record ExportsServices(
     ExportModelStore Models,
@@ -25,6 +26,7 @@ public sealed record ExportsServices(
     ExportDebugLog DebugLog,
     StorageAccessPolicy Storage,
     IOptionsMonitor<ExportsOptions> Options,
+    TimeProvider Time,
     IServiceProvider Services);
 
 /// <summary>
@@ -90,13 +92,14 @@ public static partial class ExportsApi
             body.StringArray("columns") is { Count: > 0 } columns ? columns : null,
             DateTimeOffset.UtcNow);
         var tenant = Tenant(context);
-        if ((body.Error ?? model.Validate(services.Storage, tenant)) is { } invalid)
+        var storage = await services.Storage.ForTenantAsync(tenant, cancellationToken);
+        if ((body.Error ?? model.Validate(storage)) is { } invalid)
         {
             return ExportsResults.BadRequest(invalid);
         }
 
         var destinations = await services.Destinations.ListAsync(tenant, cancellationToken);
-        if (destinations.Where(d => d.IsEnabled(model.ModelName)).Select(d => d.TableNameProblem(model.ModelName, services.Storage, tenant)).FirstOrDefault(p => p is not null) is { } badTable)
+        if (destinations.Where(d => d.IsEnabled(model.ModelName)).Select(d => d.TableNameProblem(model.ModelName, storage)).FirstOrDefault(p => p is not null) is { } badTable)
         {
             return ExportsResults.BadRequest(badTable);
         }
@@ -182,7 +185,7 @@ public static partial class ExportsApi
             now,
             now);
         var tenant = Tenant(context);
-        if ((body.Error ?? destination.Validate(services.Storage, tenant) ?? await TableNameProblemAsync(tenant, destination, services, cancellationToken)) is { } invalid)
+        if ((body.Error ?? await ValidateAsync(tenant, destination, services, cancellationToken)) is { } invalid)
         {
             return ExportsResults.BadRequest(invalid);
         }
@@ -254,7 +257,7 @@ public static partial class ExportsApi
             EnabledModels = body.Has("enabled_models") ? body.StringArray("enabled_models") : current.EnabledModels,
             UpdatedAt = DateTimeOffset.UtcNow,
         };
-        if ((body.Error ?? updated.Validate(services.Storage, tenant) ?? await TableNameProblemAsync(tenant, updated, services, cancellationToken)) is { } invalid)
+        if ((body.Error ?? await ValidateAsync(tenant, updated, services, cancellationToken)) is { } invalid)
         {
             return ExportsResults.BadRequest(invalid);
         }
@@ -302,10 +305,16 @@ public static partial class ExportsApi
         var start = body.Timestamp("start_transfer_window_at");
         var end = body.Timestamp("end_transfer_window_at");
         var tags = body.StringMap("tags") ?? [];
-        var submittedAt = DateTimeOffset.UtcNow;
+        var submittedAt = services.Time.GetUtcNow();
         if (body.Error is { } invalid)
         {
             return ExportsResults.BadRequest(invalid);
+        }
+
+        // A model's watermark moves to the end of its window: an end past now would skip the rows written until then.
+        if (end > submittedAt)
+        {
+            return ExportsResults.BadRequest("end_transfer_window_at must not be in the future: rows written before it would never be exported.");
         }
 
         if (start is not null && start >= (end ?? submittedAt))
@@ -514,16 +523,25 @@ public static partial class ExportsApi
 
     private static string Tenant(HttpContext context) => CallerIdentity.Of(context).Tenant;
 
-    /// <summary>Why a table destination cannot receive one of the models it would receive (those it enables, or every model of the tenant).</summary>
-    private static async Task<string?> TableNameProblemAsync(string tenant, ExportDestination destination, ExportsServices services, CancellationToken cancellationToken)
+    /// <summary>
+    /// Why a destination cannot be saved: its own fields, or a table destination that cannot receive one of the models
+    /// it would receive (those it enables, or every model of the tenant).
+    /// </summary>
+    private static async Task<string?> ValidateAsync(string tenant, ExportDestination destination, ExportsServices services, CancellationToken cancellationToken)
     {
+        var storage = await services.Storage.ForTenantAsync(tenant, cancellationToken);
+        if (destination.Validate(storage) is { } invalid)
+        {
+            return invalid;
+        }
+
         if (destination.Vendor != ExportVendors.AzureTableStorage)
         {
             return null;
         }
 
         var models = destination.EnabledModels ?? await services.Models.ListNamesAsync(tenant, cancellationToken);
-        return models.Select(m => destination.TableNameProblem(m, services.Storage, tenant)).FirstOrDefault(p => p is not null);
+        return models.Select(m => destination.TableNameProblem(m, storage)).FirstOrDefault(p => p is not null);
     }
 
     private static IResult ModelNotFound(string modelName) => ExportsResults.NotFound($"Model '{modelName}' not found.");

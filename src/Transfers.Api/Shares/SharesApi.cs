@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Transfers.Api.Auth;
 using Transfers.Core.DurableTask;
@@ -63,13 +62,13 @@ public static class SharesApi
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(services);
-        var (body, invalid) = await ReadBodyAsync(request, cancellationToken);
+        var (body, invalid) = await Problems.ReadBodyAsync(request, cancellationToken);
         if (invalid is not null)
         {
             return invalid;
         }
 
-        var parsed = ShareRequestValidator.ReadShare(body, services.Storage.ForTenant(Tenant(request)), out var errors);
+        var parsed = ShareRequestValidator.ReadShare(body, await services.Storage.ForTenantAsync(Tenant(request), cancellationToken), out var errors);
         if (parsed is null)
         {
             return Problems.Validation("The share is invalid.", errors);
@@ -119,13 +118,14 @@ public static class SharesApi
             return ShareNotFound(shareId);
         }
 
-        var (body, invalid) = await ReadBodyAsync(request, cancellationToken);
+        var (body, invalid) = await Problems.ReadBodyAsync(request, cancellationToken);
         if (invalid is not null)
         {
             return invalid;
         }
 
-        var destination = ShareRequestValidator.ReadDestination(body, services.Storage.ForTenant(Tenant(request)), out var errors);
+        var storage = await services.Storage.ForTenantAsync(Tenant(request), cancellationToken);
+        var destination = ShareRequestValidator.ReadDestination(body, storage, out var errors);
         if (destination is null)
         {
             return Problems.Validation("The destination is invalid.", errors);
@@ -140,6 +140,20 @@ public static class SharesApi
         if (transfers.FirstOrDefault(t => t.Status == ShareTransferStatus.Created && t.Contents.Kind != destination.Kind) is { } mismatched)
         {
             return Problems.Conflict($"Transfer '{mismatched.Id}' sends {mismatched.Contents.Kind}, which a {destination.Kind} destination cannot take; cancel it first.");
+        }
+
+        // The tables of created transfers were checked against the old destination; they will be written to this one.
+        var tableProblems = transfers
+            .Where(t => t.Status == ShareTransferStatus.Created && t.Contents.Tables is not null)
+            .SelectMany(t => t.Contents.Tables!.Select(table => (t.Id, table.Name, Problem: ShareRequestValidator.DestinationTableProblem(destination, table.Name, storage))))
+            .Where(p => p.Problem is not null)
+            .Select(p => $"Transfer '{p.Id}', table '{p.Name}': {p.Problem}")
+            .ToArray();
+        if (tableProblems.Length > 0)
+        {
+            return Problems.Validation(
+                "The destination cannot take the tables of the share's created transfers.",
+                new Dictionary<string, string[]> { ["tablePrefix"] = tableProblems });
         }
 
         var updated = share with { Destination = destination };
@@ -186,13 +200,13 @@ public static class SharesApi
             return ShareNotFound(shareId);
         }
 
-        var (body, invalid) = await ReadBodyAsync(request, cancellationToken);
+        var (body, invalid) = await Problems.ReadBodyAsync(request, cancellationToken);
         if (invalid is not null)
         {
             return invalid;
         }
 
-        var parsed = ShareRequestValidator.ReadTransfer(body, share, services.Storage.ForTenant(Tenant(request)), out var errors);
+        var parsed = ShareRequestValidator.ReadTransfer(body, share, await services.Storage.ForTenantAsync(Tenant(request), cancellationToken), out var errors);
         if (parsed is null)
         {
             return Problems.Validation("The transfer is invalid.", errors);
@@ -312,13 +326,13 @@ public static class SharesApi
             return missing;
         }
 
-        var (body, invalid) = await ReadBodyAsync(request, cancellationToken);
+        var (body, invalid) = await Problems.ReadBodyAsync(request, cancellationToken);
         if (invalid is not null)
         {
             return invalid;
         }
 
-        var parsed = ShareRequestValidator.ReadTransfer(body, share!, services.Storage.ForTenant(Tenant(request)), out var errors);
+        var parsed = ShareRequestValidator.ReadTransfer(body, share!, await services.Storage.ForTenantAsync(Tenant(request), cancellationToken), out var errors);
         if (parsed is null)
         {
             return Problems.Validation("The transfer is invalid.", errors);
@@ -593,22 +607,6 @@ public static class SharesApi
         return transfer is null
             ? (share, null, Problems.NotFound($"The share has no transfer '{transferId}'."))
             : (share, transfer, null);
-    }
-
-    private static async Task<(JsonElement Body, IResult? Invalid)> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
-    {
-        var body = await RequestJson.ReadObjectAsync(request, (int)TransfersApiExtensions.MaxRequestBodyBytes, maxDepth: 16, cancellationToken);
-        return body.Error switch
-        {
-            RequestJsonError.None => (body.Root, null),
-            RequestJsonError.TooLarge => (default, Problems.Status(StatusCodes.Status413PayloadTooLarge, "Payload too large", "The body must be at most 1 MiB.")),
-            RequestJsonError.NotAnObject => (default, BodyProblem("The body is not a JSON object.", "The body must be a JSON object.")),
-            RequestJsonError.NotText => (default, BodyProblem("The body holds text that is not Unicode.", body.Detail!, body.Path!)),
-            _ => (default, BodyProblem("The body is not a JSON object.", body.Detail ?? "The body is empty.")),
-        };
-
-        static IResult BodyProblem(string title, string message, string field = "$") =>
-            Problems.Validation(title, new Dictionary<string, string[]> { [field] = [message] });
     }
 
     private static string Tenant(HttpRequest request) => CallerIdentity.Of(request.HttpContext).Tenant;

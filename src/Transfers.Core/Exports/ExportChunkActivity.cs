@@ -34,16 +34,17 @@ public sealed class ExportChunkActivity(
         ArgumentNullException.ThrowIfNull(input);
         var model = input.Model;
 
-        // Requests were checked when the model and destination were saved; settings (a hub name, a connection's
-        // tenants) may have changed since, so the rows are not touched unless the tenant may still use both ends.
-        storage.DemandTable(input.Tenant, model.SourceConnection, model.SourceTable);
+        // Requests were checked when the model and destination were saved; grants and settings (a hub name) may have
+        // changed since, so the rows are not touched unless the tenant may still use both ends.
+        var access = await storage.ForTenantAsync(input.Tenant, cancellationToken);
+        access.DemandTable(model.SourceConnection, model.SourceTable);
         if (input.Destination.IsBlob)
         {
-            storage.DemandContainer(input.Tenant, input.Destination.Connection, input.Destination.Container!);
+            access.DemandContainer(input.Destination.Connection, input.Destination.Container!);
         }
         else
         {
-            storage.DemandTable(input.Tenant, input.Destination.Connection, ExportPaths.Table(input.Destination, model.ModelName));
+            access.DemandTable(input.Destination.Connection, ExportPaths.Table(input.Destination, model.ModelName));
         }
 
         var source = connections.Tables(model.SourceConnection).GetTableClient(model.SourceTable);

@@ -69,10 +69,9 @@ public sealed partial record ExportDestination(
     /// Azure Tables accepts, or not one the tenant may write.
     /// </summary>
     /// <param name="modelName">The model name.</param>
-    /// <param name="storage">Decides which tables the tenant may write.</param>
-    /// <param name="tenant">The tenant that owns the destination.</param>
+    /// <param name="storage">Decides which tables the owning tenant may write.</param>
     /// <returns>The error message, or <c>null</c> when the model's table name is valid (or the destination is not a table destination).</returns>
-    public string? TableNameProblem(string modelName, StorageAccessPolicy storage, string tenant)
+    public string? TableNameProblem(string modelName, TenantStorageAccess storage)
     {
         ArgumentNullException.ThrowIfNull(storage);
         if (Vendor != ExportVendors.AzureTableStorage || TablePrefix is null)
@@ -87,14 +86,13 @@ public sealed partial record ExportDestination(
             return $"{made}, which Azure Tables does not accept (3-63 letters and digits, starting with a letter, and not 'tables'); choose a longer table_prefix or model name.";
         }
 
-        return storage.CheckTable(tenant, Connection, table) is { } denied ? $"{made}: {denied}" : null;
+        return storage.CheckTable(Connection, table) is { } denied ? $"{made}: {denied}" : null;
     }
 
     /// <summary>Checks a destination; the first problem found, or <c>null</c>.</summary>
-    /// <param name="storage">Decides which connections, containers and tables the tenant may write.</param>
-    /// <param name="tenant">The tenant that owns the destination.</param>
+    /// <param name="storage">Decides which connections, containers and tables the owning tenant may write.</param>
     /// <returns>The error message, or <c>null</c> when valid.</returns>
-    public string? Validate(StorageAccessPolicy storage, string tenant)
+    public string? Validate(TenantStorageAccess storage)
     {
         ArgumentNullException.ThrowIfNull(storage);
         if (string.IsNullOrWhiteSpace(Name) || Name.Length > 200)
@@ -102,7 +100,7 @@ public sealed partial record ExportDestination(
             return "name must be 1-200 characters.";
         }
 
-        if (storage.CheckConnection(tenant, Connection) is { } denied)
+        if (storage.CheckConnection(Connection) is { } denied)
         {
             return $"connection: {denied}";
         }
@@ -145,7 +143,7 @@ public sealed partial record ExportDestination(
                     return "path_prefix must be up to 200 letters, digits, '/', '-', '_' or '.', without '..' segments.";
                 }
 
-                return storage.CheckContainer(tenant, Connection, BucketName) is { } deniedContainer ? $"bucket_name: {deniedContainer}" : null;
+                return storage.CheckContainer(Connection, BucketName) is { } deniedContainer ? $"bucket_name: {deniedContainer}" : null;
             case ExportVendors.AzureTableStorage:
                 if (TablePrefix is null || !TablePrefixPattern().IsMatch(TablePrefix))
                 {
@@ -158,7 +156,7 @@ public sealed partial record ExportDestination(
                 }
 
                 // The tables themselves are checked by name with the models they receive (TableNameProblem).
-                return null;
+                return storage.CheckTablePrefix(Connection, TablePrefix) is { } deniedPrefix ? $"table_prefix: {deniedPrefix}" : null;
             default:
                 return "vendor must be 'azure_blob_storage' or 'azure_table_storage'.";
         }

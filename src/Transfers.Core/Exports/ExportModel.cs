@@ -32,10 +32,9 @@ public sealed partial record ExportModel(
     public static bool IsValidTableName(string? name) => name is not null && TablePattern().IsMatch(name);
 
     /// <summary>Checks a new model; the first problem found, or <c>null</c>.</summary>
-    /// <param name="storage">Decides which connections and tables the tenant may read.</param>
-    /// <param name="tenant">The tenant that owns the model.</param>
+    /// <param name="storage">Decides which connections and tables the owning tenant may read.</param>
     /// <returns>The error message, or <c>null</c> when valid.</returns>
-    public string? Validate(StorageAccessPolicy storage, string tenant)
+    public string? Validate(TenantStorageAccess storage)
     {
         ArgumentNullException.ThrowIfNull(storage);
         if (!IsValidName(ModelName))
@@ -48,7 +47,7 @@ public sealed partial record ExportModel(
             return "source_table must be a valid Azure Table name (3-63 letters and digits, starting with a letter).";
         }
 
-        if (storage.CheckTable(tenant, SourceConnection, SourceTable) is { } denied)
+        if (storage.CheckTable(SourceConnection, SourceTable) is { } denied)
         {
             return $"source_table: {denied}";
         }

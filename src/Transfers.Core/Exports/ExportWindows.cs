@@ -10,8 +10,9 @@ public static class ExportWindows
 {
     /// <summary>
     /// The window of one model: the requested start, else the epoch for a full refresh or a model never exported,
-    /// else the model's watermark; the requested end, else the submission time. A start past the end gives an
-    /// empty window at the end.
+    /// else the model's watermark; the requested end, else the submission time, and never later than the submission
+    /// time (the API refuses a later end; this keeps a transfer queued before it did from moving the watermark past rows
+    /// not written yet). A start past the end gives an empty window at the end.
     /// </summary>
     /// <param name="requestedStart">The explicit start, if any.</param>
     /// <param name="requestedEnd">The explicit end, if any.</param>
@@ -21,7 +22,7 @@ public static class ExportWindows
     /// <returns>The window.</returns>
     public static ExportWindow Resolve(DateTimeOffset? requestedStart, DateTimeOffset? requestedEnd, bool fullRefresh, DateTimeOffset? watermark, DateTimeOffset submittedAt)
     {
-        var end = requestedEnd ?? submittedAt;
+        var end = requestedEnd is { } requested && requested < submittedAt ? requested : submittedAt;
         var start = requestedStart ?? (fullRefresh ? DateTimeOffset.UnixEpoch : watermark ?? DateTimeOffset.UnixEpoch);
         return new ExportWindow(start > end ? end : start, end);
     }

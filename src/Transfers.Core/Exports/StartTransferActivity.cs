@@ -17,6 +17,7 @@ namespace Transfers.Core.Exports;
 /// <param name="watermarks">The watermark store.</param>
 /// <param name="debugLog">The debug log.</param>
 /// <param name="connections">The storage connections, to split source tables into key ranges.</param>
+/// <param name="storage">Decides which source tables the tenant may still read.</param>
 /// <param name="options">The Exports settings.</param>
 public sealed class StartTransferActivity(
     ExportTransferStore transfers,
@@ -25,6 +26,7 @@ public sealed class StartTransferActivity(
     ExportWatermarkStore watermarks,
     ExportDebugLog debugLog,
     StorageConnections connections,
+    StorageAccessPolicy storage,
     IOptionsMonitor<ExportsOptions> options) : Activity<StartTransferInput, ExportPlan>
 {
     /// <inheritdoc/>
@@ -46,11 +48,12 @@ public sealed class StartTransferActivity(
             ? all.Where(m => transfer.Models.Contains(m.ModelName, StringComparer.Ordinal))
             : all.Where(m => destination.IsEnabled(m.ModelName));
         var maxParallelChunks = Math.Max(1, settings.MaxParallelChunks);
+        var access = await storage.ForTenantAsync(input.Tenant, cancellationToken);
         var plans = await Task.WhenAll(chosen.OrderBy(m => m.ModelName, StringComparer.Ordinal).Select(async model =>
         {
             var watermark = await watermarks.GetAsync(input.Tenant, destination.Id, model.ModelName, cancellationToken);
             var window = ExportWindows.Resolve(requestedStart, requestedEnd, transfer.FullRefresh, watermark, transfer.SubmittedAt);
-            var ranges = await SplitAsync(model, maxParallelChunks, cancellationToken);
+            var ranges = await SplitAsync(model, access, maxParallelChunks, cancellationToken);
             return new ExportModelPlan(model.ModelName, model.SourceTable, model.SourceConnection, model.PrimaryKey, model.LastUpdatedAtColumn, model.Columns, window, ranges);
         }));
 
@@ -93,8 +96,14 @@ public sealed class StartTransferActivity(
     }
 
     /// <summary>The model's key ranges; the whole table when it cannot be split, so that its chunks report the failure per model.</summary>
-    private async Task<IReadOnlyList<TableKeyRange>> SplitAsync(ExportModel model, int maxRanges, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<TableKeyRange>> SplitAsync(ExportModel model, TenantStorageAccess access, int maxRanges, CancellationToken cancellationToken)
     {
+        // A source the tenant may no longer read is not even scanned for its keys: its one chunk refuses it with the reason.
+        if (access.CheckTable(model.SourceConnection, model.SourceTable) is not null)
+        {
+            return [TableKeyRange.All];
+        }
+
         try
         {
             return await TableKeyRanges.SplitAsync(connections.Tables(model.SourceConnection).GetTableClient(model.SourceTable), maxRanges, cancellationToken);

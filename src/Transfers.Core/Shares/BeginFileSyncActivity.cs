@@ -46,10 +46,11 @@ public sealed class BeginFileSyncActivity : Activity<BeginFileSyncRequest, Begin
             throw new InvalidOperationException("The transfer has no files destination.");
         }
 
-        // Every check begins here, so no file moves unless the tenant may still use both containers: settings (a hub
-        // name, a connection's tenants) may have changed since the share was saved.
-        _storage.DemandContainer(share.Tenant, share.Source.Connection, share.Source.Container);
-        _storage.DemandContainer(share.Tenant, destination.Connection, containerName);
+        // Every check begins here, so no file moves unless the tenant may still use both containers: grants and
+        // settings (a hub name) may have changed since the share was saved.
+        var access = await _storage.ForTenantAsync(share.Tenant, cancellationToken);
+        access.DemandContainer(share.Source.Connection, share.Source.Container);
+        access.DemandContainer(destination.Connection, containerName);
         var container = _connections.Blobs(destination.Connection).GetBlobContainerClient(containerName);
         await container.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
 

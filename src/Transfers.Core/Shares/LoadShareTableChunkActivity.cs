@@ -39,9 +39,10 @@ public sealed class LoadShareTableChunkActivity : Activity<TableChunkRequest, Ta
 
         try
         {
-            // Checked on every chunk, not only when the request was saved: settings may have changed since.
-            _storage.DemandTable(share.Tenant, share.Source.Connection, table.SourceTable);
-            _storage.DemandTable(share.Tenant, destination.Connection, BeginTableSyncActivity.DestinationTableName(destination, table));
+            // Checked on every chunk, not only when the request was saved: grants and settings may have changed since.
+            var access = await _storage.ForTenantAsync(share.Tenant, cancellationToken);
+            access.DemandTable(share.Source.Connection, table.SourceTable);
+            access.DemandTable(destination.Connection, BeginTableSyncActivity.DestinationTableName(destination, table));
             var chunk = await _loader.LoadChunkAsync(
                 new ShareTableLoad(reference.StateKey, input.Cycle, share.Source, destination, table, input.Continuation), cancellationToken);
             return new TableChunkResult(table.Name, chunk.RowsWritten, chunk.Continuation, null);

@@ -55,7 +55,7 @@ public static partial class ShareRequestValidator
         else if (e.Object(src, "source", "connection", "container", "prefix"))
         {
             var connection = e.Connection(src, "source.connection", storage);
-            var container = e.Container(src, "source.container", connection, storage);
+            var container = e.Container(src, "source.container", connection, "source.connection", storage);
             var prefix = e.OptionalPath(src, "prefix", "source.prefix");
             source = container is null ? null : new ShareSource(connection, container, prefix);
         }
@@ -177,6 +177,24 @@ public static partial class ShareRequestValidator
         };
     }
 
+    /// <summary>
+    /// Why a table of a transfer cannot be written to a destination: the name the destination's tablePrefix and the
+    /// table's name make is not a table name, or not one the tenant may write.
+    /// </summary>
+    /// <param name="destination">The share's destination; without one, the name alone is checked on the host's account.</param>
+    /// <param name="name">The table's name in the transfer.</param>
+    /// <param name="storage">Tells which tables the tenant may write.</param>
+    /// <returns>The broken rule, or <c>null</c>.</returns>
+    public static string? DestinationTableProblem(ShareDestination? destination, string name, TenantStorageAccess storage)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(storage);
+        var full = (destination?.TablePrefix ?? string.Empty) + name;
+        return !TableNamePattern().IsMatch(full)
+            ? "name, after the destination's tablePrefix, must be a table name: 3-63 letters or digits, starting with a letter."
+            : storage.CheckTable(destination?.Connection, full);
+    }
+
     private static ShareDestination? ReadDestination(JsonElement dst, string field, TenantStorageAccess storage, Errors e)
     {
         if (!e.Object(dst, field, "kind", "connection", "container", "prefix", "tablePrefix"))
@@ -191,7 +209,7 @@ public static partial class ShareRequestValidator
         {
             case ShareDestinationKinds.Files:
                 e.Forbidden(dst, "tablePrefix", at("tablePrefix"), "tablePrefix belongs to a table destination.");
-                var container = e.Container(dst, at("container"), connection, storage);
+                var container = e.Container(dst, at("container"), connection, at("connection"), storage);
                 var prefix = e.OptionalPath(dst, "prefix", at("prefix"));
                 return container is null ? null : new ShareDestination(kind, connection, container, prefix, null);
             case ShareDestinationKinds.Table:
@@ -201,6 +219,13 @@ public static partial class ShareRequestValidator
                 if (tablePrefix is not null && !TablePrefixPattern().IsMatch(tablePrefix))
                 {
                     e.Add(at("tablePrefix"), "tablePrefix must be 1-40 letters or digits, starting with a letter.");
+                    return null;
+                }
+
+                // A refused connection has its own error already.
+                if (tablePrefix is not null && !e.Has(at("connection")) && storage.CheckTablePrefix(connection, tablePrefix) is { } denied)
+                {
+                    e.Add(at("tablePrefix"), denied);
                     return null;
                 }
 
@@ -291,21 +316,9 @@ public static partial class ShareRequestValidator
             }
 
             var name = e.RequiredString(item, "name", at + ".name", 63);
-            if (name is not null)
+            if (name is not null && (DestinationTableProblem(destination, name, storage) ?? (names.Add(name) ? null : $"The table name '{name}' appears twice.")) is { } problem)
             {
-                var full = (destination?.TablePrefix ?? string.Empty) + name;
-                if (!TableNamePattern().IsMatch(full))
-                {
-                    e.Add(at + ".name", "name, after the destination's tablePrefix, must be a table name: 3-63 letters or digits, starting with a letter.");
-                }
-                else if (!names.Add(name))
-                {
-                    e.Add(at + ".name", $"The table name '{name}' appears twice.");
-                }
-                else if (storage.CheckTable(destination?.Connection, full) is { } denied)
-                {
-                    e.Add(at + ".name", denied);
-                }
+                e.Add(at + ".name", problem);
             }
 
             var sourceTable = e.RequiredString(item, "sourceTable", at + ".sourceTable", 63);
@@ -398,6 +411,8 @@ public static partial class ShareRequestValidator
             list.Add(message);
         }
 
+        public bool Has(string field) => _errors.ContainsKey(field.Length == 0 ? "$" : field);
+
         public Dictionary<string, string[]> ToDictionary() => _errors.ToDictionary(p => p.Key, p => p.Value.ToArray(), StringComparer.Ordinal);
 
         public bool Object(JsonElement element, string field, params string[] allowed)
@@ -451,7 +466,7 @@ public static partial class ShareRequestValidator
             return name;
         }
 
-        public string? Container(JsonElement element, string field, string? connection, TenantStorageAccess storage)
+        public string? Container(JsonElement element, string field, string? connection, string connectionField, TenantStorageAccess storage)
         {
             var name = RequiredString(element, "container", field, 63);
             if (name is not null && !ContainerPattern().IsMatch(name))
@@ -460,7 +475,8 @@ public static partial class ShareRequestValidator
                 return null;
             }
 
-            if (name is not null && storage.CheckContainer(connection, name) is { } denied)
+            // A refused connection has its own error already.
+            if (name is not null && !Has(connectionField) && storage.CheckContainer(connection, name) is { } denied)
             {
                 Add(field, denied);
                 return null;

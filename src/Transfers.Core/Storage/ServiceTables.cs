@@ -9,6 +9,9 @@ public static class ServiceTables
     /// <summary>Tenant API key hashes.</summary>
     public const string ApiKeys = "ApiKeys";
 
+    /// <summary>The storage connections the admin granted to tenants.</summary>
+    public const string ConnectionGrants = "ConnectionGrants";
+
     /// <summary>Shares.</summary>
     public const string Shares = "Shares";
 
@@ -66,7 +69,7 @@ public static class ServiceTables
     /// <summary>Gets every table name above.</summary>
     public static IReadOnlyList<string> All { get; } =
     [
-        ApiKeys, Shares, ShareTransfers, ShareFileState, ShareSyncWork, ShareTableState,
+        ApiKeys, ConnectionGrants, Shares, ShareTransfers, ShareFileState, ShareSyncWork, ShareTableState,
         ExportModels, ExportDestinations, ExportTransfers, ExportTransferModels, ExportWatermarks, ExportDebugLogs,
         OwnershipUsers, OwnershipTokens, OwnershipResources, OwnershipResourcesByOwner, OwnershipTransfers, OwnershipTransferIndex, OwnershipTransferLocks,
     ];

@@ -1,88 +1,72 @@
 using Microsoft.Extensions.Configuration;
 using Transfers.Core.DurableTask;
+using Transfers.Core.Tenants;
 
 namespace Transfers.Core.Storage;
 
 /// <summary>
 /// Decides which storage a tenant may name as a source or destination. Two rules:
 /// <list type="bullet">
-/// <item>A connection is open to every tenant unless <c>Transfers:ConnectionTenants:&lt;name&gt;</c> lists the tenants
-/// that may use it (comma-separated; <c>*</c> for all). A deployment that hosts tenants who must not see each other's
-/// data gives each tenant its own connection and lists it there.</item>
+/// <item>A tenant reaches only the connections granted to it (<see cref="ConnectionGrantStore"/>): none unless the admin
+/// granted one, in settings or through the admin API. A grant may confine the tenant to containers and tables whose
+/// names start with a prefix, so that several tenants can share one account.</item>
 /// <item>On the host's own account (whatever connection name points at it) the service's own tables
-/// (<see cref="ServiceTables"/>, the task hub's) and containers are off limits: records, API key hashes, SAS URLs,
-/// durable history and the deployment package live there.</item>
+/// (<see cref="ServiceTables"/>, the task hub's) and containers are off limits even to a tenant granted the whole
+/// account: records, API key hashes, SAS URLs, durable history and the deployment package live there.</item>
 /// </list>
 /// </summary>
 public sealed class StorageAccessPolicy
 {
-    /// <summary>The configuration section that limits connections to tenants.</summary>
-    public const string ConnectionTenantsSection = "Transfers:ConnectionTenants";
-
     // The Functions host's own containers and the Flex Consumption deployment package (infra/main.bicep).
     private static readonly string[] s_serviceContainerPrefixes = ["azure-webjobs-", "app-package-"];
 
     private readonly StorageConnections _connections;
+    private readonly ConnectionGrantStore _grants;
     private readonly IConfiguration _configuration;
 
     /// <summary>Initializes a new instance of the <see cref="StorageAccessPolicy"/> class.</summary>
     /// <param name="connections">Resolves connection names to accounts.</param>
-    /// <param name="configuration">Holds the task hub name and <see cref="ConnectionTenantsSection"/>.</param>
-    public StorageAccessPolicy(StorageConnections connections, IConfiguration configuration)
+    /// <param name="grants">The connections granted to each tenant.</param>
+    /// <param name="configuration">Holds the task hub name.</param>
+    public StorageAccessPolicy(StorageConnections connections, ConnectionGrantStore grants, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(connections);
+        ArgumentNullException.ThrowIfNull(grants);
         ArgumentNullException.ThrowIfNull(configuration);
         _connections = connections;
+        _grants = grants;
         _configuration = configuration;
     }
 
-    /// <summary>The checks of one tenant, for validators that check many names of one request.</summary>
+    /// <summary>Reads a tenant's grants and returns its checks, for one request or one step that moves data.</summary>
     /// <param name="tenant">The tenant.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
     /// <returns>The tenant's view of this policy.</returns>
-    public TenantStorageAccess ForTenant(string tenant)
+    public async Task<TenantStorageAccess> ForTenantAsync(string tenant, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(tenant);
-        return new TenantStorageAccess(this, tenant);
+        return ForTenant(tenant, await _grants.ListAsync(tenant, cancellationToken));
     }
 
-    /// <summary>Checks that a tenant may use a connection.</summary>
+    /// <summary>The checks of a tenant whose grants were read already.</summary>
     /// <param name="tenant">The tenant.</param>
-    /// <param name="connection">The connection name; <c>null</c> is the host's own account.</param>
-    /// <returns>Why not, or <c>null</c> when it may.</returns>
-    public string? CheckConnection(string tenant, string? connection)
+    /// <param name="grants">The tenant's grants.</param>
+    /// <returns>The tenant's view of this policy.</returns>
+    public TenantStorageAccess ForTenant(string tenant, IReadOnlyList<ConnectionGrant> grants)
     {
         ArgumentNullException.ThrowIfNull(tenant);
-        var name = string.IsNullOrWhiteSpace(connection) ? StorageConnections.DefaultName : connection;
-        if (!_connections.Exists(name))
-        {
-            return $"No storage connection named '{name}' is configured.";
-        }
-
-        var allowed = _configuration[$"{ConnectionTenantsSection}:{name}"];
-        if (string.IsNullOrWhiteSpace(allowed))
-        {
-            return null;
-        }
-
-        var tenants = allowed.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-        return tenants.Contains("*", StringComparer.Ordinal) || tenants.Contains(tenant, StringComparer.Ordinal)
-            ? null
-            : $"The storage connection '{name}' is not available to this tenant.";
+        ArgumentNullException.ThrowIfNull(grants);
+        return new TenantStorageAccess(this, tenant, grants);
     }
 
-    /// <summary>Checks that a tenant may read or write a table.</summary>
-    /// <param name="tenant">The tenant.</param>
+    /// <summary>Whether a connection is configured.</summary>
     /// <param name="connection">The connection name; <c>null</c> is the host's own account.</param>
-    /// <param name="table">The table name.</param>
-    /// <returns>Why not, or <c>null</c> when it may.</returns>
-    public string? CheckTable(string tenant, string? connection, string table)
-    {
-        ArgumentNullException.ThrowIfNull(table);
-        if (CheckConnection(tenant, connection) is { } denied)
-        {
-            return denied;
-        }
+    /// <returns><c>true</c> when it can be resolved.</returns>
+    internal bool Exists(string connection) => _connections.Exists(connection);
 
+    /// <summary>Why a table on a connection is the service's own, or <c>null</c>.</summary>
+    internal string? ReservedTable(string connection, string table)
+    {
         if (!IsHostAccount(connection, tables: true))
         {
             return null;
@@ -97,53 +81,39 @@ public sealed class StorageAccessPolicy
                 : null;
     }
 
-    /// <summary>Checks that a tenant may read or write a blob container.</summary>
-    /// <param name="tenant">The tenant.</param>
-    /// <param name="connection">The connection name; <c>null</c> is the host's own account.</param>
-    /// <param name="container">The container name.</param>
-    /// <returns>Why not, or <c>null</c> when it may.</returns>
-    public string? CheckContainer(string tenant, string? connection, string container)
+    /// <summary>
+    /// Why a table prefix could make one of the service's own tables with some table name, or <c>null</c>. The prefix is
+    /// judged alone (it must not begin a service table's name or the hub's, nor start with the hub's name), so that the
+    /// decision needs no look at the names it will be paired with, which other requests may be adding at the same time.
+    /// </summary>
+    internal string? ReservedTablePrefix(string connection, string prefix)
     {
-        ArgumentNullException.ThrowIfNull(container);
-        if (CheckConnection(tenant, connection) is { } denied)
+        if (!IsHostAccount(connection, tables: true))
         {
-            return denied;
+            return null;
         }
 
+        var hub = TaskHubName.Resolve(_configuration);
+        return ServiceTables.All.FirstOrDefault(name => name.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)) is { } begun
+            ? $"The table prefix '{prefix}' begins '{begun}', a name of the service's own tables on this account: with a table name it could make one; choose another prefix."
+            : hub.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)
+                ? $"The table prefix '{prefix}' begins '{hub}', the task hub's name, which starts the service's own tables on this account: with a table name it could make one; choose another prefix."
+                : prefix.StartsWith(hub, StringComparison.OrdinalIgnoreCase)
+                    ? $"Tables whose names start with '{hub}' hold the service's own records on this account; choose another prefix."
+                    : null;
+    }
+
+    /// <summary>Why a container on a connection is the service's own, or <c>null</c>.</summary>
+    internal string? ReservedContainer(string connection, string container)
+    {
         var reserved = s_serviceContainerPrefixes.Append(TaskHubName.Resolve(_configuration).ToLowerInvariant() + "-");
         return IsHostAccount(connection, tables: false) && reserved.FirstOrDefault(p => container.StartsWith(p, StringComparison.OrdinalIgnoreCase)) is { } prefix
             ? $"Containers whose names start with '{prefix}' hold the service's own data on this account; choose another name."
             : null;
     }
 
-    /// <summary>Throws unless a tenant may read or write a table; the last line of defence behind request validation.</summary>
-    /// <param name="tenant">The tenant.</param>
-    /// <param name="connection">The connection name.</param>
-    /// <param name="table">The table name.</param>
-    /// <exception cref="UnauthorizedAccessException">The tenant may not use it.</exception>
-    public void DemandTable(string tenant, string? connection, string table)
-    {
-        if (CheckTable(tenant, connection, table) is { } denied)
-        {
-            throw new UnauthorizedAccessException(denied);
-        }
-    }
-
-    /// <summary>Throws unless a tenant may read or write a blob container; the last line of defence behind request validation.</summary>
-    /// <param name="tenant">The tenant.</param>
-    /// <param name="connection">The connection name.</param>
-    /// <param name="container">The container name.</param>
-    /// <exception cref="UnauthorizedAccessException">The tenant may not use it.</exception>
-    public void DemandContainer(string tenant, string? connection, string container)
-    {
-        if (CheckContainer(tenant, connection, container) is { } denied)
-        {
-            throw new UnauthorizedAccessException(denied);
-        }
-    }
-
     // Another connection name may point at the host's account too: compare the endpoints, not the names.
-    private bool IsHostAccount(string? connection, bool tables) =>
+    private bool IsHostAccount(string connection, bool tables) =>
         tables
             ? _connections.Tables(connection).Uri == _connections.Tables().Uri
             : _connections.Blobs(connection).Uri == _connections.Blobs().Uri;

@@ -16,15 +16,13 @@ public sealed class ExportsApiFactory : WebApplicationFactory<Program>
 
     private readonly string _hub = Azurite.UniqueName("exhub");
 
-    /// <summary>Issues a key for a new tenant and returns a client that sends it.</summary>
+    /// <summary>Issues a key for a new tenant granted the host's account and returns a client that sends it.</summary>
     /// <returns>The client.</returns>
     public async Task<HttpClient> CreateTenantClientAsync()
     {
         using var admin = CreateClient();
         admin.DefaultRequestHeaders.Add("X-API-KEY", TransfersApiFactory.AdminKey);
-        using var response = await admin.PostAsync($"/admin/tenants/{Azurite.UniqueName("t")}/keys", null);
-        response.EnsureSuccessStatusCode();
-        var key = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("key").GetString()!;
+        var key = await TenantKeys.IssueWithHostAccountAsync(admin, Azurite.UniqueName("t"));
         var client = CreateClient();
         client.DefaultRequestHeaders.Add("X-API-KEY", key);
         return client;
@@ -37,6 +35,7 @@ public sealed class ExportsApiFactory : WebApplicationFactory<Program>
         {
             ["AzureWebJobsStorage"] = Azurite.ConnectionString,
             ["Transfers:AdminApiKey"] = TransfersApiFactory.AdminKey,
+            ["Transfers:Grants:default:default"] = "*",
             ["Transfers:Durable:HubName"] = _hub,
             ["Transfers:Durable:PollingIntervalMax"] = "00:00:00.500",
             ["Transfers:Exports:RowsPerFile"] = RowsPerFile.ToString(System.Globalization.CultureInfo.InvariantCulture),

@@ -46,6 +46,65 @@ public sealed class ExportsTransferTests(ExportsApiFactory factory) : IClassFixt
     }
 
     [Fact]
+    public async Task CreateTransfer_WindowEndInTheFuture_Returns400AndNoLaterRowIsLost()
+    {
+        // Arrange
+        using var client = await factory.CreateTenantClientAsync();
+        var source = Azurite.UniqueName("src");
+        var container = Azurite.UniqueName("out");
+        await ExportsCalls.SeedAsync(source, Enumerable.Range(0, 10), DateTimeOffset.UtcNow.AddMinutes(-1));
+        await ExportsCalls.CreateModelAsync(client, "orders", source);
+        var destination = await ExportsCalls.CreateDestinationAsync(client, new { name = "blobs", vendor = "azure_blob_storage", bucket_name = container, format = "jsonl", compression = "none" });
+
+        // Act: a window ending in the future, as in the report, and one ending ten minutes ahead.
+        var (farStatus, farBody) = await ExportsCalls.PostAsync(client, $"/destinations/{destination}/transfer", new { end_transfer_window_at = "9999-12-31T23:59:59Z" });
+        var (nearStatus, nearBody) = await ExportsCalls.PostAsync(client, $"/destinations/{destination}/transfer", new { end_transfer_window_at = DateTimeOffset.UtcNow.AddMinutes(10) });
+        var first = await ExportsCalls.WaitEndedAsync(client, await ExportsCalls.SubmitAsync(client, destination, new { }));
+        await ExportsCalls.SeedAsync(source, [10], DateTimeOffset.UtcNow);
+        var next = await ExportsCalls.WaitEndedAsync(client, await ExportsCalls.SubmitAsync(client, destination, new { }));
+
+        // Assert
+        foreach (var (status, body) in new[] { (farStatus, farBody), (nearStatus, nearBody) })
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, status);
+            Assert.Equal("error", body.GetProperty("status").GetString());
+            Assert.Equal("end_transfer_window_at must not be in the future: rows written before it would never be exported.", body.GetProperty("message").GetString());
+            Assert.Equal(JsonValueKind.Null, body.GetProperty("data").ValueKind);
+        }
+
+        Assert.Equal(10, first.GetProperty("rows_transferred").GetInt64());
+        Assert.Equal("SUCCESS", next.GetProperty("status").GetString());
+        Assert.Equal(["10"], await ReadManifestRowsAsync(container, next));
+    }
+
+    [Fact]
+    public async Task Transfers_GrantRevokedAfterSave_ModelFailsWithTheReasonAndNoRowMoves()
+    {
+        // Arrange: a model and a destination saved while the tenant was granted the host's account.
+        using var admin = factory.CreateClient();
+        admin.DefaultRequestHeaders.Add("X-API-KEY", TransfersApiFactory.AdminKey);
+        var tenant = Azurite.UniqueName("t");
+        using var client = factory.CreateClient();
+        client.DefaultRequestHeaders.Add("X-API-KEY", await TenantKeys.IssueWithHostAccountAsync(admin, tenant));
+        var source = Azurite.UniqueName("src");
+        var container = Azurite.UniqueName("out");
+        await ExportsCalls.SeedAsync(source, Enumerable.Range(0, 10), DateTimeOffset.UtcNow.AddMinutes(-1));
+        await ExportsCalls.CreateModelAsync(client, "orders", source);
+        var destination = await ExportsCalls.CreateDestinationAsync(client, new { name = "blobs", vendor = "azure_blob_storage", bucket_name = container, format = "jsonl", compression = "none" });
+
+        // Act
+        using var revoked = await admin.DeleteAsync($"/admin/tenants/{tenant}/connections/default");
+        var transfer = await ExportsCalls.WaitEndedAsync(client, await ExportsCalls.SubmitAsync(client, destination, new { }));
+
+        // Assert
+        Assert.Equal(HttpStatusCode.NoContent, revoked.StatusCode);
+        Assert.Equal("ERROR", transfer.GetProperty("status").GetString());
+        Assert.Equal(0, transfer.GetProperty("rows_transferred").GetInt64());
+        Assert.Contains("The storage connection 'default' is not granted to this tenant", transfer.GetProperty("model_metrics")[0].GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.False(await Azurite.Blobs.GetBlobContainerClient(container).ExistsAsync());
+    }
+
+    [Fact]
     public async Task Transfers_FullRefreshAndExplicitWindow_SelectExactRows()
     {
         using var client = await factory.CreateTenantClientAsync();

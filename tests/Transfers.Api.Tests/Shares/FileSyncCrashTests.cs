@@ -1,5 +1,3 @@
-using System.Net.Http.Json;
-using System.Text.Json;
 using Azure.Storage.Blobs.Models;
 using Transfers.Testing;
 
@@ -28,7 +26,7 @@ public sealed class FileSyncCrashTests
             await files.WriteAsync($"crash/{i % 10}/{i % 7}/file{i:D5}.txt", $"content of file {i}"));
         var host = await HostProcess.StartAsync(settings);
         using var admin = host.CreateClient("test-admin-key");
-        var ownerKey = await IssueKeyAsync(admin, Azurite.UniqueName("crash"));
+        var ownerKey = await TenantKeys.IssueWithHostAccountAsync(admin, Azurite.UniqueName("crash"));
         using var client = host.CreateClient(ownerKey);
         var shareId = await files.CreateShareAsync(client);
         var transferId = (await ShareFiles.CreateTransferAsync(client, shareId, ["crash/"], transferNow: true)).GetProperty("id").GetString()!;
@@ -51,13 +49,6 @@ public sealed class FileSyncCrashTests
         Assert.Equal(source, destination);
         Assert.Equal(FileCount, synced.GetProperty("progress").GetProperty("filesTotal").GetInt64());
         Assert.Empty(synced.GetProperty("errors").EnumerateArray());
-    }
-
-    private static async Task<string> IssueKeyAsync(HttpClient admin, string tenant)
-    {
-        using var response = await admin.PostAsync($"/admin/tenants/{tenant}/keys", null);
-        response.EnsureSuccessStatusCode();
-        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("key").GetString()!;
     }
 
     private static async Task<int> CountDestinationAsync(ShareFiles files)

@@ -1,5 +1,3 @@
-using System.Net.Http.Json;
-using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
@@ -27,14 +25,11 @@ public sealed class SharesFactory : WebApplicationFactory<Program>
         return client;
     }
 
-    /// <summary>Issues a key for a new tenant and returns a client that sends it.</summary>
+    /// <summary>Issues a key for a new tenant granted the host's account and returns a client that sends it.</summary>
     public async Task<HttpClient> CreateTenantClientAsync()
     {
         using var admin = CreateClient(AdminKey);
-        using var response = await admin.PostAsync($"/admin/tenants/{Azurite.UniqueName("t")}/keys", null);
-        response.EnsureSuccessStatusCode();
-        var key = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("key").GetString();
-        return CreateClient(key);
+        return CreateClient(await TenantKeys.IssueWithHostAccountAsync(admin, Azurite.UniqueName("t")));
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -44,6 +39,7 @@ public sealed class SharesFactory : WebApplicationFactory<Program>
         {
             ["AzureWebJobsStorage"] = Azurite.ConnectionString,
             ["Transfers:AdminApiKey"] = AdminKey,
+            ["Transfers:Grants:default:default"] = "*",
             ["Transfers:Durable:HubName"] = _hub,
             ["Transfers:Shares:SyncInterval"] = Interval.ToString(),
             ["Transfers:Shares:BatchSize"] = "7",

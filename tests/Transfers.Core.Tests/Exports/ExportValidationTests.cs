@@ -4,6 +4,7 @@ using Transfers.Core.Configuration;
 using Transfers.Core.Exports;
 using Transfers.Core.Storage;
 using Transfers.Core.Tabular;
+using Transfers.Core.Tenants;
 
 namespace Transfers.Core.Tests.Exports;
 
@@ -14,9 +15,7 @@ public sealed class ExportValidationTests
         .AddInMemoryCollection(new Dictionary<string, string?> { ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true" })
         .Build();
 
-    private static readonly StorageAccessPolicy s_storage = new(
-        new StorageConnections(s_configuration, Mock.Of<IOptionsMonitor<TransfersOptions>>(o => o.CurrentValue == new TransfersOptions())),
-        s_configuration);
+    private static readonly TenantStorageAccess s_storage = HostAccountAccess();
 
     [Fact]
     public void DataFile_ChunkAndFormat_NamesDeterministicPath()
@@ -47,7 +46,7 @@ public sealed class ExportValidationTests
     {
         var destination = new ExportDestination("dst_1", "n", vendor, "default", bucket, prefix, null, "jsonl", "gzip", null, default, default);
 
-        var error = destination.Validate(s_storage, Tenant);
+        var error = destination.Validate(s_storage);
 
         if (expectedError is null)
         {
@@ -64,7 +63,7 @@ public sealed class ExportValidationTests
     {
         var model = new ExportModel("orders_v2", "orders", "default", ["id"], "last_updated_at", ["id", "name"], default);
 
-        Assert.Null(model.Validate(s_storage, Tenant));
+        Assert.Null(model.Validate(s_storage));
     }
 
     [Theory]
@@ -78,7 +77,7 @@ public sealed class ExportValidationTests
     {
         var destination = new ExportDestination("dst_1", "n", ExportVendors.AzureTableStorage, "default", null, prefix, null, "jsonl", "gzip", null, default, default);
 
-        var problem = destination.TableNameProblem(model, s_storage, Tenant);
+        var problem = destination.TableNameProblem(model, s_storage);
 
         if (valid)
         {
@@ -97,10 +96,10 @@ public sealed class ExportValidationTests
         var blob = new ExportDestination("dst_1", "n", ExportVendors.AzureBlobStorage, "default", "azure-webjobs-hosts", null, null, "jsonl", "gzip", null, default, default);
         var composed = new ExportDestination("dst_1", "n", ExportVendors.AzureTableStorage, "default", null, "Exp", null, "jsonl", "gzip", null, default, default);
 
-        Assert.Contains("service's own", model.Validate(s_storage, Tenant), StringComparison.Ordinal);
-        Assert.Contains("service's own", blob.Validate(s_storage, Tenant), StringComparison.Ordinal);
-        Assert.Null(composed.Validate(s_storage, Tenant));
-        Assert.Contains("'Exportwatermarks'", composed.TableNameProblem("ort_watermarks", s_storage, Tenant), StringComparison.Ordinal);
+        Assert.Contains("service's own", model.Validate(s_storage), StringComparison.Ordinal);
+        Assert.Contains("service's own", blob.Validate(s_storage), StringComparison.Ordinal);
+        Assert.Contains("begins 'ExportModels'", composed.Validate(s_storage), StringComparison.Ordinal);
+        Assert.Contains("'Exportwatermarks'", composed.TableNameProblem("ort_watermarks", s_storage), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -108,7 +107,7 @@ public sealed class ExportValidationTests
     {
         var destination = new ExportDestination("dst_1", "n", ExportVendors.AzureBlobStorage, "default", "bucket", null, null, "jsonl", "gzip", null, default, default);
 
-        Assert.Null(destination.TableNameProblem("a", s_storage, Tenant));
+        Assert.Null(destination.TableNameProblem("a", s_storage));
     }
 
     [Fact]
@@ -126,9 +125,9 @@ public sealed class ExportValidationTests
         var tooMany = Enumerable.Range(0, ExportLimits.MaxColumns + 1).Select(i => "c" + i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList();
         var most = Enumerable.Range(0, ExportLimits.MaxColumns).Select(i => "c" + i.ToString("D3", System.Globalization.CultureInfo.InvariantCulture) + new string('x', 110)).ToList();
 
-        var longColumns = new ExportModel("m", "src", "default", [manyLong[0]], "u", manyLong, default).Validate(s_storage, Tenant);
-        var longKey = new ExportModel("m", "src", "default", tooMany, "u", null, default).Validate(s_storage, Tenant);
-        var atLimit = new ExportModel("m", "src", "default", [most[0]], "u", most, default).Validate(s_storage, Tenant);
+        var longColumns = new ExportModel("m", "src", "default", [manyLong[0]], "u", manyLong, default).Validate(s_storage);
+        var longKey = new ExportModel("m", "src", "default", tooMany, "u", null, default).Validate(s_storage);
+        var atLimit = new ExportModel("m", "src", "default", [most[0]], "u", most, default).Validate(s_storage);
 
         Assert.Contains("at most 252 columns", longColumns, StringComparison.Ordinal);
         Assert.Contains("at most 252 columns", longKey, StringComparison.Ordinal);
@@ -142,7 +141,15 @@ public sealed class ExportValidationTests
         var names = Enumerable.Range(0, ExportLimits.MaxModelNames + 1).Select(i => "m" + i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList();
         var destination = new ExportDestination("dst_1", "n", ExportVendors.AzureBlobStorage, "default", "bucket", null, null, "jsonl", "gzip", names, default, default);
 
-        Assert.Contains("at most 500 models", destination.Validate(s_storage, Tenant), StringComparison.Ordinal);
-        Assert.Null((destination with { EnabledModels = names[..ExportLimits.MaxModelNames] }).Validate(s_storage, Tenant));
+        Assert.Contains("at most 500 models", destination.Validate(s_storage), StringComparison.Ordinal);
+        Assert.Null((destination with { EnabledModels = names[..ExportLimits.MaxModelNames] }).Validate(s_storage));
+    }
+
+    // Tenant acme granted the whole host account, as the admin would.
+    private static TenantStorageAccess HostAccountAccess()
+    {
+        var connections = new StorageConnections(s_configuration, Mock.Of<IOptionsMonitor<TransfersOptions>>(o => o.CurrentValue == new TransfersOptions()));
+        var policy = new StorageAccessPolicy(connections, new ConnectionGrantStore(connections, s_configuration, TimeProvider.System), s_configuration);
+        return policy.ForTenant(Tenant, [new ConnectionGrant(Tenant, StorageConnections.DefaultName, null, ConnectionGrantSources.Api, null)]);
     }
 }

@@ -53,6 +53,19 @@ public sealed class ExportWindowsTests
     }
 
     [Fact]
+    public void Resolve_ExplicitEndAfterSubmission_EndsAtSubmission()
+    {
+        // Arrange: a transfer queued with a future end before the API refused one.
+        var end = new DateTimeOffset(9999, 12, 31, 23, 59, 59, TimeSpan.Zero);
+
+        // Act
+        var window = ExportWindows.Resolve(null, end, fullRefresh: false, s_watermark, s_submitted);
+
+        // Assert
+        Assert.Equal(new ExportWindow(s_watermark, s_submitted), window);
+    }
+
+    [Fact]
     public void Advance_LaterWindow_MovesToItsEnd()
     {
         Assert.Equal(s_submitted, ExportWindows.Advance(s_watermark, new ExportWindow(s_watermark, s_submitted)));

@@ -271,15 +271,15 @@ public sealed class FileSyncActivityTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task BeginFileSync_ConnectionNoLongerOpenToTheTenant_RefusesAndIssuesNoSas()
     {
-        // Arrange: the share was saved while every tenant could use the host's account; now only another tenant may.
-        UseSettings(batchSize: 100, maxConcurrentBatches: 4, defaultConnectionTenants: "globex");
+        // Arrange: the share was saved while the tenant was granted the host's account; the grant is gone now.
+        UseSettings(batchSize: 100, maxConcurrentBatches: 4, grantHostAccount: false);
         var store = _services.GetRequiredService<ShareStore>();
 
         // Act
         var error = await Assert.ThrowsAsync<UnauthorizedAccessException>(BeginAsync);
 
         // Assert
-        Assert.Contains("not available to this tenant", error.Message, StringComparison.Ordinal);
+        Assert.Contains("not granted to this tenant", error.Message, StringComparison.Ordinal);
         var transfer = (await store.GetTransferAsync(_transfer.ShareId, _transfer.TransferId))!;
         Assert.Null(transfer.AccessDetails);
         Assert.Equal(ShareTransferStatus.Sending, transfer.Status);
@@ -477,7 +477,7 @@ public sealed class FileSyncActivityTests : IAsyncLifetime, IDisposable
     }
 
     private void UseSettings(
-        int batchSize, int maxConcurrentBatches, TimeSpan? accessTtl = null, string? defaultConnectionTenants = null, int maxTransfersPerShare = 50, int listPageSize = 5000)
+        int batchSize, int maxConcurrentBatches, TimeSpan? accessTtl = null, bool grantHostAccount = true, int maxTransfersPerShare = 50, int listPageSize = 5000)
     {
         _services?.Dispose();
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
@@ -488,7 +488,7 @@ public sealed class FileSyncActivityTests : IAsyncLifetime, IDisposable
             ["Transfers:Shares:AccessTtl"] = accessTtl?.ToString(),
             ["Transfers:Shares:MaxTransfersPerShare"] = maxTransfersPerShare.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Transfers:Shares:ListPageSize"] = listPageSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Transfers:ConnectionTenants:default"] = defaultConnectionTenants,
+            ["Transfers:Grants:acme:default"] = grantHostAccount ? "*" : null,
         }).Build();
         _services = new ServiceCollection()
             .AddSingleton<IConfiguration>(configuration)
