@@ -21,6 +21,7 @@ public static class TransfersApiExtensions
         services.AddTransfersCore();
         services.AddSingleton<ApiKeyAuthenticator>();
         services.AddProblemDetails();
+        services.AddTransfersHealthChecks();
         services.AddFamilyErrorEnvelope(ExportsResults.Family);
         return services;
     }
