@@ -23,6 +23,8 @@ public static class TransfersApiExtensions
         services.AddProblemDetails();
         services.AddTransfersHealthChecks();
         services.AddFamilyErrorEnvelope(ExportsResults.Family);
+        services.AddFamilyErrorEnvelope(OwnershipResults.Family);
+        services.AddFamilyErrorEnvelope(SharesApi.Family);
         return services;
     }
 

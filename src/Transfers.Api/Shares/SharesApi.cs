@@ -30,6 +30,14 @@ public static class SharesApi
     private const int DefaultPageSize = 20;
     private const int MaxPageSize = 100;
 
+    /// <summary>
+    /// Gets the family's paths and error envelope (<c>application/problem+json</c>, the reason phrase as title) for the
+    /// errors that arise outside its handlers: <c>/v1/shares</c> lies under Ownership's <c>/v1</c>.
+    /// </summary>
+    public static FamilyErrorEnvelope Family { get; } = new(
+        [new PathString("/v1/shares")],
+        (status, message) => Problems.Status(status, Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status), message));
+
     /// <summary>Maps the routes under <c>/v1/shares</c>.</summary>
     /// <param name="app">The endpoint route builder.</param>
     /// <returns>The route group.</returns>
