@@ -18,9 +18,12 @@ public sealed class HealthApiTests : IDisposable
     [Fact]
     public async Task Health_StorageHealthy_Returns200NamingEachCheck()
     {
-        // Arrange
+        // Arrange: a first call starts the host's endpoints and opens the storage connections; its result is reused
+        // for a second, so the timed call, after that, runs both checks again.
         await using var factory = new Factory(this);
         using var client = factory.CreateClient();
+        using var warm = await client.GetAsync("/health");
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
 
         // Act
         var watch = Stopwatch.StartNew();
@@ -29,6 +32,7 @@ public sealed class HealthApiTests : IDisposable
         var body = await response.Content.ReadFromJsonAsync<JsonElement>();
 
         // Assert
+        Assert.Equal(HttpStatusCode.OK, warm.StatusCode);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("healthy", body.GetProperty("status").GetString());
         Assert.Equal("healthy", body.GetProperty("checks").GetProperty("tables").GetProperty("status").GetString());
