@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs Transfers locally: installs what is missing, starts Azurite (data under .azurite/) and the host on
-# http://localhost:7071. Ctrl-C or SIGTERM stops both. Settings from the environment override
-# local.settings.json, e.g.  Transfers__Shares__SyncInterval=00:00:05 ./run.sh
+# http://localhost:7071, or where Urls (ASPNETCORE_URLS, --urls) binds it. Ctrl-C or SIGTERM stops both. Settings
+# from the environment override local.settings.json, e.g.  Transfers__Shares__SyncInterval=00:00:05 ./run.sh
 set -euo pipefail
 cd "$(dirname "$0")"
 source scripts/azurite.sh
@@ -29,8 +29,19 @@ fi
 dotnet build src/Transfers.Host -c Release -nologo -clp:ErrorsOnly &
 child_pid=$!
 wait "$child_pid" || exit 1
-# The built app directly, so that child_pid is the server itself; its content root is the project folder.
-(cd src/Transfers.Host && exec dotnet bin/Release/net10.0/Transfers.Host.dll) &
+# The built app directly, so that child_pid is the server itself; its content root is the project folder. Its output
+# passes through, and the addresses it reports listening on (whatever Urls, ASPNETCORE_URLS or --urls made them) are
+# echoed as the address to use.
+announce() {
+  local line
+  while IFS= read -r line; do
+    printf '%s\n' "$line"
+    case "$line" in
+      *"Now listening on: "*) echo "Transfers on ${line##*Now listening on: }; Ctrl-C stops it" ;;
+    esac
+  done
+}
+(cd src/Transfers.Host && exec dotnet bin/Release/net10.0/Transfers.Host.dll "$@") > >(announce) &
 child_pid=$!
-echo "Transfers on http://localhost:7071 (pid $child_pid); Ctrl-C stops it"
+echo "Host pid $child_pid"
 wait "$child_pid"

@@ -21,7 +21,10 @@ public static class TransfersApiExtensions
         services.AddTransfersCore();
         services.AddSingleton<ApiKeyAuthenticator>();
         services.AddProblemDetails();
+        services.AddTransfersHealthChecks();
         services.AddFamilyErrorEnvelope(ExportsResults.Family);
+        services.AddFamilyErrorEnvelope(OwnershipResults.Family);
+        services.AddFamilyErrorEnvelope(SharesApi.Family);
         return services;
     }
 

@@ -64,7 +64,12 @@ public static class DurableManagementApi
             return Results.BadRequest("createdTimeFrom and createdTimeTo must be ISO 8601 times.");
         }
 
-        var top = int.TryParse(query["top"], out var n) && n > 0 ? n : 100;
+        var top = 100;
+        if (query["top"] is { Count: > 0 } topText && (!int.TryParse(topText, NumberStyles.None, CultureInfo.InvariantCulture, out top) || top < 1))
+        {
+            return Results.BadRequest("top must be a whole number of at least 1.");
+        }
+
         var showInput = !bool.TryParse(query["showInput"], out var show) || show;
         var page = await client.QueryInstancesAsync(
             new OrchestrationQuery

@@ -316,6 +316,21 @@ public sealed class DurableManagementApiTests(DurableManagementApiTests.Factory 
         Assert.Contains("'Sleeping'", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("-1")]
+    [InlineData("0")]
+    [InlineData("abc")]
+    [InlineData("1.5")]
+    public async Task ListInstances_TopNotAPositiveWholeNumber_Returns400NamingIt(string top)
+    {
+        using var client = factory.CreateAdminClient();
+
+        using var response = await client.GetAsync($"{Base}?top={top}");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("top must be a whole number", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
     private async Task<string> StartWaiterAsync(string? id = null)
     {
         var client = factory.Services.GetRequiredService<IDurableClient>();

@@ -1,5 +1,5 @@
 using System.Buffers.Text;
-using System.Text;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using Azure;
 using Microsoft.Extensions.Options;
@@ -185,7 +185,8 @@ public static partial class ExportsApi
             now,
             now);
         var tenant = Tenant(context);
-        if ((body.Error ?? await ValidateAsync(tenant, destination, services, cancellationToken)) is { } invalid)
+        if ((body.Error ?? await ValidateAsync(tenant, destination, services, cancellationToken) ??
+            await UnknownModelAsync(tenant, destination, services, cancellationToken)) is { } invalid)
         {
             return ExportsResults.BadRequest(invalid);
         }
@@ -257,7 +258,8 @@ public static partial class ExportsApi
             EnabledModels = body.Has("enabled_models") ? body.StringArray("enabled_models") : current.EnabledModels,
             UpdatedAt = DateTimeOffset.UtcNow,
         };
-        if ((body.Error ?? await ValidateAsync(tenant, updated, services, cancellationToken)) is { } invalid)
+        if ((body.Error ?? await ValidateAsync(tenant, updated, services, cancellationToken) ??
+            (body.Has("enabled_models") ? await UnknownModelAsync(tenant, updated, services, cancellationToken) : null)) is { } invalid)
         {
             return ExportsResults.BadRequest(invalid);
         }
@@ -439,8 +441,9 @@ public static partial class ExportsApi
             submittedAfter = after;
         }
 
+        var tenant = Tenant(context);
         string? token = null;
-        if ((string?)query["page_token"] is { Length: > 0 } pageToken && !TryDecodeToken(pageToken, out token))
+        if ((string?)query["page_token"] is { Length: > 0 } pageToken && !TryDecodeToken(pageToken, tenant, out token))
         {
             return ExportsResults.BadRequest("page_token is not valid.");
         }
@@ -449,14 +452,14 @@ public static partial class ExportsApi
         ExportTransferPage page;
         try
         {
-            page = await services.Transfers.ListAsync(Tenant(context), new ExportTransferFilter(destinationId, status, submittedAfter), pageSize, token, cancellationToken);
+            page = await services.Transfers.ListAsync(tenant, new ExportTransferFilter(destinationId, status, submittedAfter), pageSize, token, cancellationToken);
         }
         catch (RequestFailedException ex) when (ex.Status == 400)
         {
             return ExportsResults.BadRequest("page_token is not valid.");
         }
 
-        var next = page.NextPageToken is null ? null : Base64Url.EncodeToString(Encoding.UTF8.GetBytes(page.NextPageToken));
+        var next = page.NextPageToken is null ? null : Base64Url.EncodeToString(JsonSerializer.SerializeToUtf8Bytes(new PageToken(tenant, page.NextPageToken)));
         return ExportsResults.Success(
             new { transfers = page.Transfers, has_next = next is not null, next_page_token = next },
             $"{page.Transfers.Count} transfer(s).");
@@ -523,6 +526,18 @@ public static partial class ExportsApi
 
     private static string Tenant(HttpContext context) => CallerIdentity.Of(context).Tenant;
 
+    /// <summary>The first name in <c>enabled_models</c> that is none of the tenant's models, as the error to answer.</summary>
+    private static async Task<string?> UnknownModelAsync(string tenant, ExportDestination destination, ExportsServices services, CancellationToken cancellationToken)
+    {
+        if (destination.EnabledModels is not { Count: > 0 } enabled)
+        {
+            return null;
+        }
+
+        var known = (await services.Models.ListNamesAsync(tenant, cancellationToken)).ToHashSet(StringComparer.Ordinal);
+        return enabled.FirstOrDefault(m => !known.Contains(m)) is { } unknown ? $"enabled_models: unknown model '{unknown}'." : null;
+    }
+
     /// <summary>
     /// Why a destination cannot be saved: its own fields, or a table destination that cannot receive one of the models
     /// it would receive (those it enables, or every model of the tenant).
@@ -550,7 +565,12 @@ public static partial class ExportsApi
 
     private static IResult TransferNotFound(string transferId) => ExportsResults.NotFound($"Transfer '{transferId}' not found.");
 
-    private static bool TryDecodeToken(string text, out string? token)
+    /// <summary>
+    /// Reads a <c>page_token</c> this service issued to the tenant: the storage continuation inside a record that names
+    /// the tenant, so that a token it never issued (<c>{"a":1}</c>) or issued to another tenant is refused, not taken
+    /// as a position that lists nothing.
+    /// </summary>
+    private static bool TryDecodeToken(string text, string tenant, out string? token)
     {
         token = null;
         if (text.Length > 2048 || !Base64Url.IsValid(text))
@@ -558,10 +578,26 @@ public static partial class ExportsApi
             return false;
         }
 
-        token = Encoding.UTF8.GetString(Base64Url.DecodeFromChars(text));
-        return true;
+        try
+        {
+            if (JsonSerializer.Deserialize<PageToken>(Base64Url.DecodeFromChars(text)) is { Tenant: var owner, Next: { Length: > 0 } next } && owner == tenant)
+            {
+                token = next;
+            }
+        }
+        catch (JsonException)
+        {
+            // Not one of ours.
+        }
+
+        return token is not null;
     }
 
     [GeneratedRegex("^[A-Za-z0-9_-]{1,256}$")]
     private static partial Regex TagPattern();
+
+    /// <summary>What a <c>page_token</c> holds: the tenant it was issued to and the storage continuation.</summary>
+    /// <param name="Tenant">The tenant.</param>
+    /// <param name="Next">The continuation.</param>
+    private sealed record PageToken(string Tenant, string Next);
 }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.WebUtilities;
 using Transfers.Core.Ownership;
 
 namespace Transfers.Api.Ownership;
@@ -23,6 +24,15 @@ public static class OwnershipResults
     {
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
+
+    /// <summary>
+    /// Gets the family's paths and error envelope for the errors that arise outside its handlers (unknown routes and
+    /// methods under <c>/v1</c>, unhandled exceptions): <c>{errors:[{code, message}]}</c>, the code the status's reason
+    /// phrase in snake case (<c>not_found</c>, <c>method_not_allowed</c>). <c>/v1/shares</c> stays the Shares family's.
+    /// </summary>
+    public static FamilyErrorEnvelope Family { get; } = new(
+        [new PathString("/v1")],
+        (status, message) => Errors(status, [new FieldError(ReasonPhrases.GetReasonPhrase(status).ToLowerInvariant().Replace(' ', '_'), message)]));
 
     /// <summary>A 401 with <c>{"message":"Unauthorized"}</c>.</summary>
     /// <returns>The result.</returns>

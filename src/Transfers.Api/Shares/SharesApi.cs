@@ -29,6 +29,14 @@ public static class SharesApi
     private const int DefaultPageSize = 20;
     private const int MaxPageSize = 100;
 
+    /// <summary>
+    /// Gets the family's paths and error envelope (<c>application/problem+json</c>, the reason phrase as title) for the
+    /// errors that arise outside its handlers: <c>/v1/shares</c> lies under Ownership's <c>/v1</c>.
+    /// </summary>
+    public static FamilyErrorEnvelope Family { get; } = new(
+        [new PathString("/v1/shares")],
+        (status, message) => Problems.Status(status, Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status), message));
+
     /// <summary>Maps the routes under <c>/v1/shares</c>.</summary>
     /// <param name="app">The endpoint route builder.</param>
     /// <returns>The route group.</returns>
@@ -57,7 +65,7 @@ public static class SharesApi
     /// <param name="request">The request.</param>
     /// <param name="services">The services.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
-    /// <returns>201 with the share, or 400.</returns>
+    /// <returns>201 with the share, 400, or 409 when the tenant holds as many shares as it may.</returns>
     public static async Task<IResult> CreateShareAsync(HttpRequest request, [AsParameters] SharesServices services, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -74,20 +82,33 @@ public static class SharesApi
             return Problems.Validation("The share is invalid.", errors);
         }
 
-        var share = await services.Store.CreateShareAsync(Tenant(request), parsed.Name, parsed.Source, parsed.Destination, cancellationToken);
-        return Json(ShareView(share), StatusCodes.Status201Created, $"/v1/shares/{share.Id}");
+        var maxShares = services.Options.Value.MaxSharesPerTenant;
+        var share = await services.Store.CreateShareAsync(Tenant(request), parsed.Name, parsed.Source, parsed.Destination, maxShares, cancellationToken);
+        return share is null
+            ? Problems.Conflict($"A tenant holds at most {maxShares} shares; delete one first.")
+            : Json(ShareView(share), StatusCodes.Status201Created, $"/v1/shares/{share.Id}");
     }
 
-    /// <summary><c>GET /v1/shares</c>: the tenant's shares, newest first.</summary>
+    /// <summary><c>GET /v1/shares</c>: the tenant's shares, newest first, paged by <c>limit</c> and <c>cursor</c>.</summary>
     /// <param name="request">The request.</param>
     /// <param name="services">The services.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
-    /// <returns>200 with <c>{items}</c>.</returns>
+    /// <returns>200 with <c>{items, next}</c>, or 400.</returns>
     public static async Task<IResult> ListSharesAsync(HttpRequest request, [AsParameters] SharesServices services, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(services);
+        var errors = new Dictionary<string, string[]>();
+        var (limit, cursor) = ReadPaging(request, errors);
+        if (errors.Count > 0)
+        {
+            return Problems.Validation("The query is invalid.", errors);
+        }
+
         var shares = await services.Store.ListSharesAsync(Tenant(request), cancellationToken);
-        return Json(new { items = shares.Select(ShareView) });
+        var (page, after) = Page(shares, s => (s.CreatedAt, s.Id), limit, cursor);
+        var next = after is null ? null : $"/v1/shares?limit={limit}&cursor={after}";
+        return Json(new { items = page.Select(ShareView), next });
     }
 
     /// <summary><c>GET /v1/shares/{shareId}</c>.</summary>
@@ -263,33 +284,17 @@ public static class SharesApi
             errors["status"] = [$"status must be one of {string.Join(", ", ShareTransferStatus.All)}."];
         }
 
-        var limit = DefaultPageSize;
-        if (request.Query["limit"] is { Count: > 0 } limitText &&
-            (!int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > MaxPageSize))
-        {
-            errors["limit"] = [$"limit must be a whole number from 1 to {MaxPageSize}."];
-        }
-
-        string? cursorText = request.Query["cursor"];
-        var cursor = ListCursor.Parse(cursorText);
-        if (cursorText is not null && cursor is null)
-        {
-            errors["cursor"] = ["cursor must be the value of a previous page's next link."];
-        }
-
+        var (limit, cursor) = ReadPaging(request, errors);
         if (errors.Count > 0)
         {
             return Problems.Validation("The query is invalid.", errors);
         }
 
-        // The cursor is a position in the order, not a transfer to look for: a page goes on after it whatever became
-        // of the transfers already listed (a status that changed, a filter that no longer matches them).
-        var rest = (await services.Store.ListTransfersAsync(share.Id, cancellationToken))
-            .Where(t => (status is null || t.Status == status) && (cursor is null || cursor.Precedes(t))).ToList();
-        var page = rest.Take(limit).ToList();
-        var next = rest.Count > limit
-            ? $"/v1/shares/{share.Id}/transfers?limit={limit}&cursor={ListCursor.After(page[^1])}" + (status is null ? string.Empty : $"&status={status}")
-            : null;
+        var transfers = (await services.Store.ListTransfersAsync(share.Id, cancellationToken)).Where(t => status is null || t.Status == status);
+        var (page, after) = Page(transfers, t => (t.CreatedAt, t.Id), limit, cursor);
+        var next = after is null
+            ? null
+            : $"/v1/shares/{share.Id}/transfers?limit={limit}&cursor={after}" + (status is null ? string.Empty : $"&status={status}");
         return Json(new { items = page.Select(TransferView), next });
     }
 
@@ -476,7 +481,8 @@ public static class SharesApi
             return Problems.Conflict($"Only a running transfer (sending, syncing, synced or failed) can be paused; this one is {transfer.Status}.");
         }
 
-        var paused = await services.Store.TryReplaceTransferAsync(transfer with { Status = ShareTransferStatus.Paused }, cancellationToken);
+        // No check is due while paused: the completion of a check that was running keeps the record's null.
+        var paused = await services.Store.TryReplaceTransferAsync(transfer with { Status = ShareTransferStatus.Paused, NextSyncAt = null }, cancellationToken);
         if (paused is null)
         {
             return Problems.Conflict("The transfer changed meanwhile; read it again and retry.");
@@ -591,6 +597,38 @@ public static class SharesApi
         }
     }
 
+    /// <summary>Reads <c>limit</c> and <c>cursor</c>, adding an error for each that is malformed.</summary>
+    private static (int Limit, ListCursor? Cursor) ReadPaging(HttpRequest request, Dictionary<string, string[]> errors)
+    {
+        var limit = DefaultPageSize;
+        if (request.Query["limit"] is { Count: > 0 } limitText &&
+            (!int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > MaxPageSize))
+        {
+            errors["limit"] = [$"limit must be a whole number from 1 to {MaxPageSize}."];
+        }
+
+        string? cursorText = request.Query["cursor"];
+        var cursor = ListCursor.Parse(cursorText);
+        if (cursorText is not null && cursor is null)
+        {
+            errors["cursor"] = ["cursor must be the value of a previous page's next link."];
+        }
+
+        return (limit, cursor);
+    }
+
+    /// <summary>
+    /// The page after the cursor of a list in the listing order, and the cursor of the next page (<c>null</c> on the
+    /// last). The cursor is a position in the order, not an item to look for: a page goes on after it whatever became
+    /// of the items already listed (a status that changed, a filter that no longer matches them, a share deleted).
+    /// </summary>
+    private static (List<T> Page, string? Next) Page<T>(IEnumerable<T> ordered, Func<T, (DateTimeOffset CreatedAt, string Id)> position, int limit, ListCursor? cursor)
+    {
+        var rest = ordered.Where(item => cursor is null || cursor.Precedes(position(item))).Take(limit + 1).ToList();
+        var page = rest.Take(limit).ToList();
+        return (page, rest.Count > limit ? ListCursor.After(position(page[^1])) : null);
+    }
+
     private static IResult LimitReached(SharesServices services) => Problems.Conflict(
         $"A share holds at most {services.Options.Value.MaxTransfersPerShare} transfers that are not canceled or superseded; cancel one first.");
 
@@ -658,12 +696,12 @@ public static class SharesApi
     };
 
     /// <summary>
-    /// A position in the listing order (newest first: <c>createdAt</c>, then id, both descending), written as
-    /// <c>{createdAt ticks}-{id}</c>.
+    /// A position in the listing order of shares and of transfers (newest first: <c>createdAt</c>, then id, both
+    /// descending), written as <c>{createdAt ticks}-{id}</c>.
     /// </summary>
     private sealed record ListCursor(long CreatedAtTicks, string Id)
     {
-        public static string After(ShareTransfer last) => string.Create(CultureInfo.InvariantCulture, $"{last.CreatedAt.UtcTicks}-{last.Id}");
+        public static string After((DateTimeOffset CreatedAt, string Id) last) => string.Create(CultureInfo.InvariantCulture, $"{last.CreatedAt.UtcTicks}-{last.Id}");
 
         public static ListCursor? Parse(string? text) =>
             text?.Split('-') is [var ticks, var id] &&
@@ -672,10 +710,10 @@ public static class SharesApi
                 ? new ListCursor(value, id)
                 : null;
 
-        /// <summary>Whether the transfer comes after this position.</summary>
-        public bool Precedes(ShareTransfer transfer) =>
-            transfer.CreatedAt.UtcTicks < CreatedAtTicks ||
-            (transfer.CreatedAt.UtcTicks == CreatedAtTicks && string.CompareOrdinal(transfer.Id, Id) < 0);
+        /// <summary>Whether a share or transfer at this position in the order comes after the cursor.</summary>
+        public bool Precedes((DateTimeOffset CreatedAt, string Id) item) =>
+            item.CreatedAt.UtcTicks < CreatedAtTicks ||
+            (item.CreatedAt.UtcTicks == CreatedAtTicks && string.CompareOrdinal(item.Id, Id) < 0);
     }
 
     /// <summary>JSON in the durable convention (camelCase, nulls left out), with a status and an optional Location.</summary>

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
 using Transfers.Core.Storage;
@@ -98,6 +99,13 @@ public sealed partial record ExportDestination(
         if (string.IsNullOrWhiteSpace(Name) || Name.Length > 200)
         {
             return "name must be 1-200 characters.";
+        }
+
+        // Control characters and invisible format characters (bidirectional overrides such as U+202E, zero-width ones)
+        // would make a listed name read differently from what it holds.
+        if (Name.Any(c => char.GetUnicodeCategory(c) is UnicodeCategory.Control or UnicodeCategory.Format))
+        {
+            return "name must not contain control or invisible formatting characters (such as NUL, BEL or the right-to-left override U+202E).";
         }
 
         if (storage.CheckConnection(Connection) is { } denied)

@@ -25,6 +25,9 @@ public static class ResourceSchema
 
     private static readonly FrozenDictionary<string, FrozenDictionary<string, FieldKind>> s_fields = BuildFields();
 
+    // The collections whose preview documents carry only an _id; every other one names its documents.
+    private static readonly FrozenSet<string> s_unnamed = FrozenSet.Create(StringComparer.Ordinal, "revisions", "ialicenseinstalls");
+
     private enum FieldKind
     {
         Text,
@@ -46,7 +49,8 @@ public static class ResourceSchema
 
     /// <summary>
     /// Checks a request body against the collection's fields: known fields only, the right JSON types, references as
-    /// 24-hex ids. It does not check that references exist; see <see cref="References"/>.
+    /// 24-hex ids, a non-blank <c>name</c> in every collection whose documents have one (all but revisions and
+    /// ialicenseinstalls). It does not check that references exist; see <see cref="References"/>.
     /// </summary>
     /// <param name="collection">The collection.</param>
     /// <param name="body">The request body.</param>
@@ -66,6 +70,8 @@ public static class ResourceSchema
 
             var error = kind switch
             {
+                FieldKind.Text when name == "name" && value?.GetValueKind() == JsonValueKind.String && string.IsNullOrWhiteSpace(value.GetValue<string>()) =>
+                    new FieldError("invalid_value", "'name' must not be blank.", name),
                 FieldKind.Text => CheckText(name, value),
                 FieldKind.Boolean => value?.GetValueKind() is JsonValueKind.True or JsonValueKind.False ? null : TypeError(name, "a boolean"),
                 FieldKind.PageGenerators or FieldKind.PageProcessors => CheckSteps(name, value, kind == FieldKind.PageProcessors),
@@ -75,6 +81,11 @@ public static class ResourceSchema
             {
                 errors.Add(error);
             }
+        }
+
+        if (!s_unnamed.Contains(collection) && !body.ContainsKey("name"))
+        {
+            errors.Add(new FieldError("missing_required_field", $"'name' is required for {collection}.", "name"));
         }
 
         return errors;

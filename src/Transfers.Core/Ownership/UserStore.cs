@@ -32,11 +32,14 @@ public sealed partial class UserStore
         _time = time;
     }
 
-    /// <summary>Whether an e-mail address is acceptable: one <c>@</c>, a dot in the domain, no spaces, no <c>/ \ # ?</c>.</summary>
+    /// <summary>
+    /// Whether an e-mail address is acceptable: one <c>@</c>, a dot in the domain, no spaces, no control characters
+    /// (table keys refuse them), no <c>/ \ # ?</c>.
+    /// </summary>
     /// <param name="email">The candidate.</param>
     /// <returns><c>true</c> when valid.</returns>
     public static bool IsValidEmail(string? email) =>
-        email is { Length: > 0 and <= MaxEmailLength } && EmailPattern().IsMatch(email);
+        email is { Length: > 0 and <= MaxEmailLength } && !email.Any(char.IsControl) && EmailPattern().IsMatch(email);
 
     /// <summary>Whether a display name is acceptable.</summary>
     /// <param name="name">The candidate; <c>null</c> is acceptable.</param>

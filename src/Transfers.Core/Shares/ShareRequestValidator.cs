@@ -158,7 +158,7 @@ public static partial class ShareRequestValidator
         return errors.Count == 0 ? new TransferRequest(contents!, transferNow) : null;
     }
 
-    /// <summary>Checks one path name: relative, no <c>..</c> segment, no control characters, at most 1,024 characters.</summary>
+    /// <summary>Checks one path name: relative, no <c>.</c> or <c>..</c> segment, no control characters, at most 1,024 characters.</summary>
     /// <param name="path">The path.</param>
     /// <returns>The broken rule, or <c>null</c>.</returns>
     public static string? CheckPath(string path)
@@ -171,6 +171,8 @@ public static partial class ShareRequestValidator
             _ when path.StartsWith('/') => "A path must not start with '/': give it relative to the source prefix.",
             _ when path.Any(char.IsControl) => "A path must not contain control characters.",
             _ when path.Split('/', '\\').Any(s => s == "..") => "A path must not contain a '..' segment.",
+            // Blob names keep a '.' segment as it is, so "a/./b" would name another blob than "a/b" would: refused like '..'.
+            _ when path.Split('/', '\\').Any(s => s == ".") => "A path must not contain a '.' segment.",
             _ when path.Contains('\\', StringComparison.Ordinal) => "A path must use '/' as separator, not '\\'.",
             _ when path.Contains("//", StringComparison.Ordinal) => "A path must not contain empty segments ('//').",
             _ => null,

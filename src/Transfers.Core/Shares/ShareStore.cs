@@ -42,6 +42,7 @@ public sealed class ShareStore
     /// The row in each share's partition that every added transfer rewrites with an ETag check, in the same transaction,
     /// so that two adds counting the same live transfers cannot both commit. Not a transfer id, so never read as one.
     /// Deleting the share leaves it behind marked <see cref="DeletedColumn"/>, so that no add can slip in afterwards.
+    /// Each tenant's partition of the shares table has one too, which every created share rewrites the same way.
     /// </summary>
     private const string AddGuardRow = "add-guard";
 
@@ -65,19 +66,60 @@ public sealed class ShareStore
         _created = new Lazy<Task>(() => Task.WhenAll(_shares.CreateIfNotExistsAsync(), _transfers.CreateIfNotExistsAsync()));
     }
 
-    /// <summary>Creates a share.</summary>
+    /// <summary>
+    /// Creates a share unless the tenant already holds <paramref name="maxShares"/>. The count and the add are one
+    /// decision, as for transfers (<see cref="AddTransferAsync"/>): the add commits in one transaction with a rewrite of
+    /// the tenant's guard row, checked against the ETag read with the count, and counts again when another create
+    /// committed in between. A delete meanwhile only lowers the count.
+    /// </summary>
     /// <param name="tenant">The tenant.</param>
     /// <param name="name">The name.</param>
     /// <param name="source">The source.</param>
     /// <param name="destination">The destination, if any.</param>
+    /// <param name="maxShares">The most shares a tenant holds.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
-    /// <returns>The new share.</returns>
-    public async Task<Share> CreateShareAsync(string tenant, string name, ShareSource source, ShareDestination? destination, CancellationToken cancellationToken = default)
+    /// <returns>The new share, or <c>null</c> when the tenant holds <paramref name="maxShares"/> shares already.</returns>
+    public async Task<Share?> CreateShareAsync(
+        string tenant, string name, ShareSource source, ShareDestination? destination, int maxShares, CancellationToken cancellationToken = default)
     {
         await _created.Value;
         var share = new Share(Secrets.NewId(), tenant, name, source, destination, _time.GetUtcNow());
-        await _shares.AddEntityAsync(ToEntity(share), cancellationToken);
-        return share;
+        while (true)
+        {
+            ETag? guard = null;
+            var count = 0;
+            await foreach (var row in _shares.QueryAsync<TableEntity>(e => e.PartitionKey == tenant, select: ["RowKey"], cancellationToken: cancellationToken))
+            {
+                if (row.RowKey == AddGuardRow)
+                {
+                    guard = row.ETag;
+                }
+                else
+                {
+                    count++;
+                }
+            }
+
+            if (count >= maxShares)
+            {
+                return null;
+            }
+
+            TableTransactionAction[] actions =
+            [
+                WriteGuard(new TableEntity(tenant, AddGuardRow), guard),
+                new TableTransactionAction(TableTransactionActionType.Add, ToEntity(share)),
+            ];
+            try
+            {
+                await _shares.SubmitTransactionAsync(actions, cancellationToken);
+                return share;
+            }
+            catch (TableTransactionFailedException e) when (e.FailedTransactionActionIndex == 0)
+            {
+                // Another create committed since the count (412), or created the guard row first (409): count again.
+            }
+        }
     }
 
     /// <summary>Reads a tenant's share.</summary>
@@ -100,17 +142,17 @@ public sealed class ShareStore
     /// <summary>Lists a tenant's shares.</summary>
     /// <param name="tenant">The tenant.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
-    /// <returns>The shares, newest first.</returns>
+    /// <returns>The shares, newest first (ties by id).</returns>
     public async Task<IReadOnlyList<Share>> ListSharesAsync(string tenant, CancellationToken cancellationToken = default)
     {
         await _created.Value;
         var shares = new List<Share>();
-        await foreach (var row in _shares.QueryAsync<TableEntity>(e => e.PartitionKey == tenant, cancellationToken: cancellationToken))
+        await foreach (var row in _shares.QueryAsync<TableEntity>(e => e.PartitionKey == tenant && e.RowKey != AddGuardRow, cancellationToken: cancellationToken))
         {
             shares.Add(ToShare(row));
         }
 
-        return [.. shares.OrderByDescending(s => s.CreatedAt)];
+        return [.. shares.OrderByDescending(s => s.CreatedAt).ThenByDescending(s => s.Id, StringComparer.Ordinal)];
     }
 
     /// <summary>Replaces a share's destination.</summary>

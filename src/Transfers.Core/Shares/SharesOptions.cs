@@ -35,6 +35,9 @@ public sealed class SharesOptions
     /// <summary>Gets or sets how many live transfers a share may hold, 1 to <see cref="MaxTransfersPerShareCeiling"/>.</summary>
     public int MaxTransfersPerShare { get; set; } = 50;
 
+    /// <summary>Gets or sets how many shares a tenant may hold, at least 1.</summary>
+    public int MaxSharesPerTenant { get; set; } = 1000;
+
     /// <summary>Gets or sets how many per-file errors a transfer keeps.</summary>
     public int MaxErrors { get; set; } = 50;
 }

@@ -21,6 +21,7 @@ public static class SharesServiceCollectionExtensions
             .Validate(
                 o => o.MaxTransfersPerShare is >= 1 and <= SharesOptions.MaxTransfersPerShareCeiling,
                 $"{SharesOptions.SectionName}:MaxTransfersPerShare must be between 1 and {SharesOptions.MaxTransfersPerShareCeiling}.")
+            .Validate(o => o.MaxSharesPerTenant >= 1, $"{SharesOptions.SectionName}:MaxSharesPerTenant must be at least 1.")
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ShareStore>();

@@ -170,6 +170,10 @@ public sealed class ExportsApiValidationTests(ExportsApiFactory factory) : IClas
     [InlineData("""{"name":"d","vendor":"azure_table_storage","table_prefix":"1x"}""", "table_prefix")]
     [InlineData("""{"name":"d","vendor":"azure_table_storage","table_prefix":"x","connection":"missing"}""", "No storage connection named 'missing'")]
     [InlineData("""{"vendor":"azure_table_storage","table_prefix":"x"}""", "'name' is required")]
+    [InlineData("""{"name":"a\u0000b","vendor":"azure_blob_storage","bucket_name":"good"}""", "control or invisible formatting characters")]
+    [InlineData("""{"name":"ring\u0007","vendor":"azure_blob_storage","bucket_name":"good"}""", "control or invisible formatting characters")]
+    [InlineData("""{"name":"invoice\u202Efdp.exe","vendor":"azure_blob_storage","bucket_name":"good"}""", "control or invisible formatting characters")]
+    [InlineData("""{"name":"d","vendor":"azure_blob_storage","bucket_name":"good","enabled_models":["nope"]}""", "unknown model 'nope'")]
     public async Task CreateDestination_Invalid_Returns400Envelope(string raw, string expected)
     {
         using var client = await factory.CreateTenantClientAsync();
@@ -178,6 +182,29 @@ public sealed class ExportsApiValidationTests(ExportsApiFactory factory) : IClas
 
         Assert.Equal(HttpStatusCode.BadRequest, status);
         AssertError(body, expected);
+    }
+
+    [Fact]
+    public async Task Destinations_EnabledModelsOnlyTheTenantsModels_CreateAndPatchRefuseOthers()
+    {
+        using var client = await factory.CreateTenantClientAsync();
+        using var other = await factory.CreateTenantClientAsync();
+        await ExportsCalls.CreateModelAsync(client, "mine", Azurite.UniqueName("src"));
+        await ExportsCalls.CreateModelAsync(other, "theirs", Azurite.UniqueName("src"));
+
+        var (createdStatus, created) = await ExportsCalls.PostAsync(client, "/destinations", new { name = "d", vendor = "azure_blob_storage", bucket_name = "good", enabled_models = new[] { "mine" } });
+        var id = created.GetProperty("data").GetProperty("id").GetString();
+        var (theirsStatus, theirs) = await ExportsCalls.PostAsync(client, "/destinations", new { name = "d", vendor = "azure_blob_storage", bucket_name = "good", enabled_models = new[] { "mine", "theirs" } });
+        using var patch = await client.PatchAsync($"/destinations/{id}", new StringContent("""{"enabled_models":["mine","nope"]}""", System.Text.Encoding.UTF8, "application/json"));
+        var patched = JsonDocument.Parse(await patch.Content.ReadAsStringAsync()).RootElement;
+        var (_, after) = await ExportsCalls.GetAsync(client, $"/destinations/{id}");
+
+        Assert.Equal(HttpStatusCode.OK, createdStatus);
+        Assert.Equal(HttpStatusCode.BadRequest, theirsStatus);
+        AssertError(theirs, "unknown model 'theirs'");
+        Assert.Equal(HttpStatusCode.BadRequest, patch.StatusCode);
+        AssertError(patched, "unknown model 'nope'");
+        Assert.Equal(["mine"], after.GetProperty("data").GetProperty("enabled_models").EnumerateArray().Select(m => m.GetString()));
     }
 
     [Fact]
@@ -221,6 +248,8 @@ public sealed class ExportsApiValidationTests(ExportsApiFactory factory) : IClas
     [InlineData("?status=DONE", "status")]
     [InlineData("?submitted_after=today", "submitted_after")]
     [InlineData("?page_token=!!", "page_token")]
+    [InlineData("?page_token=eyJhIjoxfQ", "page_token")]
+    [InlineData("?page_token=eyJUZW5hbnQiOiJzb21lb25lLWVsc2UiLCJOZXh0IjoiYSBiIn0", "page_token")]
     public async Task ListTransfers_BadQuery_Returns400Envelope(string query, string expected)
     {
         using var client = await factory.CreateTenantClientAsync();

@@ -75,7 +75,7 @@ public sealed class ExportsEnvelopeTests(ExportsApiFactory factory) : IClassFixt
 
     [Theory]
     [InlineData("/v1/shares/a/b/c/d/e")]
-    [InlineData("/v1/unknown")]
+    [InlineData("/v2/unknown")]
     [InlineData("/modelsx")]
     public async Task UnknownPath_OutsideExports_KeepsProblemJson(string path)
     {

@@ -113,6 +113,9 @@ public sealed class OwnershipAuthTests(OwnershipApiFactory factory) : IClassFixt
     [InlineData("{\"email\":\"not-an-email\"}", "email")]
     [InlineData("{\"email\":\"a@b.co\",\"role\":\"admin\"}", "role")]
     [InlineData("{\"email\":42}", "email")]
+    [InlineData("{\"email\":\"a\\u0000b@example.com\"}", "email")]
+    [InlineData("{\"email\":\"a\\u0001b@example.com\"}", "email")]
+    [InlineData("{\"email\":\"ab@exam\\u007fple.com\"}", "email")]
     [InlineData("{\"email\":", "body")]
     public async Task CreateUser_BadBody_Returns400Problem(string json, string field)
     {

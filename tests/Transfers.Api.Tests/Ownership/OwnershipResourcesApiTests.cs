@@ -51,6 +51,51 @@ public sealed class OwnershipResourcesApiTests(OwnershipApiFactory factory) : IC
         body.AssertError(code, field);
     }
 
+    [Theory]
+    [InlineData("integrations", "{}", "missing_required_field")]
+    [InlineData("flows", "{\"disabled\":true}", "missing_required_field")]
+    [InlineData("integrations", "{\"name\":\"  \"}", "invalid_value")]
+    public async Task Create_NoOrBlankName_Returns400OnName(string collection, string json, string code)
+    {
+        var owner = await factory.CreateUserAsync();
+        using var client = factory.CreateBearerClient(owner.Token);
+
+        var (status, body) = await client.SendAsync(HttpMethod.Post, $"/v1/{collection}", json);
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        body.AssertError(code, "name");
+    }
+
+    [Fact]
+    public async Task Create_RevisionWithoutName_Returns201()
+    {
+        var owner = await factory.CreateUserAsync();
+        using var client = factory.CreateBearerClient(owner.Token);
+
+        var (status, body) = await client.SendAsync(HttpMethod.Post, "/v1/revisions", "{}");
+
+        Assert.Equal(HttpStatusCode.Created, status);
+        Assert.Equal(24, body.GetProperty("_id").GetString()!.Length);
+    }
+
+    [Theory]
+    [InlineData("POST", "/v1/users", 404, "not_found")]
+    [InlineData("GET", "/v1/nothing/here", 404, "not_found")]
+    [InlineData("DELETE", "/v1/integrations/0123456789abcdef01234567", 405, "method_not_allowed")]
+    [InlineData("POST", "/v1/transfers/0123456789abcdef01234567/accept", 405, "method_not_allowed")]
+    [InlineData("PATCH", "/v1/transfers", 405, "method_not_allowed")]
+    public async Task UnknownRouteOrMethod_UnderV1_ReturnsOwnershipEnvelope(string method, string path, int expected, string code)
+    {
+        var owner = await factory.CreateUserAsync();
+        using var client = factory.CreateBearerClient(owner.Token);
+
+        var (status, body) = await client.SendAsync(new HttpMethod(method), path);
+
+        Assert.Equal(expected, (int)status);
+        body.AssertError(code);
+        Assert.Contains(path, body.GetProperty("errors")[0].GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Create_ReferenceToSomeoneElsesResource_Returns400InvalidRef()
     {

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text.Json;
 using Azure;
 using Azure.Storage.Blobs;
 using Microsoft.Extensions.DependencyInjection;
@@ -103,6 +104,35 @@ public sealed class FileSyncEndToEndTests(SharesFactory factory) : IClassFixture
         Assert.Equal("a2", afterResume["d/a.txt"]);
         Assert.Equal("c1", afterResume["d/c.txt"]);
         Assert.DoesNotContain("d/b.txt", afterResume.Keys);
+    }
+
+    [Fact]
+    public async Task PauseTransfer_AfterACheck_ShowsNoNextSyncAtUntilResumed()
+    {
+        // Arrange: a transfer whose check has set the time of the next one.
+        using var client = await factory.CreateTenantClientAsync();
+        var shareId = await _files.CreateShareAsync(client);
+        await _files.WriteAsync("n/a.txt", "a1");
+        var transferId = (await ShareFiles.CreateTransferAsync(client, shareId, ["n/"], transferNow: true)).GetProperty("id").GetString()!;
+        var synced = await ShareFiles.WaitForCheckAfterAsync(client, shareId, transferId, DateTimeOffset.MinValue);
+
+        // Act
+        using var pause = await client.PostAsync($"/v1/shares/{shareId}/transfers/{transferId}/pause", null);
+        var pauseBody = await pause.Content.ReadFromJsonAsync<JsonElement>();
+        await Task.Delay(SharesFactory.Interval * 2);
+        var paused = await ShareFiles.GetTransferAsync(client, shareId, transferId);
+        var resumedAt = DateTimeOffset.UtcNow;
+        using var resume = await client.PostAsync($"/v1/shares/{shareId}/transfers/{transferId}/start", null);
+        var resumed = await ShareFiles.WaitForCheckAfterAsync(client, shareId, transferId, resumedAt);
+
+        // Assert
+        Assert.True(synced.TryGetProperty("nextSyncAt", out _));
+        Assert.Equal(HttpStatusCode.Accepted, pause.StatusCode);
+        Assert.False(pauseBody.TryGetProperty("nextSyncAt", out _), pauseBody.ToString());
+        Assert.Equal("paused", paused.GetProperty("status").GetString());
+        Assert.False(paused.TryGetProperty("nextSyncAt", out _), paused.ToString());
+        Assert.Equal(HttpStatusCode.Accepted, resume.StatusCode);
+        Assert.True(resumed.GetProperty("nextSyncAt").GetDateTimeOffset() > resumedAt);
     }
 
     [Fact]

@@ -5,10 +5,13 @@ using Transfers.Testing;
 
 namespace Transfers.Api.Tests.Shares;
 
-/// <summary>The host on Azurite with a 2-second sync interval, small batches and its own task hub.</summary>
+/// <summary>The host on Azurite with a 2-second sync interval, small batches, 12 shares per tenant and its own task hub.</summary>
 public sealed class SharesFactory : WebApplicationFactory<Program>
 {
     public const string AdminKey = "test-admin-key";
+
+    /// <summary>How many shares a tenant may hold here: more than any test needs but for those of the cap.</summary>
+    public const int MaxShares = 12;
 
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(2);
 
@@ -46,6 +49,7 @@ public sealed class SharesFactory : WebApplicationFactory<Program>
             ["Transfers:Shares:ListPageSize"] = "25",
             ["Transfers:Shares:MaxConcurrentBatches"] = "3",
             ["Transfers:Shares:MaxTransfersPerShare"] = "50",
+            ["Transfers:Shares:MaxSharesPerTenant"] = MaxShares.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Logging:LogLevel:Default"] = "Warning",
         }));
     }

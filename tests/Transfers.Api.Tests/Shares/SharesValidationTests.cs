@@ -25,6 +25,8 @@ public sealed class SharesValidationTests(SharesFactory factory) : IClassFixture
         { """{"name":"n","source":{"container":"Bad_Name"}}""", "source.container", "3-63 lower-case letters, digits or single hyphens" },
         { """{"name":"n","source":{"container":"ok-box","prefix":"/abs"}}""", "source.prefix", "must not start with '/'" },
         { """{"name":"n","source":{"container":"ok-box","prefix":"a/../b"}}""", "source.prefix", "must not contain a '..' segment" },
+        { """{"name":"n","source":{"container":"ok-box","prefix":"./x"}}""", "source.prefix", "must not contain a '.' segment" },
+        { """{"name":"n","source":""" + ValidSource + ""","destination":{"kind":"files","container":"ok-box","prefix":"a/."}}""", "destination.prefix", "must not contain a '.' segment" },
         { """{"name":"n","source":{"container":"ok-box","connection":"nowhere"}}""", "source.connection", "No storage connection named 'nowhere' is configured." },
         { """{"name":"n","source":{"container":"ok-box","extra":1}}""", "source.extra", "Unknown field 'extra'." },
         { """{"name":"n","source":""" + ValidSource + ""","unknown":true}""", "unknown", "Unknown field 'unknown'." },
@@ -48,6 +50,7 @@ public sealed class SharesValidationTests(SharesFactory factory) : IClassFixture
         { FilesDestination, """{"transferEntity":{"type":"files","pathNames":[]}}""", "transferEntity.pathNames", "pathNames must hold 1-350 entries; it holds 0." },
         { FilesDestination, """{"transferEntity":{"type":"files","pathNames":[""" + string.Join(",", Enumerable.Range(0, 351).Select(i => $"\"f{i}\"")) + "]}}", "transferEntity.pathNames", "pathNames must hold 1-350 entries; it holds 351." },
         { FilesDestination, """{"transferEntity":{"type":"files","pathNames":["../etc/passwd"]}}""", "transferEntity.pathNames[0]", "must not contain a '..' segment" },
+        { FilesDestination, """{"transferEntity":{"type":"files","pathNames":["a/./b"]}}""", "transferEntity.pathNames[0]", "must not contain a '.' segment" },
         { FilesDestination, """{"transferEntity":{"type":"files","pathNames":["ok/","/abs"]}}""", "transferEntity.pathNames[1]", "must not start with '/'" },
         { FilesDestination, """{"transferEntity":{"type":"files","pathNames":["a\u0001b"]}}""", "transferEntity.pathNames[0]", "must not contain control characters" },
         { FilesDestination, """{"transferEntity":{"type":"files","pathNames":["a\\b"]}}""", "transferEntity.pathNames[0]", "must use '/' as separator" },
@@ -393,6 +396,101 @@ public sealed class SharesValidationTests(SharesFactory factory) : IClassFixture
         // Assert
         await AssertValidationAsync(idOnly, "cursor", "previous page's next link");
         await AssertValidationAsync(badTicks, "cursor", "previous page's next link");
+    }
+
+    [Fact]
+    public async Task ListShares_MoreThanAPage_PagesNewestFirstUntilNoNext()
+    {
+        // Arrange: five shares, oldest first.
+        using var client = await factory.CreateTenantClientAsync();
+        var created = new List<string>();
+        for (var i = 0; i < 5; i++)
+        {
+            created.Add(await CreateShareAsync(client, FilesDestination));
+        }
+
+        // Act: the third share of the first page is deleted before the next page is read.
+        var first = await client.GetFromJsonAsync<JsonElement>("/v1/shares?limit=2");
+        using var delete = await client.DeleteAsync($"/v1/shares/{created[3]}");
+        var second = await client.GetFromJsonAsync<JsonElement>(first.GetProperty("next").GetString());
+        var third = await client.GetFromJsonAsync<JsonElement>(second.GetProperty("next").GetString());
+        var whole = await client.GetFromJsonAsync<JsonElement>("/v1/shares");
+
+        // Assert
+        Assert.Equal(HttpStatusCode.NoContent, delete.StatusCode);
+        Assert.Equal([created[4], created[3]], Ids(first));
+        Assert.Equal([created[2], created[1]], Ids(second));
+        Assert.Equal([created[0]], Ids(third));
+        Assert.False(third.TryGetProperty("next", out _));
+        Assert.Equal([created[4], created[2], created[1], created[0]], Ids(whole));
+        Assert.False(whole.TryGetProperty("next", out _));
+
+        static List<string?> Ids(JsonElement page) => [.. page.GetProperty("items").EnumerateArray().Select(t => t.GetProperty("id").GetString())];
+    }
+
+    [Theory]
+    [InlineData("limit=0", "limit", "from 1 to 100")]
+    [InlineData("limit=101", "limit", "from 1 to 100")]
+    [InlineData("limit=abc", "limit", "from 1 to 100")]
+    [InlineData("limit=-1", "limit", "from 1 to 100")]
+    [InlineData("cursor=zzz", "cursor", "previous page's next link")]
+    [InlineData("cursor=99999999999999999999-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "cursor", "previous page's next link")]
+    public async Task ListShares_BadLimitOrCursor_Returns400NamingTheRule(string query, string field, string rule)
+    {
+        // Arrange
+        using var client = await factory.CreateTenantClientAsync();
+
+        // Act
+        using var response = await client.GetAsync($"/v1/shares?{query}");
+
+        // Assert
+        await AssertValidationAsync(response, field, rule);
+    }
+
+    [Fact]
+    public async Task CreateShare_PastTheCap_Returns409UntilOneIsDeleted()
+    {
+        // Arrange
+        using var client = await factory.CreateTenantClientAsync();
+        var created = new List<string>();
+        for (var i = 0; i < SharesFactory.MaxShares; i++)
+        {
+            created.Add(await CreateShareAsync(client, FilesDestination));
+        }
+
+        // Act
+        using var full = await PostRawAsync(client, "/v1/shares", $$"""{"name":"v","source":{{ValidSource}}}""");
+        using var delete = await client.DeleteAsync($"/v1/shares/{created[0]}");
+        using var again = await PostRawAsync(client, "/v1/shares", $$"""{"name":"v","source":{{ValidSource}}}""");
+
+        // Assert
+        Assert.Equal(HttpStatusCode.Conflict, full.StatusCode);
+        Assert.Equal("application/problem+json", full.Content.Headers.ContentType?.MediaType);
+        Assert.Contains($"at most {SharesFactory.MaxShares} shares", await full.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NoContent, delete.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, again.StatusCode);
+    }
+
+    [Fact]
+    public async Task CreateShare_ManyAtOnce_CreatesExactlyTheCap()
+    {
+        // Arrange
+        using var client = await factory.CreateTenantClientAsync();
+
+        // Act
+        var responses = await Task.WhenAll(Enumerable.Range(0, SharesFactory.MaxShares + 8).Select(i =>
+            PostRawAsync(client, "/v1/shares", $$"""{"name":"s{{i}}","source":{{ValidSource}}}""")));
+        var list = await client.GetFromJsonAsync<JsonElement>("/v1/shares?limit=100");
+
+        // Assert
+        var statuses = responses.Select(r => r.StatusCode).ToList();
+        Assert.Equal(SharesFactory.MaxShares, statuses.Count(s => s == HttpStatusCode.Created));
+        Assert.Equal(8, statuses.Count(s => s == HttpStatusCode.Conflict));
+        Assert.Equal(SharesFactory.MaxShares, list.GetProperty("items").GetArrayLength());
+        foreach (var response in responses)
+        {
+            response.Dispose();
+        }
     }
 
     private static async Task<string> CreateShareAsync(HttpClient client, string destination)

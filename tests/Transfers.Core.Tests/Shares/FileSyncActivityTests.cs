@@ -33,7 +33,8 @@ public sealed class FileSyncActivityTests : IAsyncLifetime, IDisposable
             "acme",
             "activities",
             new ShareSource(null, _source.Name, SourcePrefix),
-            new ShareDestination(ShareDestinationKinds.Files, null, _destination.Name, "consumer", null));
+            new ShareDestination(ShareDestinationKinds.Files, null, _destination.Name, "consumer", null),
+            maxShares: int.MaxValue) ?? throw new InvalidOperationException("The share was not created.");
         var id = Secrets.NewId();
         await store.AddTransferAsync(
             new ShareTransfer

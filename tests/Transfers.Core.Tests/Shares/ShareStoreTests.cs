@@ -125,7 +125,7 @@ public sealed class ShareStoreTests : IDisposable
     public async Task UpdateShare_DeletedMeanwhile_ReturnsFalseAndWritesNothing()
     {
         // Arrange
-        var share = await Store.CreateShareAsync("acme", "gone", new ShareSource(null, "source-box", null), null);
+        var share = (await Store.CreateShareAsync("acme", "gone", new ShareSource(null, "source-box", null), null, maxShares: int.MaxValue))!;
         Assert.Null(await Store.DeleteShareAsync(share));
 
         // Act
@@ -229,8 +229,8 @@ public sealed class ShareStoreTests : IDisposable
 
     private async Task<ShareTransfer> AddAsync(ShareTransferContents contents)
     {
-        var share = await Store.CreateShareAsync(
-            "acme", "store", new ShareSource(null, "source-box", null), new ShareDestination(ShareDestinationKinds.Files, null, "dest-box", null, null));
+        var share = (await Store.CreateShareAsync(
+            "acme", "store", new ShareSource(null, "source-box", null), new ShareDestination(ShareDestinationKinds.Files, null, "dest-box", null, null), maxShares: int.MaxValue))!;
         return (await Store.AddTransferAsync(NewTransfer(share, Secrets.NewId(), contents), maxLive: 1)).Transfer!;
     }
 }
