@@ -77,7 +77,7 @@ export function bytes(value) {
  * carries the meaning.
  */
 export function badge(status, tone) {
-  const symbols = { ok: '✓', running: '▶', waiting: '⏸', failed: '✕', ended: '■', unknown: '?' };
+  const symbols = { ok: '✓', running: '▶', waiting: '‖', failed: '✕', ended: '■', unknown: '?' };
   return el('span', { class: `badge tone-${tone}`, 'data-status': status },
     el('span', { 'aria-hidden': 'true' }, symbols[tone] ?? '?'), ' ', status);
 }
