@@ -5,6 +5,7 @@ using Transfers.Api.Auth;
 using Transfers.Core.DurableTask;
 using Transfers.Core.Shares;
 using Transfers.Core.Storage;
+using Transfers.Core.Telemetry;
 
 namespace Transfers.Api.Shares;
 
@@ -499,6 +500,7 @@ public static class SharesApi
             return Problems.Conflict("The transfer changed meanwhile; read it again and retry.");
         }
 
+        TransfersTelemetry.RecordEnded("shares", ShareTransferStatus.Canceled);
         if (transfer.Status != ShareTransferStatus.Created)
         {
             await SignalAsync(transfer.Id, ShareEvents.Cancel, new CancelShareTransfer(services.Time.GetUtcNow(), null), services, cancellationToken);
@@ -542,6 +544,12 @@ public static class SharesApi
         if (started is null)
         {
             return null;
+        }
+
+        TransfersTelemetry.RecordStarted("shares");
+        if (replaced is not null)
+        {
+            TransfersTelemetry.RecordEnded("shares", ShareTransferStatus.Superseded);
         }
 
         await TryScheduleAsync(share, started, services, cancellationToken);

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Transfers.Core.DurableTask;
 using Transfers.Core.Storage;
 using Transfers.Core.Tabular;
+using Transfers.Core.Telemetry;
 
 namespace Transfers.Core.Exports;
 
@@ -80,6 +81,7 @@ public sealed class StartTransferActivity(
             destination.PathPrefix?.Trim('/') ?? string.Empty,
             destination.FileFormat,
             destination.FileCompression);
+        TransfersTelemetry.RecordStarted("exports");
         return new ExportPlan(
             null,
             target,
