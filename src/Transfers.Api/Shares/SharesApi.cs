@@ -500,7 +500,7 @@ public static class SharesApi
             return Problems.Conflict("The transfer changed meanwhile; read it again and retry.");
         }
 
-        TransfersTelemetry.RecordEnded("shares", ShareTransferStatus.Canceled);
+        TransfersTelemetry.RecordEnded(TransfersTelemetry.Shares, ShareTransferStatus.Canceled);
         if (transfer.Status != ShareTransferStatus.Created)
         {
             await SignalAsync(transfer.Id, ShareEvents.Cancel, new CancelShareTransfer(services.Time.GetUtcNow(), null), services, cancellationToken);
@@ -546,10 +546,10 @@ public static class SharesApi
             return null;
         }
 
-        TransfersTelemetry.RecordStarted("shares");
+        TransfersTelemetry.RecordStarted(TransfersTelemetry.Shares);
         if (replaced is not null)
         {
-            TransfersTelemetry.RecordEnded("shares", ShareTransferStatus.Superseded);
+            TransfersTelemetry.RecordEnded(TransfersTelemetry.Shares, ShareTransferStatus.Superseded);
         }
 
         await TryScheduleAsync(share, started, services, cancellationToken);

@@ -93,7 +93,7 @@ public sealed class ExportChunkActivity(
         }
 
         var request = await transfers.GetRequestAsync(input.Tenant, input.TransferId, cancellationToken);
-        TransfersTelemetry.RecordMoved("exports", input.Tenant, rows: read.Rows, bytes: bytes);
+        TransfersTelemetry.RecordMoved(TransfersTelemetry.Exports, input.Tenant, rows: read.Rows, bytes: bytes);
         return new ExportChunkResult(read.Rows, bytes, file, read.ContinuationToken, request?.Transfer.CancelRequested ?? false);
     }
 

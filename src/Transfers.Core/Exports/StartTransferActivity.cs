@@ -81,7 +81,7 @@ public sealed class StartTransferActivity(
             destination.PathPrefix?.Trim('/') ?? string.Empty,
             destination.FileFormat,
             destination.FileCompression);
-        TransfersTelemetry.RecordStarted("exports");
+        TransfersTelemetry.RecordStarted(TransfersTelemetry.Exports);
         return new ExportPlan(
             null,
             target,

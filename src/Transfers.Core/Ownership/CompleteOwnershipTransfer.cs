@@ -53,7 +53,7 @@ public sealed class CompleteOwnershipTransfer : Activity<CompleteOwnershipTransf
             cancellationToken);
         if (changed)
         {
-            TransfersTelemetry.RecordEnded("ownership", failed ? "failed" : "done");
+            TransfersTelemetry.RecordEnded(TransfersTelemetry.Ownership, failed ? "failed" : "done");
         }
 
         return transfer?.Status ?? OwnershipTransferStatus.Failed;

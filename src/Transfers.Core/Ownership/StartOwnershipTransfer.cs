@@ -31,7 +31,7 @@ public sealed class StartOwnershipTransfer : Activity<string, OwnershipTransferS
             cancellationToken);
         if (changed)
         {
-            TransfersTelemetry.RecordStarted("ownership");
+            TransfersTelemetry.RecordStarted(TransfersTelemetry.Ownership);
         }
 
         return transfer?.Status ?? OwnershipTransferStatus.Canceled;

@@ -54,7 +54,7 @@ public sealed class CompleteFileSyncActivity : Activity<CompleteFileSyncRequest,
         if (stored is not null && previous is not null && input.Summary is { } summary)
         {
             // A change made just after the previous check listed the source reached the destination only now.
-            TransfersTelemetry.RecordSyncLag("shares", summary.EndedAt - previous.StartedAt);
+            TransfersTelemetry.RecordSyncLag(TransfersTelemetry.Shares, summary.EndedAt - previous.StartedAt);
         }
 
         return stored is not null;

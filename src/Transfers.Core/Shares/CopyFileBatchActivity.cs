@@ -89,7 +89,7 @@ public sealed partial class CopyFileBatchActivity : Activity<FileBatchRequest, C
             });
 
         await _state.UpsertAsync(reference.StateKey, copied, cancellationToken);
-        TransfersTelemetry.RecordMoved("shares", reference.Tenant, files: copied.Count, bytes: copied.Sum(f => f.Size));
+        TransfersTelemetry.RecordMoved(TransfersTelemetry.Shares, reference.Tenant, files: copied.Count, bytes: copied.Sum(f => f.Size));
         return new CopyBatchResult(
             false,
             copied.Count,

@@ -45,7 +45,7 @@ public sealed class LoadShareTableChunkActivity : Activity<TableChunkRequest, Ta
             _storage.DemandTable(share.Tenant, destination.Connection, BeginTableSyncActivity.DestinationTableName(destination, table));
             var chunk = await _loader.LoadChunkAsync(
                 new ShareTableLoad(reference.StateKey, input.Cycle, share.Source, destination, table, input.Continuation), cancellationToken);
-            TransfersTelemetry.RecordMoved("shares", reference.Tenant, rows: chunk.RowsWritten);
+            TransfersTelemetry.RecordMoved(TransfersTelemetry.Shares, reference.Tenant, rows: chunk.RowsWritten);
             return new TableChunkResult(table.Name, chunk.RowsWritten, chunk.Continuation, null);
         }
         catch (Exception e) when (e is NotSupportedException or InvalidOperationException or UnauthorizedAccessException or Azure.RequestFailedException)

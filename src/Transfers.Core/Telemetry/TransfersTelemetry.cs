@@ -21,15 +21,24 @@ public static class TransfersTelemetry
     /// <summary>The attribute naming the transfer.</summary>
     public const string TransferIdTag = "transfer.id";
 
-    /// <summary>The attribute naming the family: <c>shares</c>, <c>exports</c> or <c>ownership</c>.</summary>
+    /// <summary>The attribute naming the family: <see cref="Shares"/>, <see cref="Exports"/> or <see cref="Ownership"/>.</summary>
     public const string FamilyTag = "transfer.family";
+
+    /// <summary>The Shares family's name in attributes.</summary>
+    public const string Shares = "shares";
+
+    /// <summary>The Exports family's name in attributes.</summary>
+    public const string Exports = "exports";
+
+    /// <summary>The Ownership family's name in attributes.</summary>
+    public const string Ownership = "ownership";
 
     /// <summary>The attribute naming the tenant (the Ownership family: the owner's user id).</summary>
     public const string TenantTag = "tenant";
 
     /// <summary>Instance id prefixes of each family's orchestrations, as the families name them.</summary>
     private static readonly (string Prefix, string Family)[] InstancePrefixes =
-        [("share-transfer-", "shares"), ("exports-", "exports"), ("ownership-", "ownership")];
+        [("share-transfer-", Shares), ("exports-", Exports), ("ownership-", Ownership)];
 
     private static readonly Meter Meter = new(Name);
 

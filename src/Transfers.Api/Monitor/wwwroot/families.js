@@ -1,6 +1,6 @@
 // The three API families as the page sees them: how to list and read their transfers, and what each transfer shows
 // (status, progress from the counts the API returns, sync times, errors) and lets an operator do. Only public routes.
-import { call, path } from './api.js';
+import { ApiError, call, path } from './api.js';
 import { bytes } from './dom.js';
 
 const pageSize = 20;
@@ -91,9 +91,10 @@ const shares = {
   note: "Every transfer of every share of the signed-in tenant, newest first.",
   async list(credential, { status, cursor }) {
     const list = await all(credential, '/v1/shares', (json) => json?.items ?? []);
+    // A share deleted between the two reads has no transfers to show.
     const byShare = await Promise.all(list.map((share) =>
       all(credential, path(['v1', 'shares', share.id, 'transfers'], { limit: 100, status }), (json) => json?.items ?? [])
-        .then((items) => items.map((t) => shareRow(share, t)))));
+        .then((items) => items.map((t) => shareRow(share, t)), (e) => (e instanceof ApiError && e.status === 404 ? [] : Promise.reject(e)))));
     const rows = byShare.flat().sort((a, b) => String(b.raw.createdAt).localeCompare(String(a.raw.createdAt)));
     const offset = Number(cursor) || 0;
     return { rows: rows.slice(offset, offset + pageSize), next: offset + pageSize < rows.length ? String(offset + pageSize) : null, total: rows.length };
