@@ -102,6 +102,40 @@ public sealed class FamilyListTests(MonitorFixture fixture)
         Assert.Matches(new Regex("^(sending|synced)$"), await row.GetAttributeAsync("data-status"));
     }
 
+    [Fact]
+    public async Task Keyboard_SignInOpenAndPauseATransfer_NeedsNoPointer()
+    {
+        // Arrange
+        var key = await fixture.NewTenantKeyAsync();
+        var (shareId, transferId) = await fixture.StartShareTransferAsync(key, "Keyboard share", files: 1);
+        await Eventually.MatchAsync(() => fixture.ShareTransferStatusAsync(key, shareId, transferId), s => s == "synced", TimeSpan.FromSeconds(90));
+        var page = await fixture.NewPageAsync();
+        await page.GotoAsync("/monitor");
+
+        // Act: the key field has the focus on arrival; Enter signs in.
+        await page.Keyboard.TypeAsync(key);
+        await page.Keyboard.PressAsync("Enter");
+        var link = page.Locator($"#transfers tr[data-id='{transferId}'] a");
+        await Assertions.Expect(link).ToBeVisibleAsync();
+        for (var i = 0; i < 20 && !await link.EvaluateAsync<bool>("a => a === document.activeElement"); i++)
+        {
+            await page.Keyboard.PressAsync("Tab");
+        }
+
+        await page.Keyboard.PressAsync("Enter");
+        var pause = page.GetByRole(AriaRole.Button, new() { Name = "Pause" });
+        await Assertions.Expect(pause).ToBeVisibleAsync();
+        await pause.FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(page.Locator("#confirm")).ToBeVisibleAsync();
+        await page.Keyboard.PressAsync("Tab");
+        await page.Keyboard.PressAsync("Enter");
+
+        // Assert: Tab reached the transfer's link, and the dialog's second button (the action) paused it.
+        await Assertions.Expect(page.Locator("#detail-title .badge")).ToHaveAttributeAsync("data-status", "paused");
+        Assert.Equal("paused", await fixture.ShareTransferStatusAsync(key, shareId, transferId));
+    }
+
     private async Task<(string Email, string Token)> NewUserAsync(string name)
     {
         using var admin = fixture.Host.CreateClient(MonitorFixture.AdminKey);
