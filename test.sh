@@ -4,7 +4,9 @@
 set -uo pipefail
 cd "$(dirname "$0")"
 source scripts/azurite.sh
+source scripts/browser.sh
 ensure_tools || exit 1
+ensure_browser || exit 1
 
 run_dir=$(mktemp -d "${TMPDIR:-/tmp}/transfers-test.XXXXXX")
 results="$run_dir/results"

@@ -1,6 +1,7 @@
 using Transfers.Api.Auth;
 using Transfers.Api.Shares;
 using Transfers.Api.Exports;
+using Transfers.Api.Monitor;
 using Transfers.Api.Ownership;
 using Transfers.Core;
 
@@ -28,7 +29,7 @@ public static class TransfersApiExtensions
         return services;
     }
 
-    /// <summary>Maps health, admin and every family's routes.</summary>
+    /// <summary>Maps health, admin, every family's routes and the <c>/monitor</c> page.</summary>
     /// <param name="app">The route builder.</param>
     /// <returns>The route builder.</returns>
     public static IEndpointRouteBuilder MapTransfersApi(this IEndpointRouteBuilder app)
@@ -39,6 +40,7 @@ public static class TransfersApiExtensions
         app.MapSharesApi();
         app.MapExportsApi();
         app.MapOwnershipApi();
+        app.MapTransfersMonitor();
         return app;
     }
 }

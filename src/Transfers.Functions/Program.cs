@@ -23,5 +23,6 @@ builder.Services.Configure<ApiRequestPipelineOptions>(options =>
     options.MapEndpoints = static endpoints => endpoints.MapTransfersApi();
 });
 builder.Services.AddTransfersFunctions();
+builder.Services.AddTransfersFunctionsTelemetry(builder.Configuration);
 
 builder.Build().Run();

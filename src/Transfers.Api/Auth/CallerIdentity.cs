@@ -1,3 +1,5 @@
+using Transfers.Core.Telemetry;
+
 namespace Transfers.Api.Auth;
 
 /// <summary>Who made an API-key request: a tenant, and whether the admin key was used.</summary>
@@ -24,5 +26,8 @@ public sealed record CallerIdentity(string Tenant, bool IsAdmin)
     {
         ArgumentNullException.ThrowIfNull(context);
         context.Features.Set(this);
+
+        // The request's span (when traced) names whose request it is; the spans of what it starts are its children.
+        System.Diagnostics.Activity.Current?.SetTag(TransfersTelemetry.TenantTag, Tenant);
     }
 }

@@ -4,6 +4,7 @@ using Transfers.Api.Auth;
 using Transfers.Core.DurableTask;
 using Transfers.Core.Shares;
 using Transfers.Core.Storage;
+using Transfers.Core.Telemetry;
 
 namespace Transfers.Api.Shares;
 
@@ -519,6 +520,7 @@ public static class SharesApi
             return Problems.Conflict("The transfer changed meanwhile; read it again and retry.");
         }
 
+        TransfersTelemetry.RecordEnded(TransfersTelemetry.Shares, ShareTransferStatus.Canceled);
         if (transfer.Status != ShareTransferStatus.Created)
         {
             await SignalAsync(transfer.Id, ShareEvents.Cancel, new CancelShareTransfer(services.Time.GetUtcNow(), null), services, cancellationToken);
@@ -562,6 +564,12 @@ public static class SharesApi
         if (started is null)
         {
             return null;
+        }
+
+        TransfersTelemetry.RecordStarted(TransfersTelemetry.Shares);
+        if (replaced is not null)
+        {
+            TransfersTelemetry.RecordEnded(TransfersTelemetry.Shares, ShareTransferStatus.Superseded);
         }
 
         await TryScheduleAsync(share, started, services, cancellationToken);

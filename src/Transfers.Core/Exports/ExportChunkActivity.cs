@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using Transfers.Core.DurableTask;
 using Transfers.Core.Storage;
 using Transfers.Core.Tabular;
+using Transfers.Core.Telemetry;
 
 namespace Transfers.Core.Exports;
 
@@ -93,6 +94,7 @@ public sealed class ExportChunkActivity(
         }
 
         var request = await transfers.GetRequestAsync(input.Tenant, input.TransferId, cancellationToken);
+        TransfersTelemetry.RecordMoved(TransfersTelemetry.Exports, input.Tenant, rows: read.Rows, bytes: bytes);
         return new ExportChunkResult(read.Rows, bytes, file, read.ContinuationToken, request?.Transfer.CancelRequested ?? false);
     }
 

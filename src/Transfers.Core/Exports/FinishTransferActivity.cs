@@ -1,4 +1,5 @@
 using Transfers.Core.DurableTask;
+using Transfers.Core.Telemetry;
 
 namespace Transfers.Core.Exports;
 
@@ -18,6 +19,7 @@ public sealed class FinishTransferActivity(ExportTransferStore transfers, Export
         }
 
         await transfers.FinishAsync(input.Tenant, transfer, input.Status, input.EndedAt, input.Error, cancellationToken);
+        TransfersTelemetry.RecordEnded(TransfersTelemetry.Exports, input.Status);
         if (transfer.IsDebugMode)
         {
             await debugLog.WriteAsync(input.TransferId, "z-end", $"Ended {input.Status}: {transfer.RowsTransferred} rows, {transfer.VolumeTransferredInMb} MB.{(input.Error is null ? string.Empty : " " + input.Error)}", cancellationToken);

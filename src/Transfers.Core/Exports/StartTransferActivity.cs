@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Transfers.Core.DurableTask;
 using Transfers.Core.Storage;
 using Transfers.Core.Tabular;
+using Transfers.Core.Telemetry;
 
 namespace Transfers.Core.Exports;
 
@@ -83,6 +84,7 @@ public sealed class StartTransferActivity(
             destination.PathPrefix?.Trim('/') ?? string.Empty,
             destination.FileFormat,
             destination.FileCompression);
+        TransfersTelemetry.RecordStarted(TransfersTelemetry.Exports);
         return new ExportPlan(
             null,
             target,

@@ -1,4 +1,5 @@
 using Transfers.Core.DurableTask;
+using Transfers.Core.Telemetry;
 
 namespace Transfers.Core.Ownership;
 
@@ -39,7 +40,7 @@ public sealed class CompleteOwnershipTransfer : Activity<CompleteOwnershipTransf
 
         var failed = input.Failure is not null || (await _transfers.GetErrorsAsync(input.TransferId, cancellationToken)).Count > 0;
         var completedAt = new DateTimeOffset(DateTime.SpecifyKind(input.CompletedAtUtc, DateTimeKind.Utc));
-        var (transfer, _) = await _transfers.TryUpdateAsync(
+        var (transfer, changed) = await _transfers.TryUpdateAsync(
             input.TransferId,
             t => t.Status == OwnershipTransferStatus.Started
                 ? t with
@@ -50,6 +51,11 @@ public sealed class CompleteOwnershipTransfer : Activity<CompleteOwnershipTransf
                 }
                 : null,
             cancellationToken);
+        if (changed)
+        {
+            TransfersTelemetry.RecordEnded(TransfersTelemetry.Ownership, failed ? "failed" : "done");
+        }
+
         return transfer?.Status ?? OwnershipTransferStatus.Failed;
     }
 }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Transfers.Core.DurableTask;
+using Transfers.Core.Telemetry;
 
 namespace Transfers.Core.Ownership;
 
@@ -53,6 +54,7 @@ public sealed class MoveOwnershipChunk : Activity<MoveOwnershipChunkInput, MoveO
             input.Chunk.Collection, ids, transfer.OwnerId, transfer.ToUserId, transfer.Id, _options.CurrentValue.MoveConcurrency, cancellationToken);
         await _transfers.AddErrorsAsync(transfer.Id, outcome.Errors, cancellationToken);
         Log.ChunkMoved(_logger, transfer.Id, input.Chunk.Collection, outcome.Moved, outcome.Errors.Count);
+        TransfersTelemetry.RecordMoved(TransfersTelemetry.Ownership, transfer.OwnerId, resources: outcome.Moved);
         return new MoveOwnershipChunkResult(outcome.Moved, outcome.Errors.Count);
     }
 }

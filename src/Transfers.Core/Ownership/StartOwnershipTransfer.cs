@@ -1,4 +1,5 @@
 using Transfers.Core.DurableTask;
+using Transfers.Core.Telemetry;
 
 namespace Transfers.Core.Ownership;
 
@@ -22,12 +23,17 @@ public sealed class StartOwnershipTransfer : Activity<string, OwnershipTransferS
     /// <inheritdoc/>
     public override async Task<OwnershipTransferStatus> RunAsync(ActivityContext context, string input, CancellationToken cancellationToken = default)
     {
-        var (transfer, _) = await _transfers.TryUpdateAsync(
+        var (transfer, changed) = await _transfers.TryUpdateAsync(
             input,
             t => t.Status == OwnershipTransferStatus.Queued
                 ? t with { Status = OwnershipTransferStatus.Started, LastModified = _time.GetUtcNow() }
                 : null,
             cancellationToken);
+        if (changed)
+        {
+            TransfersTelemetry.RecordStarted(TransfersTelemetry.Ownership);
+        }
+
         return transfer?.Status ?? OwnershipTransferStatus.Canceled;
     }
 }

@@ -1,4 +1,5 @@
 using Transfers.Core.DurableTask;
+using Transfers.Core.Telemetry;
 
 namespace Transfers.Core.Shares;
 
@@ -31,12 +32,14 @@ public sealed class CompleteFileSyncActivity : Activity<CompleteFileSyncRequest,
         var errors = input.Failure is null
             ? input.Errors
             : [.. input.Errors, new ShareTransferError(null, null, input.Failure, _time.GetUtcNow().UtcDateTime)];
+        ShareSyncSummary? previous = null;
         var stored = await _store.UpdateTransferAsync(
             reference.ShareId,
             reference.TransferId,
             t =>
             {
                 var running = ShareTransferStatus.IsRunnable(t.Status);
+                previous = t.LastSync;
                 return t with
                 {
                     Status = !running ? t.Status : input.Failure is null ? ShareTransferStatus.Synced : ShareTransferStatus.Failed,
@@ -48,6 +51,12 @@ public sealed class CompleteFileSyncActivity : Activity<CompleteFileSyncRequest,
             },
             cancellationToken);
         await _state.DeleteBatchesAsync(reference.StateKey, input.Cycle, cancellationToken);
+        if (stored is not null && previous is not null && input.Summary is { } summary)
+        {
+            // A change made just after the previous check listed the source reached the destination only now.
+            TransfersTelemetry.RecordSyncLag(TransfersTelemetry.Shares, summary.EndedAt - previous.StartedAt);
+        }
+
         return stored is not null;
     }
 }

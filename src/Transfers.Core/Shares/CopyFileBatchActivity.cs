@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Transfers.Core.DurableTask;
 using Transfers.Core.Storage;
+using Transfers.Core.Telemetry;
 
 namespace Transfers.Core.Shares;
 
@@ -88,6 +89,7 @@ public sealed partial class CopyFileBatchActivity : Activity<FileBatchRequest, C
             });
 
         await _state.UpsertAsync(reference.StateKey, copied, cancellationToken);
+        TransfersTelemetry.RecordMoved(TransfersTelemetry.Shares, reference.Tenant, files: copied.Count, bytes: copied.Sum(f => f.Size));
         return new CopyBatchResult(
             false,
             copied.Count,

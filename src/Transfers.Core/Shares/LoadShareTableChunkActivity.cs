@@ -1,5 +1,6 @@
 using Transfers.Core.DurableTask;
 using Transfers.Core.Storage;
+using Transfers.Core.Telemetry;
 
 namespace Transfers.Core.Shares;
 
@@ -45,6 +46,7 @@ public sealed class LoadShareTableChunkActivity : Activity<TableChunkRequest, Ta
             access.DemandTable(destination.Connection, BeginTableSyncActivity.DestinationTableName(destination, table));
             var chunk = await _loader.LoadChunkAsync(
                 new ShareTableLoad(reference.StateKey, input.Cycle, share.Source, destination, table, input.Continuation), cancellationToken);
+            TransfersTelemetry.RecordMoved(TransfersTelemetry.Shares, reference.Tenant, rows: chunk.RowsWritten);
             return new TableChunkResult(table.Name, chunk.RowsWritten, chunk.Continuation, null);
         }
         catch (Exception e) when (e is NotSupportedException or InvalidOperationException or UnauthorizedAccessException or Azure.RequestFailedException)

@@ -1,4 +1,5 @@
 using Transfers.Core.DurableTask;
+using Transfers.Core.Telemetry;
 using Transfers.Durable.Engine;
 using Transfers.Durable.Storage;
 
@@ -31,6 +32,7 @@ internal sealed class DurableClient(HubStore store, DurableEngine engine, Durabl
             CreatedAt = now,
             UpdatedAt = now,
             StartAt = options?.StartAt,
+            TraceParent = TransfersTelemetry.ScheduleOrchestration(orchestratorName, instanceId),
         };
         if (await engine.TryStartAsync(record, cancellationToken))
         {

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Transfers.Core.DurableTask;
+using Transfers.Core.Telemetry;
 using Transfers.Durable.Storage;
 
 namespace Transfers.Durable.Engine;
@@ -247,6 +248,9 @@ internal sealed partial class DurableEngine
     {
         InboxMessage result;
         var key = Rows.TaskResult(work.Generation, work.TaskId);
+        using var span = TransfersTelemetry.StartActivity(work.Name!, work.InstanceId, work.TraceParent);
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        Exception? error = null;
         try
         {
             using var scope = _services.CreateScope();
@@ -263,8 +267,10 @@ internal sealed partial class DurableEngine
         {
             Log.ActivityFailed(_logger, work.Name!, work.InstanceId, ex);
             result = new InboxMessage(key, InboxKind.TaskFailed, work.Generation, work.TaskId, null, DurableJson.Serialize(TaskFailureDetails.FromException(ex)));
+            error = ex;
         }
 
+        TransfersTelemetry.EndActivity(span, work.Name!, System.Diagnostics.Stopwatch.GetElapsedTime(started), error);
         return result;
     }
 
@@ -309,6 +315,7 @@ internal sealed partial class DurableEngine
                     ParentId = work.InstanceId,
                     ParentGeneration = work.Generation,
                     ParentTaskId = work.TaskId,
+                    TraceParent = work.TraceParent,
                 },
                 cancellationToken);
             error = created ? null : new InstanceAlreadyExistsException(childId).Message;

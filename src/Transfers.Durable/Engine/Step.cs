@@ -255,7 +255,7 @@ internal sealed class Step
             {
                 case HistoryEventType.TaskScheduled:
                     history.Add(new HistoryEvent(action.Type, _now, action.TaskId, action.Name));
-                    work.Add(new WorkItem(_instance.InstanceId, Rows.Work(WorkKind.Activity, gen, action.TaskId), WorkKind.Activity, gen, action.TaskId, action.Name, action.Input, default, null, 0));
+                    work.Add(new WorkItem(_instance.InstanceId, Rows.Work(WorkKind.Activity, gen, action.TaskId), WorkKind.Activity, gen, action.TaskId, action.Name, action.Input, default, null, 0, _instance.TraceParent));
                     break;
                 case HistoryEventType.TimerCreated:
                     history.Add(new HistoryEvent(action.Type, _now, action.TaskId, action.Name, action.FireAt.ToString("O")));
@@ -263,7 +263,7 @@ internal sealed class Step
                     break;
                 default:
                     history.Add(new HistoryEvent(action.Type, _now, action.TaskId, action.Name, action.ChildInstanceId));
-                    work.Add(new WorkItem(_instance.InstanceId, Rows.Work(WorkKind.StartChild, gen, action.TaskId), WorkKind.StartChild, gen, action.TaskId, action.Name, action.Input, default, action.ChildInstanceId, 0));
+                    work.Add(new WorkItem(_instance.InstanceId, Rows.Work(WorkKind.StartChild, gen, action.TaskId), WorkKind.StartChild, gen, action.TaskId, action.Name, action.Input, default, action.ChildInstanceId, 0, _instance.TraceParent));
                     break;
             }
         }

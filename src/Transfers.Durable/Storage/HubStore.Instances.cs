@@ -160,6 +160,7 @@ internal sealed partial class HubStore
             ParentId = row.GetString("ParentId"),
             ParentGeneration = row.GetInt32("ParentGeneration") ?? 0,
             ParentTaskId = row.GetInt32("ParentTaskId") ?? 0,
+            TraceParent = row.GetString("TraceParent"),
             ETag = row.ETag,
         };
     }
@@ -198,6 +199,11 @@ internal sealed partial class HubStore
             row["ParentId"] = parent;
             row["ParentGeneration"] = record.ParentGeneration;
             row["ParentTaskId"] = record.ParentTaskId;
+        }
+
+        if (record.TraceParent is { } traceParent)
+        {
+            row["TraceParent"] = traceParent;
         }
 
         await SetPayloadAsync(row, "Input", record.Input, cancellationToken);

@@ -264,6 +264,11 @@ internal sealed partial class HubStore
             row["TargetId"] = target;
         }
 
+        if (work.TraceParent is { } traceParent)
+        {
+            row["TraceParent"] = traceParent;
+        }
+
         await SetPayloadAsync(row, "Data", work.Data, cancellationToken);
         return row;
     }
@@ -278,7 +283,8 @@ internal sealed partial class HubStore
         await GetPayloadAsync(row, "Data", cancellationToken),
         (row.GetDateTimeOffset("FireAt") ?? DateTimeOffset.UnixEpoch).UtcDateTime,
         row.GetString("TargetId"),
-        row.GetInt32("TargetGeneration") ?? 0);
+        row.GetInt32("TargetGeneration") ?? 0,
+        row.GetString("TraceParent"));
 }
 
 /// <summary>Everything one orchestration step commits atomically.</summary>

@@ -60,6 +60,9 @@ internal sealed record InstanceRecord
 
     public int ParentTaskId { get; init; }
 
+    /// <summary>Gets the W3C trace context of the orchestration's span, which every activity span continues.</summary>
+    public string? TraceParent { get; init; }
+
     public ETag ETag { get; init; }
 
     public OrchestrationMetadata ToMetadata(bool withPayloads) => new()

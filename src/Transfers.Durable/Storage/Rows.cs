@@ -80,6 +80,7 @@ internal sealed record InboxMessage(string RowKey, InboxKind Kind, int Generatio
 /// <param name="FireAt">When a timer fires.</param>
 /// <param name="TargetId">The child to start or the parent to notify.</param>
 /// <param name="TargetGeneration">The parent's generation for a notification.</param>
+/// <param name="TraceParent">The instance's trace context, for the span of an activity or child orchestration.</param>
 internal sealed record WorkItem(
     string InstanceId,
     string RowKey,
@@ -90,7 +91,8 @@ internal sealed record WorkItem(
     string? Data,
     DateTime FireAt,
     string? TargetId,
-    int TargetGeneration)
+    int TargetGeneration,
+    string? TraceParent = null)
 {
     public string Key => $"{InstanceId}\n{RowKey}";
 }
