@@ -71,13 +71,11 @@ public sealed class MonitorFixture : IAsyncLifetime
         return page;
     }
 
-    /// <summary>Issues a key for a new tenant.</summary>
+    /// <summary>Issues a key for a new tenant granted the host's own account.</summary>
     public async Task<string> NewTenantKeyAsync()
     {
         using var admin = Host.CreateClient(AdminKey);
-        using var response = await admin.PostAsync($"/admin/tenants/{Azurite.UniqueName("t")}/keys", null);
-        response.EnsureSuccessStatusCode();
-        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("key").GetString()!;
+        return await TenantKeys.IssueWithHostAccountAsync(admin, Azurite.UniqueName("t"));
     }
 
     /// <summary>
