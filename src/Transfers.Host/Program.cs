@@ -7,6 +7,7 @@ builder.AddLocalSettings();
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = TransfersApiExtensions.MaxRequestBodyBytes);
 builder.Services.AddTransfersApi();
 builder.Services.AddDurableEngine(builder.Configuration);
+builder.Services.AddHostedService<ReconcilerService>();
 
 var app = builder.Build();
 app.UseExceptionHandler();

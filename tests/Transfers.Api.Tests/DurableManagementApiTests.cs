@@ -356,6 +356,8 @@ public sealed class DurableManagementApiTests(DurableManagementApiTests.Factory 
             {
                 ["AzureWebJobsStorage"] = Azurite.ConnectionString,
                 ["Transfers:AdminApiKey"] = TransfersApiFactory.AdminKey,
+                // Other tests share these record tables under other task hubs: a pass here would schedule their records in this hub.
+                ["Transfers:Reconcile:Enabled"] = "false",
                 ["Transfers:Durable:HubName"] = Azurite.UniqueName("api"),
             }));
             builder.ConfigureServices(services => services.AddDurableTasks(r => r.AddOrchestrator<GoWaiter>()));
