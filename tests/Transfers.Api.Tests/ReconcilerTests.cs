@@ -3,8 +3,6 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using Transfers.Core.DurableTask;
 using Transfers.Core.Exports;
 using Transfers.Core.Ownership;
@@ -190,14 +188,8 @@ public sealed class ReconcilerTests(ReconcilerTests.Factory factory) : IClassFix
 
     private IDurableClient Durable() => factory.Services.GetRequiredService<IDurableClient>();
 
-    /// <summary>One pass over the given records only (the record tables are shared with other tests), with no grace.</summary>
-    private Task<ReconcileReport> PassAsync(IReadOnlyCollection<string> recordIds, Func<Task>? beforeRepair = null, TimeSpan? grace = null)
-    {
-        var families = factory.Services.GetServices<FamilyReconciler>().Select(f => new OnlyRecords(f, recordIds, beforeRepair));
-        var options = Mock.Of<IOptionsMonitor<ReconcileOptions>>(o => o.CurrentValue == new ReconcileOptions { Grace = grace ?? TimeSpan.Zero });
-        var reconciler = new TransferReconciler(families, options, TimeProvider.System, factory.Services.GetRequiredService<ILogger<TransferReconciler>>());
-        return reconciler.ReconcileOnceAsync(Durable());
-    }
+    private Task<ReconcileReport> PassAsync(IReadOnlyCollection<string> recordIds, Func<Task>? beforeRepair = null, TimeSpan? grace = null) =>
+        ReconcilePass.RunAsync(factory.Services, recordIds, beforeRepair, grace);
 
     /// <summary>Schedules a waiting orchestration under <paramref name="instanceId"/> and terminates it.</summary>
     private async Task<string> TerminatedAsync(string instanceId, string reason)
@@ -261,41 +253,6 @@ public sealed class ReconcilerTests(ReconcilerTests.Factory factory) : IClassFix
             ExpiresAt = now.AddDays(1),
             IntegrationIds = [integration],
         };
-    }
-
-    /// <summary>A family's part that sees only some records, and lets a test act between the listing and a repair.</summary>
-    private sealed class OnlyRecords(FamilyReconciler inner, IReadOnlyCollection<string> ids, Func<Task>? beforeRepair) : FamilyReconciler
-    {
-        public override string Family => inner.Family;
-
-        public override async IAsyncEnumerable<IReadOnlyList<ActiveRecord>> ListActiveAsync(
-            int pageSize, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
-        {
-            await foreach (var page in inner.ListActiveAsync(pageSize, cancellationToken))
-            {
-                yield return [.. page.Where(r => ids.Contains(r.RowKey) || ids.Contains(r.PartitionKey))];
-            }
-        }
-
-        public override string InstanceId(ActiveRecord record) => inner.InstanceId(record);
-
-        public override async Task<bool> RescheduleAsync(IDurableClient durable, ActiveRecord record, CancellationToken cancellationToken = default)
-        {
-            await (beforeRepair?.Invoke() ?? Task.CompletedTask);
-            return await inner.RescheduleAsync(durable, record, cancellationToken);
-        }
-
-        public override async Task<bool> FailAsync(ActiveRecord record, string what, CancellationToken cancellationToken = default)
-        {
-            await (beforeRepair?.Invoke() ?? Task.CompletedTask);
-            return await inner.FailAsync(record, what, cancellationToken);
-        }
-
-        public override async Task<bool> FinishAsync(ActiveRecord record, OrchestrationMetadata instance, CancellationToken cancellationToken = default)
-        {
-            await (beforeRepair?.Invoke() ?? Task.CompletedTask);
-            return await inner.FinishAsync(record, instance, cancellationToken);
-        }
     }
 
     /// <summary>Records the repairs counted on the reconciler's meter while it is alive.</summary>
