@@ -82,9 +82,11 @@ namespace Microsoft.DurableTask.Client
         public abstract Task ResumeInstanceAsync(string instanceId, string? reason = null, CancellationToken cancellation = default);
         public virtual Task<PurgeResult> PurgeInstanceAsync(string instanceId, CancellationToken cancellation) => null!;
         public virtual Task<PurgeResult> PurgeInstanceAsync(string instanceId, PurgeInstanceOptions? options = null, CancellationToken cancellation = default) => null!;
+        public virtual Task<PurgeResult> PurgeAllInstancesAsync(PurgeInstancesFilter filter, CancellationToken cancellation) => null!;
         public abstract Task<OrchestrationMetadata> WaitForInstanceCompletionAsync(string instanceId, bool getInputsAndOutputs = false, CancellationToken cancellation = default);
     }
     public record TerminateInstanceOptions; public record PurgeInstanceOptions;
+    public record PurgeInstancesFilter(DateTimeOffset? CreatedFrom = null, DateTimeOffset? CreatedTo = null, IEnumerable<OrchestrationRuntimeStatus>? Statuses = null);
 }
 namespace Microsoft.Azure.Functions.Worker
 {
@@ -94,6 +96,8 @@ namespace Microsoft.Azure.Functions.Worker
     [AttributeUsage(AttributeTargets.Parameter)] public sealed class DurableClientAttribute : Attribute;
     public enum AuthorizationLevel { Anonymous, Function, Admin }
     [AttributeUsage(AttributeTargets.Parameter)] public sealed class HttpTriggerAttribute(AuthorizationLevel level, params string[] methods) : Attribute { public string? Route { get; set; } public AuthorizationLevel Level => level; public string[] Methods => methods; }
+    [AttributeUsage(AttributeTargets.Parameter)] public sealed class TimerTriggerAttribute(string schedule) : Attribute { public string Schedule => schedule; }
+    public sealed class TimerInfo;
     public abstract class BindingContext { public abstract IReadOnlyDictionary<string, object?> BindingData { get; } }
     public abstract class FunctionContext { public abstract BindingContext BindingContext { get; } public abstract CancellationToken CancellationToken { get; } public abstract IServiceProvider InstanceServices { get; set; } }
 }
