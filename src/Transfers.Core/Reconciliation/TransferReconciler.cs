@@ -123,20 +123,21 @@ public sealed class TransferReconciler
                 foreach (var record in page.Where(r => r.ChangedAt <= settledBefore))
                 {
                     checkedCount++;
+                    var instanceId = family.InstanceId(record);
                     try
                     {
-                        if (await RepairAsync(durable, family, record, cancellationToken) is { } repair)
+                        if (await RepairAsync(durable, family, record, instanceId, cancellationToken) is { } repair)
                         {
                             if (repair.Done)
                             {
                                 repaired++;
                                 Repairs.Add(1, new KeyValuePair<string, object?>("family", family.Family), new KeyValuePair<string, object?>("action", repair.Action));
-                                Log.Repaired(_logger, family.Family, record.RowKey, repair.Action, repair.What);
+                                Log.Repaired(_logger, family.Family, instanceId, repair.Action, repair.What);
                             }
                             else
                             {
                                 skipped++;
-                                Log.Changed(_logger, family.Family, record.RowKey, repair.Action);
+                                Log.Changed(_logger, family.Family, instanceId, repair.Action);
                             }
                         }
                     }
@@ -144,7 +145,7 @@ public sealed class TransferReconciler
                     {
                         // One record that cannot be read or repaired now does not hold up the others; the next pass retries.
                         skipped++;
-                        Log.RepairFailed(_logger, e, family.Family, record.RowKey);
+                        Log.RepairFailed(_logger, e, family.Family, instanceId);
                     }
                 }
             }
@@ -171,9 +172,8 @@ public sealed class TransferReconciler
 
     /// <summary>The repair a record needs, and whether it was made; <c>null</c> when its orchestration runs.</summary>
     private static async Task<(string Action, string What, bool Done)?> RepairAsync(
-        IDurableClient durable, FamilyReconciler family, ActiveRecord record, CancellationToken cancellationToken)
+        IDurableClient durable, FamilyReconciler family, ActiveRecord record, string instanceId, CancellationToken cancellationToken)
     {
-        var instanceId = family.InstanceId(record);
         var instance = await durable.GetInstanceAsync(instanceId, cancellationToken: cancellationToken);
         if (instance is null)
         {
