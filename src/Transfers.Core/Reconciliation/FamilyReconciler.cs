@@ -5,8 +5,9 @@ namespace Transfers.Core.Reconciliation;
 /// <summary>
 /// One family's part of the reconciler: which of its records should have a live orchestration, and how to repair a
 /// record whose orchestration is missing or has ended. <see cref="TransferReconciler"/> decides which repair a record
-/// needs; every repair here is guarded by the <see cref="ActiveRecord.ETag"/> listed, so a change the API made since is
-/// never overwritten (the repair is then skipped, and the next pass looks again).
+/// needs; every write of a record here is guarded by the <see cref="ActiveRecord.ETag"/> listed, so a change the API
+/// made since is never overwritten (the repair is then skipped, and the next pass looks again), and every schedule goes
+/// through the family's <c>TryScheduleAsync</c>, so an orchestration scheduled meanwhile is not scheduled twice.
 /// </summary>
 public abstract class FamilyReconciler
 {
