@@ -4,6 +4,7 @@ using Transfers.Core.Configuration;
 using Transfers.Core.Shares;
 using Transfers.Core.Exports;
 using Transfers.Core.Ownership;
+using Transfers.Core.Reconciliation;
 using Transfers.Core.Storage;
 using Transfers.Core.Tenants;
 
@@ -15,7 +16,7 @@ namespace Transfers.Core;
 /// </summary>
 public static class TransfersCoreServiceCollectionExtensions
 {
-    /// <summary>Adds options, storage connections, key stores and every family's orchestrations and activities.</summary>
+    /// <summary>Adds options, storage connections, key stores, every family's orchestrations and activities, and the reconciler.</summary>
     /// <param name="services">The service collection.</param>
     /// <returns>The service collection.</returns>
     public static IServiceCollection AddTransfersCore(this IServiceCollection services)
@@ -30,6 +31,12 @@ public static class TransfersCoreServiceCollectionExtensions
         services.AddShares();
         services.AddExports();
         services.AddOwnership();
+        services.AddOptions<ReconcileOptions>()
+            .BindConfiguration(ReconcileOptions.SectionName)
+            .Validate(o => !o.Enabled || o.Interval > TimeSpan.Zero, $"{ReconcileOptions.SectionName}:Interval must be positive.")
+            .ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<TransferReconciler>();
         return services;
     }
 }

@@ -48,6 +48,10 @@ public sealed class CurrentDurableClient(DurableTaskRegistry registry) : IDurabl
         Adapter().PurgeInstanceAsync(instanceId, cancellationToken);
 
     /// <inheritdoc/>
+    public Task<int> PurgeInstancesAsync(PurgeInstancesFilter filter, CancellationToken cancellationToken = default) =>
+        Adapter().PurgeInstancesAsync(filter, cancellationToken);
+
+    /// <inheritdoc/>
     public Task<OrchestrationMetadata> WaitForInstanceCompletionAsync(
         string instanceId,
         bool getInputsAndOutputs = false,

@@ -164,6 +164,28 @@ public sealed class DurableClientAdapter(DurableTaskClient inner, Port.DurableTa
         return result.PurgedInstanceCount;
     }
 
+    /// <summary>
+    /// <see cref="DurableTaskClient.PurgeAllInstancesAsync(PurgeInstancesFilter, CancellationToken)"/> with a
+    /// <see cref="PurgeInstancesFilter"/>(CreatedFrom, CreatedTo, Statuses) of the finished statuses the filter names;
+    /// returns <c>PurgeResult.PurgedInstanceCount</c>.
+    /// </summary>
+    /// <param name="filter">The filter.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>How many instances were purged.</returns>
+    public async Task<int> PurgeInstancesAsync(Port.PurgeInstancesFilter filter, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        var statuses = filter.FinishedStatuses();
+        if (statuses.Count == 0)
+        {
+            return 0;
+        }
+
+        var result = await inner.PurgeAllInstancesAsync(
+            new PurgeInstancesFilter(filter.CreatedFrom, filter.CreatedTo, statuses.Select(ToDurable).ToList()), cancellationToken);
+        return result.PurgedInstanceCount;
+    }
+
     /// <summary><see cref="DurableTaskClient.WaitForInstanceCompletionAsync(string, bool, CancellationToken)"/>, metadata mapped.</summary>
     /// <param name="instanceId">The instance id.</param>
     /// <param name="getInputsAndOutputs">Also read input, output and custom status.</param>

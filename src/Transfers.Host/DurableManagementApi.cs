@@ -33,6 +33,7 @@ public static class DurableManagementApi
             _ => Problems.Unauthorized(
                 $"A valid admin key is required in the {FunctionsKeyParameter} query parameter or the {FunctionsKeyHeader} or {ApiKeyAuthenticator.HeaderName} header."));
         group.MapGet("/", ListAsync);
+        group.MapDelete("/", PurgeByFilterAsync);
         group.MapGet("/{instanceId}", GetAsync);
         group.MapPost("/{instanceId}/raiseEvent/{eventName}", RaiseEventAsync);
         group.MapPost("/{instanceId}/terminate", (string instanceId, string? reason, IDurableClient client, CancellationToken ct) =>
@@ -48,15 +49,9 @@ public static class DurableManagementApi
     private static async Task<IResult> ListAsync(HttpContext http, IDurableClient client, CancellationToken cancellationToken)
     {
         var query = http.Request.Query;
-        var statuses = new List<OrchestrationRuntimeStatus>();
-        foreach (var value in query["runtimeStatus"].SelectMany(v => (v ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)))
+        if (!TryStatuses(query, out var statuses, out var unknown))
         {
-            if (!Enum.TryParse<OrchestrationRuntimeStatus>(value, ignoreCase: true, out var status))
-            {
-                return Results.BadRequest($"Unknown runtimeStatus '{value}'.");
-            }
-
-            statuses.Add(status);
+            return unknown;
         }
 
         if (!TryDate(query["createdTimeFrom"], out var from) || !TryDate(query["createdTimeTo"], out var to))
@@ -90,6 +85,34 @@ public static class DurableManagementApi
 
         var array = new JsonArray([.. page.Instances.Select(m => (JsonNode)ToJson(m, showInput))]);
         return Json(array, StatusCodes.Status200OK);
+    }
+
+    /// <summary>
+    /// Purges the finished instances created in [<c>createdTimeFrom</c>, <c>createdTimeTo</c>] (which defaults to now)
+    /// with one of the <c>runtimeStatus</c> values (comma-separated; every finished status when absent), as Durable
+    /// Functions' "purge multiple instance histories": 200 with the count, 404 when none matched, 400 without
+    /// <c>createdTimeFrom</c>.
+    /// </summary>
+    private static async Task<IResult> PurgeByFilterAsync(HttpContext http, IDurableClient client, CancellationToken cancellationToken)
+    {
+        var query = http.Request.Query;
+        if (!TryDate(query["createdTimeFrom"], out var from) || from is null)
+        {
+            return Results.BadRequest("Please provide value for 'createdTimeFrom' parameter.");
+        }
+
+        if (!TryDate(query["createdTimeTo"], out var to))
+        {
+            return Results.BadRequest("createdTimeTo must be an ISO 8601 time.");
+        }
+
+        if (!TryStatuses(query, out var statuses, out var unknown))
+        {
+            return unknown;
+        }
+
+        var deleted = await client.PurgeInstancesAsync(new PurgeInstancesFilter(from, to ?? DateTimeOffset.UtcNow, statuses), cancellationToken);
+        return deleted == 0 ? Results.NotFound() : Json(new JsonObject { ["instancesDeleted"] = deleted }, StatusCodes.Status200OK);
     }
 
     private static async Task<IResult> GetAsync(
@@ -256,6 +279,25 @@ public static class DurableManagementApi
     private static JsonNode? Parse(string? json) => string.IsNullOrEmpty(json) ? null : JsonNode.Parse(json);
 
     private static string Time(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.FFFFFFFZ", CultureInfo.InvariantCulture);
+
+    /// <summary>The <c>runtimeStatus</c> values, comma-separated or repeated; an unknown one is a 400 naming it.</summary>
+    private static bool TryStatuses(IQueryCollection query, out List<OrchestrationRuntimeStatus> statuses, out IResult unknown)
+    {
+        statuses = [];
+        unknown = Results.Empty;
+        foreach (var value in query["runtimeStatus"].SelectMany(v => (v ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)))
+        {
+            if (!Enum.TryParse<OrchestrationRuntimeStatus>(value, ignoreCase: true, out var status))
+            {
+                unknown = Results.BadRequest($"Unknown runtimeStatus '{value}'.");
+                return false;
+            }
+
+            statuses.Add(status);
+        }
+
+        return true;
+    }
 
     private static bool TryDate(string? value, out DateTimeOffset? time)
     {

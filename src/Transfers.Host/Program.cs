@@ -8,6 +8,7 @@ builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 
 builder.Services.AddTransfersApi();
 builder.Services.AddDurableEngine(builder.Configuration);
 builder.Services.AddTransfersOtlpExport(builder.Configuration);
+builder.Services.AddHostedService<ReconcilerService>();
 
 var app = builder.Build();
 app.UseExceptionHandler();

@@ -213,6 +213,20 @@ public sealed class FunctionsAppTests
     }
 
     [Fact]
+    public void Reconcile_TimerFunction_RunsTheCoreReconcilerOverTheBoundDurableClient()
+    {
+        // Arrange / Act
+        var source = FunctionSources.StripComments(Repository.ReadText("src", "Transfers.Functions", "Reconcile.cs"));
+
+        // Assert: a timer (a CRON with seconds, as Flex Consumption needs) that only hands the bound client to Core
+        Assert.Contains("[Function(\"Reconcile\")]", source, StringComparison.Ordinal);
+        Assert.Contains("[TimerTrigger(Schedule)] TimerInfo", source, StringComparison.Ordinal);
+        Assert.Contains("[DurableClient] DurableTaskClient client", source, StringComparison.Ordinal);
+        Assert.Contains("reconciler.ReconcileIfDueAsync(new DurableClientAdapter(client, registry), cancellationToken)", source, StringComparison.Ordinal);
+        Assert.Contains("public const string Schedule = \"*/10 * * * * *\";", source, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Project_References_TheWorkerAndDurableTaskPackagesAndLinksHostJson()
     {
         // Arrange

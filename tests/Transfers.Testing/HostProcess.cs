@@ -45,6 +45,7 @@ public sealed class HostProcess : IAsyncDisposable
         start.Environment["Urls"] = baseAddress.ToString();
         start.Environment["AzureWebJobsStorage"] = Azurite.ConnectionString;
         start.Environment["Transfers__AdminApiKey"] = adminKey;
+        start.Environment["Transfers__Reconcile__Enabled"] = "false";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {

@@ -383,15 +383,8 @@ public static partial class ExportsApi
         await services.Transfers.SubmitAsync(tenant, transfer, start, end, cancellationToken);
         try
         {
-            await client.ScheduleNewOrchestrationInstanceAsync(
-                nameof(ExportTransferOrchestration),
-                new ExportTransferInput(tenant, transfer.Id),
-                new StartOrchestrationOptions(InstanceId: "exports-" + transfer.Id),
-                CancellationToken.None);
-        }
-        catch (InstanceAlreadyExistsException)
-        {
-            // The id is the transfer's: an earlier attempt to schedule it got through.
+            // The id is the transfer's: an earlier attempt to schedule it that got through is as good.
+            await ExportTransferOrchestration.TryScheduleAsync(client, tenant, transfer.Id, CancellationToken.None);
         }
         catch (Exception ex) when (ex is RequestFailedException or InvalidOperationException or ArgumentException or TimeoutException or HttpRequestException)
         {

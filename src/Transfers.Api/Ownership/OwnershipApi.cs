@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Transfers.Core.DurableTask;
 using Transfers.Core.Ownership;
 
 namespace Transfers.Api.Ownership;
@@ -217,7 +216,7 @@ public static class OwnershipApi
 
         try
         {
-            await TryScheduleAsync(transfer, options, services, cancellationToken);
+            await OwnershipTransferOrchestration.TryScheduleAsync(services.Durable, transfer, options, cancellationToken);
         }
         catch
         {
@@ -438,18 +437,9 @@ public static class OwnershipApi
         // The record already holds the answer; the event only wakes the orchestration, which reads the record if
         // the event is lost and the invitation expires. An invitation whose orchestration is not running (the host
         // stopped between the record and the schedule) gets one first, so that the answer is acted on now.
-        await TryScheduleAsync(current!, services.Options.CurrentValue, services, cancellationToken);
+        await OwnershipTransferOrchestration.TryScheduleAsync(services.Durable, current!, services.Options.CurrentValue, cancellationToken);
         await services.Durable.RaiseEventAsync(OwnershipTransferOrchestration.InstanceIdFor(id), eventName, payload(caller.UserId), cancellationToken);
         return TypedResults.NoContent();
-    }
-
-    /// <summary>Schedules an invitation's orchestration unless one runs already.</summary>
-    private static Task<bool> TryScheduleAsync(OwnershipTransfer transfer, OwnershipOptions options, OwnershipServices services, CancellationToken cancellationToken)
-    {
-        var input = new OwnershipTransferInput(
-            transfer.Id, transfer.ExpiresAt.UtcDateTime, options.MaxParallelMoves, options.ActivityMaxAttempts, options.ActivityFirstRetryInterval);
-        return services.Durable.TryScheduleAsync(
-            nameof(OwnershipTransferOrchestration), input, OwnershipTransferOrchestration.InstanceIdFor(transfer.Id), cancellationToken);
     }
 
     private static async Task<(IReadOnlyDictionary<string, IReadOnlyList<OwnedResource>>? Closure, FieldError? Error)> SelectAsync(

@@ -446,7 +446,7 @@ public static class SharesApi
                 }
 
                 // Scheduled here, the orchestration runs a check at once; already running, it waits for the event.
-                if (!await TryScheduleAsync(share!, resumed, services, cancellationToken))
+                if (!await TryScheduleAsync(resumed, services, cancellationToken))
                 {
                     await SignalAsync(transfer.Id, ShareEvents.Resume, new ResumeShareTransfer(services.Time.GetUtcNow()), services, cancellationToken);
                 }
@@ -455,7 +455,7 @@ public static class SharesApi
             default:
                 // A record that says the transfer runs while nothing does (the host stopped between a start's record and
                 // its orchestration, or the orchestration ended abnormally) gets its orchestration again.
-                return ShareTransferStatus.IsRunnable(transfer.Status) && await TryScheduleAsync(share!, transfer, services, cancellationToken)
+                return ShareTransferStatus.IsRunnable(transfer.Status) && await TryScheduleAsync(transfer, services, cancellationToken)
                     ? Json(TransferView(transfer), StatusCodes.Status202Accepted)
                     : Problems.Conflict($"Only a created transfer can start, or a paused one resume; this one is {transfer.Status}.");
         }
@@ -572,24 +572,13 @@ public static class SharesApi
             TransfersTelemetry.RecordEnded(TransfersTelemetry.Shares, ShareTransferStatus.Superseded);
         }
 
-        await TryScheduleAsync(share, started, services, cancellationToken);
+        await TryScheduleAsync(started, services, cancellationToken);
         return started;
     }
 
-    /// <summary>
-    /// Schedules the orchestration of a transfer whose record says it runs, unless one runs already (scheduled by the start
-    /// or resume this one raced, or running all along).
-    /// </summary>
-    private static Task<bool> TryScheduleAsync(Share share, ShareTransfer transfer, SharesServices services, CancellationToken cancellationToken)
-    {
-        var input = new ShareSyncInput(
-            new ShareTransferRef(share.Tenant, share.Id, transfer.Id, transfer.StateKey),
-            services.Options.Value.SyncInterval,
-            InitialSendDone: transfer.Replaces is not null || transfer.LastSync is not null,
-            PruneUnselected: transfer.Replaces is not null);
-        var orchestration = transfer.Contents.Kind == ShareDestinationKinds.Files ? nameof(FileSyncOrchestration) : nameof(TableSyncOrchestration);
-        return services.Durable.TryScheduleAsync(orchestration, input, ShareSyncOrchestration.InstanceId(transfer.Id), cancellationToken);
-    }
+    /// <summary>Schedules the orchestration of a transfer whose record says it runs, unless one runs already.</summary>
+    private static Task<bool> TryScheduleAsync(ShareTransfer transfer, SharesServices services, CancellationToken cancellationToken) =>
+        ShareSyncOrchestration.TryScheduleAsync(services.Durable, transfer, services.Options.Value.SyncInterval, cancellationToken);
 
     /// <summary>Tells a transfer's orchestration what its record, written first, now says.</summary>
     private static async Task SignalAsync(string transferId, string eventName, object payload, SharesServices services, CancellationToken cancellationToken)

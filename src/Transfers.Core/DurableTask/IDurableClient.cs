@@ -72,6 +72,15 @@ public interface IDurableClient
     /// <returns>How many instances were purged (0 or 1).</returns>
     Task<int> PurgeInstanceAsync(string instanceId, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Deletes the state and history of every finished instance (Completed, Failed or Terminated) that a filter
+    /// matches; instances that may still change are never purged, whatever statuses the filter names.
+    /// </summary>
+    /// <param name="filter">The created-time range and the statuses to purge.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>How many instances were purged.</returns>
+    Task<int> PurgeInstancesAsync(PurgeInstancesFilter filter, CancellationToken cancellationToken = default);
+
     /// <summary>Waits until an instance reaches Completed, Failed or Terminated.</summary>
     /// <param name="instanceId">The instance id.</param>
     /// <param name="getInputsAndOutputs">Also read the serialized input, output and custom status.</param>

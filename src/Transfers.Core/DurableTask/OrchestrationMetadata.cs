@@ -85,6 +85,20 @@ public sealed record OrchestrationQuery
     public bool FetchInputsAndOutputs { get; init; }
 }
 
+/// <summary>Which instances a purge by filter deletes; mirrors Durable Task's <c>PurgeInstancesFilter</c>.</summary>
+/// <param name="CreatedFrom">The inclusive lower bound of the creation time; any when null.</param>
+/// <param name="CreatedTo">The inclusive upper bound of the creation time; any when null.</param>
+/// <param name="Statuses">The statuses to purge; every finished status when null or empty.</param>
+public sealed record PurgeInstancesFilter(
+    DateTimeOffset? CreatedFrom = null, DateTimeOffset? CreatedTo = null, IReadOnlyCollection<OrchestrationRuntimeStatus>? Statuses = null)
+{
+    /// <summary>The statuses the purge deletes: those named that are finished, or every finished one when none is named.</summary>
+    /// <returns>Completed, Failed and Terminated, or those of them the filter names.</returns>
+    public IReadOnlyList<OrchestrationRuntimeStatus> FinishedStatuses() => Statuses is { Count: > 0 } named
+        ? [.. named.Where(s => s.IsTerminal()).Distinct()]
+        : [OrchestrationRuntimeStatus.Completed, OrchestrationRuntimeStatus.Failed, OrchestrationRuntimeStatus.Terminated];
+}
+
 /// <summary>One page of a query.</summary>
 /// <param name="Instances">The instances of this page.</param>
 /// <param name="ContinuationToken">The token of the next page, or <c>null</c> on the last one.</param>

@@ -13,6 +13,26 @@ namespace Transfers.Core.Exports;
 /// </summary>
 public sealed class ExportTransferOrchestration : Orchestrator<ExportTransferInput, string>
 {
+    /// <summary>The instance id of a transfer's orchestration.</summary>
+    /// <param name="transferId">The transfer id.</param>
+    /// <returns>The instance id.</returns>
+    public static string InstanceId(string transferId) => "exports-" + transferId;
+
+    /// <summary>
+    /// Schedules a transfer's orchestration unless one runs already: what a submit and the reconciler do. Scheduled
+    /// again after it finished, it finds the transfer ended and stops.
+    /// </summary>
+    /// <param name="durable">The durable client.</param>
+    /// <param name="tenant">The owner.</param>
+    /// <param name="transferId">The transfer id.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns><c>true</c> when this call scheduled it.</returns>
+    public static Task<bool> TryScheduleAsync(IDurableClient durable, string tenant, string transferId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(durable);
+        return durable.TryScheduleAsync(nameof(ExportTransferOrchestration), new ExportTransferInput(tenant, transferId), InstanceId(transferId), cancellationToken);
+    }
+
     /// <inheritdoc/>
     public override async Task<string> RunAsync(IOrchestrationContext context, ExportTransferInput input)
     {

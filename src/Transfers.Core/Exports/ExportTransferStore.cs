@@ -1,6 +1,8 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using Azure;
 using Azure.Data.Tables;
+using Transfers.Core.Reconciliation;
 
 namespace Transfers.Core.Exports;
 
@@ -299,6 +301,55 @@ public sealed class ExportTransferStore(ExportsTables tables)
         (await TryEndUnclaimedAsync(tenant, transferId, null, status, endedAt, error, cancellationToken)).Ended;
 
     /// <summary>
+    /// Lists every tenant's PENDING and RUNNING transfers, one page at a time and without their content: one query over
+    /// the table, filtered on its status column (queue rows have none).
+    /// </summary>
+    /// <param name="pageSize">The most transfers of one page.</param>
+    /// <param name="cancellationToken">Cancels the query.</param>
+    /// <returns>The pages.</returns>
+    public async IAsyncEnumerable<IReadOnlyList<ActiveRecord>> ListActiveAsync(int pageSize, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await tables.EnsureCreatedAsync();
+        await foreach (var page in ActiveRecord.ListAsync(tables.Transfers, null, [ExportStatus.Pending, ExportStatus.Running], pageSize, cancellationToken))
+        {
+            yield return page;
+        }
+    }
+
+    /// <summary>
+    /// Ends a transfer, claimed or not, if it has not changed since it was read with <paramref name="etag"/>, and takes
+    /// it out of its destination's queue: for a transfer whose orchestration ended without recording the end.
+    /// </summary>
+    /// <param name="tenant">The owner.</param>
+    /// <param name="transferId">The transfer id.</param>
+    /// <param name="etag">The version read.</param>
+    /// <param name="status">The final status.</param>
+    /// <param name="endedAt">When it ended.</param>
+    /// <param name="error">Why, for users.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns><c>true</c> when this call ended it; <c>false</c> when it changed or is gone.</returns>
+    public async Task<bool> TryEndAsync(string tenant, string transferId, string etag, string status, DateTimeOffset endedAt, string? error, CancellationToken cancellationToken = default)
+    {
+        var row = await GetRowAsync(tenant, transferId, cancellationToken);
+        if (row is null || row.ETag.ToString() != etag)
+        {
+            return false;
+        }
+
+        try
+        {
+            await tables.Transfers.UpdateEntityAsync(EndEntity(tenant, transferId, status, endedAt, error), row.ETag, TableUpdateMode.Merge, cancellationToken);
+        }
+        catch (RequestFailedException ex) when (ex.Status is 404 or 412)
+        {
+            return false;
+        }
+
+        await DequeueAsync(row, cancellationToken);
+        return true;
+    }
+
+    /// <summary>
     /// Cancels a transfer: one that no orchestration has claimed yet ends CANCELLED at once; a claimed one is asked
     /// to stop, which it does between chunks.
     /// </summary>
@@ -394,11 +445,17 @@ public sealed class ExportTransferStore(ExportsTables tables)
         var (row, ended) = await TryMergeUnclaimedAsync(tenant, transferId, mayEnd, EndEntity(tenant, transferId, status, endedAt, error), cancellationToken);
         if (ended)
         {
-            var queued = QueueKey(row!.GetString("DestinationId"), row.GetDateTimeOffset("SubmittedAt") ?? DateTimeOffset.UnixEpoch, transferId);
-            await tables.Transfers.DeleteEntityAsync(tenant, queued, ETag.All, cancellationToken);
+            await DequeueAsync(row!, cancellationToken);
         }
 
         return (row, ended);
+    }
+
+    /// <summary>Takes an ended transfer (its row) out of its destination's queue.</summary>
+    private async Task DequeueAsync(TableEntity row, CancellationToken cancellationToken)
+    {
+        var queued = QueueKey(row.GetString("DestinationId"), row.GetDateTimeOffset("SubmittedAt") ?? DateTimeOffset.UnixEpoch, row.RowKey);
+        await tables.Transfers.DeleteEntityAsync(row.PartitionKey, queued, ETag.All, cancellationToken);
     }
 
     /// <summary>

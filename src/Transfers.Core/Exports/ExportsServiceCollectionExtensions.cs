@@ -1,5 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Transfers.Core.DurableTask;
+using Transfers.Core.Reconciliation;
 
 namespace Transfers.Core.Exports;
 
@@ -19,6 +21,7 @@ public static class ExportsServiceCollectionExtensions
         services.AddSingleton<ExportTransferStore>();
         services.AddSingleton<ExportWatermarkStore>();
         services.AddSingleton<ExportDebugLog>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<FamilyReconciler, ExportReconciler>());
         services.AddDurableTasks(r => r
             .AddOrchestrator<ExportTransferOrchestration>()
             .AddActivity<CheckTransferTurnActivity>()

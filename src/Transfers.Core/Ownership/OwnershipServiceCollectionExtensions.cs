@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Transfers.Core.DurableTask;
+using Transfers.Core.Reconciliation;
 
 namespace Transfers.Core.Ownership;
 
@@ -19,6 +20,7 @@ public static class OwnershipServiceCollectionExtensions
         services.AddSingleton<UserStore>();
         services.AddSingleton<ResourceStore>();
         services.AddSingleton<TransferStore>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<FamilyReconciler, OwnershipReconciler>());
         services.AddDurableTasks(r => r
             .AddOrchestrator<OwnershipTransferOrchestration>()
             .AddActivity<ExpireOwnershipInvite>()

@@ -29,6 +29,25 @@ public sealed class OwnershipTransferOrchestration : Orchestrator<OwnershipTrans
     /// <returns>The instance id.</returns>
     public static string InstanceIdFor(string transferId) => $"ownership-{transferId}";
 
+    /// <summary>
+    /// Schedules an invitation's orchestration unless one runs already: what an invitation, an answer and the reconciler
+    /// do.
+    /// </summary>
+    /// <param name="durable">The durable client.</param>
+    /// <param name="transfer">The transfer as recorded.</param>
+    /// <param name="options">The Ownership settings, which travel in the input.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns><c>true</c> when this call scheduled it.</returns>
+    public static Task<bool> TryScheduleAsync(IDurableClient durable, OwnershipTransfer transfer, OwnershipOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(durable);
+        ArgumentNullException.ThrowIfNull(transfer);
+        ArgumentNullException.ThrowIfNull(options);
+        var input = new OwnershipTransferInput(
+            transfer.Id, transfer.ExpiresAt.UtcDateTime, options.MaxParallelMoves, options.ActivityMaxAttempts, options.ActivityFirstRetryInterval);
+        return durable.TryScheduleAsync(nameof(OwnershipTransferOrchestration), input, InstanceIdFor(transfer.Id), cancellationToken);
+    }
+
     /// <inheritdoc/>
     public override async Task<OwnershipTransferStatus> RunAsync(IOrchestrationContext context, OwnershipTransferInput input)
     {

@@ -1,6 +1,8 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
+using Transfers.Core.Reconciliation;
 
 namespace Transfers.Core.Ownership;
 
@@ -130,6 +132,59 @@ public sealed class TransferStore
             {
                 // Someone else changed it first; decide again on the new state.
             }
+        }
+    }
+
+    /// <summary>
+    /// Lists the transfers that have not ended (unapproved, queued or started), one page at a time and without their
+    /// content: one query over the table, filtered on the record rows' status column.
+    /// </summary>
+    /// <param name="pageSize">The most transfers of one page.</param>
+    /// <param name="cancellationToken">Cancels the query.</param>
+    /// <returns>The pages.</returns>
+    public async IAsyncEnumerable<IReadOnlyList<ActiveRecord>> ListOpenAsync(int pageSize, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var transfers = await _tables.GetAsync(OwnershipTables.Transfers);
+        string[] open = [nameof(OwnershipTransferStatus.Unapproved), nameof(OwnershipTransferStatus.Queued), nameof(OwnershipTransferStatus.Started)];
+        await foreach (var page in ActiveRecord.ListAsync(transfers, TableClient.CreateQueryFilter($"RowKey eq {RecordRow}"), open, pageSize, cancellationToken))
+        {
+            yield return page;
+        }
+    }
+
+    /// <summary>Gets a transfer record if it has not changed since it was read with <paramref name="etag"/>.</summary>
+    /// <param name="transferId">The transfer id.</param>
+    /// <param name="etag">The version read.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>The transfer, or <c>null</c> when it changed or is gone.</returns>
+    public async Task<OwnershipTransfer?> GetIfUnchangedAsync(string transferId, string etag, CancellationToken cancellationToken = default) =>
+        await GetRowIfUnchangedAsync(transferId, etag, cancellationToken) is { } row ? FromRow(row) : null;
+
+    /// <summary>Changes a transfer if it has not changed since it was read with <paramref name="etag"/>.</summary>
+    /// <param name="transferId">The transfer id.</param>
+    /// <param name="etag">The version read.</param>
+    /// <param name="change">Returns the new record.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>The transfer as stored, or <c>null</c> when it changed or is gone (nothing is written then).</returns>
+    public async Task<OwnershipTransfer?> TryUpdateIfUnchangedAsync(
+        string transferId, string etag, Func<OwnershipTransfer, OwnershipTransfer> change, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        if (await GetRowIfUnchangedAsync(transferId, etag, cancellationToken) is not { } row)
+        {
+            return null;
+        }
+
+        var updated = change(FromRow(row));
+        try
+        {
+            var transfers = await _tables.GetAsync(OwnershipTables.Transfers);
+            await transfers.UpdateEntityAsync(ToRow(updated), row.ETag, TableUpdateMode.Replace, cancellationToken);
+            return updated;
+        }
+        catch (RequestFailedException e) when (OwnershipTables.IsConflict(e))
+        {
+            return null;
         }
     }
 
@@ -268,6 +323,18 @@ public sealed class TransferStore
 
         await OwnershipTables.SubmitInBatchesAsync(
             transfers, keys.Select(k => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(transfer.Id, k), ETag.All)), cancellationToken);
+    }
+
+    private async Task<TableEntity?> GetRowIfUnchangedAsync(string transferId, string etag, CancellationToken cancellationToken)
+    {
+        if (!ObjectIds.IsValid(transferId))
+        {
+            return null;
+        }
+
+        var transfers = await _tables.GetAsync(OwnershipTables.Transfers);
+        var row = await transfers.GetEntityIfExistsAsync<TableEntity>(transferId, RecordRow, cancellationToken: cancellationToken);
+        return row.HasValue && row.Value!.ETag.ToString() == etag ? row.Value : null;
     }
 
     private static string ResourceRow(string collection, string id) => $"{ResourcePrefix}{collection}:{id}";

@@ -1,6 +1,8 @@
+using System.Runtime.CompilerServices;
 using Azure;
 using Azure.Data.Tables;
 using Transfers.Core.DurableTask;
+using Transfers.Core.Reconciliation;
 using Transfers.Core.Security;
 using Transfers.Core.Storage;
 using Transfers.Core.Tabular;
@@ -333,6 +335,23 @@ public sealed class ShareStore
         }
 
         return [.. transfers.OrderByDescending(t => t.CreatedAt).ThenByDescending(t => t.Id, StringComparer.Ordinal)];
+    }
+
+    /// <summary>
+    /// Lists, over every share, the transfers whose orchestration should be running (sending, syncing, synced or paused),
+    /// one page at a time and without their content: one query over the table, filtered on its status column.
+    /// </summary>
+    /// <param name="pageSize">The most transfers of one page.</param>
+    /// <param name="cancellationToken">Cancels the query.</param>
+    /// <returns>The pages.</returns>
+    public async IAsyncEnumerable<IReadOnlyList<ActiveRecord>> ListActiveTransfersAsync(int pageSize, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await _created.Value;
+        string[] active = [ShareTransferStatus.Sending, ShareTransferStatus.Syncing, ShareTransferStatus.Synced, ShareTransferStatus.Paused];
+        await foreach (var page in ActiveRecord.ListAsync(_transfers, null, active, pageSize, cancellationToken))
+        {
+            yield return page;
+        }
     }
 
     /// <summary>Replaces a transfer if it has not changed since it was read.</summary>

@@ -20,6 +20,28 @@ public abstract class ShareSyncOrchestration : Orchestrator<ShareSyncInput, stri
     /// <returns>The instance id.</returns>
     public static string InstanceId(string transferId) => "share-transfer-" + transferId;
 
+    /// <summary>
+    /// Schedules the orchestration of a transfer whose record says it runs, unless one runs already (scheduled by a
+    /// start, resume or repair this one raced, or running all along): what a start, a resume and the reconciler do.
+    /// </summary>
+    /// <param name="durable">The durable client.</param>
+    /// <param name="transfer">The transfer as recorded.</param>
+    /// <param name="interval">The time between checks.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns><c>true</c> when this call scheduled it.</returns>
+    public static Task<bool> TryScheduleAsync(IDurableClient durable, ShareTransfer transfer, TimeSpan interval, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(durable);
+        ArgumentNullException.ThrowIfNull(transfer);
+        var input = new ShareSyncInput(
+            new ShareTransferRef(transfer.Tenant, transfer.ShareId, transfer.Id, transfer.StateKey),
+            interval,
+            InitialSendDone: transfer.Replaces is not null || transfer.LastSync is not null,
+            PruneUnselected: transfer.Replaces is not null);
+        var orchestration = transfer.Contents.Kind == ShareDestinationKinds.Files ? nameof(FileSyncOrchestration) : nameof(TableSyncOrchestration);
+        return durable.TryScheduleAsync(orchestration, input, InstanceId(transfer.Id), cancellationToken);
+    }
+
     /// <inheritdoc/>
     public sealed override async Task<string> RunAsync(IOrchestrationContext context, ShareSyncInput input)
     {

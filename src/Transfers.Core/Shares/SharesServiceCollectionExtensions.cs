@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Transfers.Core.DurableTask;
+using Transfers.Core.Reconciliation;
 
 namespace Transfers.Core.Shares;
 
@@ -27,6 +28,7 @@ public static class SharesServiceCollectionExtensions
         services.TryAddSingleton<ShareStore>();
         services.TryAddSingleton<FileSyncStore>();
         services.TryAddSingleton<IShareTableLoader, TabularShareTableLoader>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<FamilyReconciler, ShareReconciler>());
         services.AddDurableTasks(r => r
             .AddOrchestrator<FileSyncOrchestration>()
             .AddOrchestrator<TableSyncOrchestration>()

@@ -113,6 +113,38 @@ internal sealed class DurableClient(HubStore store, DurableEngine engine, Durabl
     }
 
     /// <inheritdoc/>
+    public async Task<int> PurgeInstancesAsync(PurgeInstancesFilter filter, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        var statuses = filter.FinishedStatuses();
+        if (statuses.Count == 0)
+        {
+            return 0;
+        }
+
+        await store.EnsureCreatedAsync();
+        var query = new OrchestrationQuery { Statuses = statuses, CreatedFrom = filter.CreatedFrom, CreatedTo = filter.CreatedTo, PageSize = 100 };
+        var purged = 0;
+        while (true)
+        {
+            // A page at a time, so memory stays bounded; the continuation token names the next key, which the deletions
+            // of this page do not move.
+            var page = await store.QueryInstancesAsync(query, cancellationToken);
+            foreach (var instance in page.Instances)
+            {
+                purged += await store.PurgeInstanceAsync(instance.InstanceId, cancellationToken) ? 1 : 0;
+            }
+
+            if (page.ContinuationToken is null)
+            {
+                return purged;
+            }
+
+            query = query with { ContinuationToken = page.ContinuationToken };
+        }
+    }
+
+    /// <inheritdoc/>
     public async Task<OrchestrationMetadata> WaitForInstanceCompletionAsync(string instanceId, bool getInputsAndOutputs = false, CancellationToken cancellationToken = default)
     {
         InstanceIds.Validate(instanceId);
