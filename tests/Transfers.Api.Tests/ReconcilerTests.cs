@@ -9,6 +9,7 @@ using Transfers.Core.Ownership;
 using Transfers.Core.Reconciliation;
 using Transfers.Core.Security;
 using Transfers.Core.Shares;
+using Transfers.Core.Telemetry;
 using Transfers.Testing;
 
 namespace Transfers.Api.Tests;
@@ -211,7 +212,7 @@ public sealed class ReconcilerTests(ReconcilerTests.Factory factory) : IClassFix
         var store = factory.Services.GetRequiredService<ShareStore>();
         var tenant = Azurite.UniqueName("t");
         var destination = new ShareDestination(ShareDestinationKinds.Files, null, Azurite.UniqueName("dst"), "consumer", null);
-        var share = await store.CreateShareAsync(tenant, "reconciled", new ShareSource(null, Azurite.UniqueName("src"), null), destination);
+        var share = (await store.CreateShareAsync(tenant, "reconciled", new ShareSource(null, Azurite.UniqueName("src"), null), destination, maxShares: 1))!;
         var id = Secrets.NewId();
         var added = await store.AddTransferAsync(
             new ShareTransfer
@@ -264,7 +265,7 @@ public sealed class ReconcilerTests(ReconcilerTests.Factory factory) : IClassFix
         {
             _listener.InstrumentPublished = (instrument, listener) =>
             {
-                if (instrument.Meter.Name == TransferReconciler.MeterName && instrument.Name == TransferReconciler.RepairsCounter)
+                if (instrument.Meter.Name == TransfersTelemetry.Name && instrument.Name == TransfersTelemetry.RepairsCounter)
                 {
                     listener.EnableMeasurementEvents(instrument);
                 }

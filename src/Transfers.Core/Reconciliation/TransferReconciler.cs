@@ -1,9 +1,9 @@
-using System.Diagnostics.Metrics;
 using System.Text.Json;
 using Azure;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Transfers.Core.DurableTask;
+using Transfers.Core.Telemetry;
 
 namespace Transfers.Core.Reconciliation;
 
@@ -23,15 +23,6 @@ public sealed record ReconcileReport(int Checked, int Repaired, int Skipped);
 /// </summary>
 public sealed class TransferReconciler
 {
-    /// <summary>The name of the meter the repairs are counted on.</summary>
-    public const string MeterName = "Transfers";
-
-    /// <summary>The counter of repairs, tagged <c>family</c> and <c>action</c> (<c>rescheduled</c>, <c>failed</c>, <c>finished</c>).</summary>
-    public const string RepairsCounter = "transfers.reconciler.repairs";
-
-    private static readonly Meter Meter = new(MeterName);
-    private static readonly Counter<long> Repairs = Meter.CreateCounter<long>(RepairsCounter, unit: "{repair}", description: "Records the reconciler brought into agreement with their orchestrations.");
-
     private readonly IReadOnlyList<FamilyReconciler> _families;
     private readonly IOptionsMonitor<ReconcileOptions> _options;
     private readonly TimeProvider _time;
@@ -131,7 +122,7 @@ public sealed class TransferReconciler
                             if (repair.Done)
                             {
                                 repaired++;
-                                Repairs.Add(1, new KeyValuePair<string, object?>("family", family.Family), new KeyValuePair<string, object?>("action", repair.Action));
+                                TransfersTelemetry.RecordRepair(family.Family, repair.Action);
                                 Log.Repaired(_logger, family.Family, instanceId, repair.Action, repair.What);
                             }
                             else

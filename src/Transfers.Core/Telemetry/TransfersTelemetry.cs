@@ -49,8 +49,12 @@ public static class TransfersTelemetry
     private static readonly Counter<long> Started = Meter.CreateCounter<long>("transfers.started", "{transfer}", "Transfers started, by family.");
     private static readonly Counter<long> Ended = Meter.CreateCounter<long>("transfers.ended", "{transfer}", "Transfers ended, by family and status.");
     private static readonly Histogram<double> ActivityDuration = Meter.CreateHistogram<double>("transfers.activity.duration", "s", "How long each activity run took, by activity and outcome.");
+    private static readonly Counter<long> Repairs = Meter.CreateCounter<long>(RepairsCounter, "{repair}", "Records the reconciler brought into agreement with their orchestrations.");
     private static readonly Histogram<double> SyncLag = Meter.CreateHistogram<double>(
         "transfers.sync.lag", "s", "Automated transfers: at the end of each check, how long a source change made just after the previous check's start waited to reach the destination.");
+
+    /// <summary>The counter of the reconciler's repairs, tagged <c>family</c> and <c>action</c> (<c>rescheduled</c>, <c>failed</c>, <c>finished</c>).</summary>
+    public const string RepairsCounter = "transfers.reconciler.repairs";
 
     /// <summary>Gets the source of every Transfers span.</summary>
     public static ActivitySource Source { get; } = new(Name);
@@ -120,6 +124,12 @@ public static class TransfersTelemetry
             span.AddException(error);
         }
     }
+
+    /// <summary>Counts one repair of the reconciler.</summary>
+    /// <param name="family">The family of the repaired record.</param>
+    /// <param name="action">What the repair did.</param>
+    public static void RecordRepair(string family, string action) =>
+        Repairs.Add(1, new KeyValuePair<string, object?>("family", family), new KeyValuePair<string, object?>("action", action));
 
     /// <summary>Records what an activity moved, in the metrics and as attributes of the current span.</summary>
     /// <param name="family">The family.</param>
