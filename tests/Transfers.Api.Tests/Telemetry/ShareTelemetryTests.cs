@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net.Http.Json;
-using System.Text.Json;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
@@ -118,10 +116,8 @@ public sealed class ShareTelemetryTests : IAsyncLifetime
     {
         using var admin = _factory.CreateClient();
         admin.DefaultRequestHeaders.Add("X-API-KEY", SharesFactory.AdminKey);
-        using var response = await admin.PostAsync($"/admin/tenants/{_tenant}/keys", null);
-        response.EnsureSuccessStatusCode();
         var client = _factory.CreateClient();
-        client.DefaultRequestHeaders.Add("X-API-KEY", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("key").GetString());
+        client.DefaultRequestHeaders.Add("X-API-KEY", await TenantKeys.IssueWithHostAccountAsync(admin, _tenant));
         return client;
     }
 
