@@ -1,6 +1,6 @@
 using Port = Transfers.Core.DurableTask;
 
-namespace Transfers.Functions;
+namespace Transfers.DurableTask;
 
 /// <summary>
 /// Maps failures between Durable Functions (<c>Microsoft.DurableTask</c>) and the port

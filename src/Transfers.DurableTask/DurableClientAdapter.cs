@@ -2,7 +2,7 @@ using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Port = Transfers.Core.DurableTask;
 
-namespace Transfers.Functions;
+namespace Transfers.DurableTask;
 
 /// <summary>
 /// The port's <see cref="Port.IDurableClient"/> over Durable Functions' <see cref="DurableTaskClient"/> (the client that

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Transfers.Core.DurableTask;
 
-namespace Transfers.Functions;
+namespace Transfers.DurableTask;
 
 /// <summary>
 /// How values cross the Durable Functions boundary: every input, output, event payload and custom status that the
