@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Transfers.Core.DurableTask;
+using Transfers.Durable.Storage;
 using Transfers.Testing;
 
 namespace Transfers.Durable.Tests;
@@ -65,7 +66,7 @@ internal sealed class EngineHost : IAsyncDisposable
     public async Task<List<TableEntity>> RowsAsync(string instanceId)
     {
         var rows = new List<TableEntity>();
-        await foreach (var row in Azurite.Tables.GetTableClient(Hub + "Instances").QueryAsync<TableEntity>(e => e.PartitionKey == instanceId))
+        await foreach (var row in Azurite.Tables.GetTableClient(HubStore.TableName(Hub, "Instances")).QueryAsync<TableEntity>(e => e.PartitionKey == instanceId))
         {
             rows.Add(row);
         }

@@ -1,6 +1,7 @@
 using Azure;
 using Azure.Data.Tables;
 using Transfers.Core.DurableTask;
+using Transfers.Durable.Storage;
 using Transfers.Testing;
 
 namespace Transfers.Durable.Tests;
@@ -220,7 +221,7 @@ public sealed class ManagementTests : IAsyncLifetime
         // partition moves away and back (here: the row is written directly).
         var id = await _host.Client.ScheduleNewOrchestrationInstanceAsync(nameof(EventWaiter), "never");
         await _host.StatusAsync(id, OrchestrationRuntimeStatus.Running);
-        var instances = Azurite.Tables.GetTableClient(_host.Hub + "Instances");
+        var instances = Azurite.Tables.GetTableClient(HubStore.TableName(_host.Hub, "Instances"));
         await instances.UpdateEntityAsync(
             new TableEntity(id, "!instance") { ["Status"] = nameof(OrchestrationRuntimeStatus.Completed), ["Output"] = "\"elsewhere\"" },
             ETag.All,
