@@ -1,15 +1,16 @@
+using Azure.Storage.Blobs.Models;
 using Transfers.Core.DurableTask;
 using Transfers.Testing;
 
 namespace Transfers.Durable.Tests;
 
-public sealed class OrchestrationTests : IAsyncLifetime
+/// <summary>The tests, run on both backends by the derived classes (Durable Task is the reference).</summary>
+public abstract class OrchestrationTests(EngineHost host)
 {
-    private EngineHost _host = null!;
+    private readonly EngineHost _host = host;
 
-    public async Task InitializeAsync() => _host = await EngineHost.StartAsync(Azurite.UniqueName("orch"));
-
-    public async Task DisposeAsync() => await _host.DisposeAsync();
+    /// <summary>Asserts that the instance's input went to the backend's large-payload store.</summary>
+    protected abstract Task AssertInputOffloadedAsync(string instanceId);
 
     [Fact]
     public async Task CallActivityAsync_SequenceOfFive_CompletesWithSumAndRunsEachOnce()
@@ -58,8 +59,7 @@ public sealed class OrchestrationTests : IAsyncLifetime
         Assert.Equal(3, attempts.Length);
         Assert.True(attempts[1] - attempts[0] >= TimeSpan.FromMilliseconds(300), $"first back-off was {attempts[1] - attempts[0]}");
         Assert.True(attempts[2] - attempts[1] >= TimeSpan.FromMilliseconds(600), $"second back-off was {attempts[2] - attempts[1]}");
-        var timers = (await _host.RowsAsync(id)).Count(r => r.GetString("Type") == "TimerCreated");
-        Assert.Equal(2, timers);
+        Assert.Equal(2, await _host.CountHistoryAsync(id, "TimerCreated"));
     }
 
     [Fact]
@@ -115,7 +115,7 @@ public sealed class OrchestrationTests : IAsyncLifetime
         Assert.Equal(OrchestrationRuntimeStatus.Completed, result.RuntimeStatus);
         Assert.Equal(big, result.ReadOutputAs<string>());
         Assert.Equal(big, result.ReadInputAs<string>());
-        Assert.Contains(await _host.RowsAsync(result.InstanceId), r => r.ContainsKey("InputBlob"));
+        await AssertInputOffloadedAsync(result.InstanceId);
     }
 
     [Fact]
@@ -124,7 +124,7 @@ public sealed class OrchestrationTests : IAsyncLifetime
         // Arrange: the first episode calls Echo, then waits for "go".
         var id = Azurite.UniqueName("nondet");
         await _host.Client.ScheduleNewOrchestrationInstanceAsync(nameof(Switching), null, new StartOrchestrationOptions(id));
-        await Eventually.MatchAsync(async () => (await _host.RowsAsync(id)).Count(r => r.GetString("Type") == "TaskCompleted"), n => n == 1);
+        await Eventually.MatchAsync(() => _host.CountHistoryAsync(id, "TaskCompleted"), n => n == 1);
 
         // Act: the code now calls Square where history has Echo.
         TestWorkload.Switches[id] = nameof(Square);
@@ -136,5 +136,29 @@ public sealed class OrchestrationTests : IAsyncLifetime
         Assert.Contains("Non-deterministic", result.FailureDetails!.ErrorMessage, StringComparison.Ordinal);
         Assert.Contains("'Echo'", result.FailureDetails.ErrorMessage, StringComparison.Ordinal);
         Assert.Contains("'Square'", result.FailureDetails.ErrorMessage, StringComparison.Ordinal);
+    }
+}
+
+/// <summary>OrchestrationTests on the embedded engine.</summary>
+public sealed class EmbeddedOrchestrationTests(EmbeddedBackend backend) : OrchestrationTests(backend.Host), IClassFixture<EmbeddedBackend>
+{
+    protected override async Task AssertInputOffloadedAsync(string instanceId) =>
+        Assert.Contains(await backend.Host.RowsAsync(instanceId), r => r.ContainsKey("InputBlob"));
+}
+
+/// <summary>OrchestrationTests on Durable Task's engine on Azure Storage.</summary>
+public sealed class AzureStorageOrchestrationTests(AzureStorageBackend backend) : OrchestrationTests(backend.Host), IClassFixture<AzureStorageBackend>
+{
+    protected override async Task AssertInputOffloadedAsync(string instanceId)
+    {
+        // Durable Task keeps messages and table properties over its limits in the {hub}-largemessages container.
+        var container = Azurite.Blobs.GetBlobContainerClient(backend.Host.Hub.ToLowerInvariant() + "-largemessages");
+        var blobs = new List<string>();
+        await foreach (var blob in container.GetBlobsAsync(new GetBlobsOptions { Prefix = instanceId }))
+        {
+            blobs.Add(blob.Name);
+        }
+
+        Assert.NotEmpty(blobs);
     }
 }

@@ -9,7 +9,7 @@ using Transfers.Testing;
 namespace Transfers.Api.Tests.Exports;
 
 /// <summary>The local host in memory with its own task hub and Exports settings that make transfers quick to observe.</summary>
-public sealed class ExportsApiFactory : WebApplicationFactory<Program>
+public class ExportsApiFactory : WebApplicationFactory<Program>
 {
     /// <summary>The rows per file (and per chunk) the tests run with, small so that models span several chunks.</summary>
     public const int RowsPerFile = 40;
@@ -30,6 +30,9 @@ public sealed class ExportsApiFactory : WebApplicationFactory<Program>
         return client;
     }
 
+    /// <summary>Gets the durable backend the host runs (<c>Transfers:Durable:Backend</c>).</summary>
+    protected virtual string Backend => "Embedded";
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -38,6 +41,8 @@ public sealed class ExportsApiFactory : WebApplicationFactory<Program>
             ["AzureWebJobsStorage"] = Azurite.ConnectionString,
             ["Transfers:AdminApiKey"] = TransfersApiFactory.AdminKey,
             ["Transfers:Durable:HubName"] = _hub,
+            ["Transfers:Durable:Backend"] = Backend,
+            ["Transfers:Durable:AzureStorage:MaxQueuePollingInterval"] = "00:00:00.200",
             ["Transfers:Durable:PollingIntervalMax"] = "00:00:00.500",
             ["Transfers:Exports:RowsPerFile"] = RowsPerFile.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Transfers:Exports:QueuePollInterval"] = "00:00:00.200",
@@ -45,6 +50,12 @@ public sealed class ExportsApiFactory : WebApplicationFactory<Program>
             ["Transfers:Exports:ActivityFirstRetryInterval"] = "00:00:00.200",
         }));
     }
+}
+
+/// <summary>The same host on Durable Task's engine on Azure Storage.</summary>
+public sealed class AzureStorageExportsApiFactory : ExportsApiFactory
+{
+    protected override string Backend => "AzureStorage";
 }
 
 /// <summary>Calls of the Exports API and source-table seeding shared by the tests.</summary>

@@ -10,42 +10,6 @@ namespace Transfers.Api.Tests.Exports;
 public sealed class ExportsTransferTests(ExportsApiFactory factory) : IClassFixture<ExportsApiFactory>
 {
     [Fact]
-    public async Task Transfers_IncrementalWindowsToBlobs_ExportEachChangeOnceAndManifestsMatchFiles()
-    {
-        using var client = await factory.CreateTenantClientAsync();
-        var source = Azurite.UniqueName("src");
-        var container = Azurite.UniqueName("out");
-        await ExportsCalls.SeedAsync(source, Enumerable.Range(0, 100), DateTimeOffset.UtcNow.AddHours(-1));
-        await ExportsCalls.CreateModelAsync(client, "orders", source);
-        var destination = await ExportsCalls.CreateDestinationAsync(client, new { name = "blobs", vendor = "azure_blob_storage", bucket_name = container, path_prefix = "feed", format = "jsonl", compression = "gzip" });
-
-        var first = await ExportsCalls.WaitEndedAsync(client, await ExportsCalls.SubmitAsync(client, destination, new { }));
-        await ExportsCalls.SeedAsync(source, Enumerable.Range(90, 20), DateTimeOffset.UtcNow, version: 2);
-        var second = await ExportsCalls.WaitEndedAsync(client, await ExportsCalls.SubmitAsync(client, destination, new { }));
-        var third = await ExportsCalls.WaitEndedAsync(client, await ExportsCalls.SubmitAsync(client, destination, new { }));
-
-        Assert.Equal("SUCCESS", first.GetProperty("status").GetString());
-        Assert.Equal(100, first.GetProperty("rows_transferred").GetInt64());
-        Assert.True(first.GetProperty("volume_transferred_in_mb").GetDouble() > 0);
-        Assert.True(first.GetProperty("model_metrics")[0].GetProperty("bytes_transferred").GetInt64() > 0);
-        Assert.Equal(DateTimeOffset.UnixEpoch, first.GetProperty("start_transfer_window_at").GetDateTimeOffset());
-        Assert.Equal(20, second.GetProperty("rows_transferred").GetInt64());
-        Assert.Equal(first.GetProperty("end_transfer_window_at").GetDateTimeOffset(), second.GetProperty("start_transfer_window_at").GetDateTimeOffset());
-        Assert.Equal(0, third.GetProperty("rows_transferred").GetInt64());
-        var firstIds = await ReadManifestRowsAsync(container, first);
-        var secondIds = await ReadManifestRowsAsync(container, second);
-        Assert.Equal(Enumerable.Range(0, 100).Select(i => i.ToString()), firstIds.Order(StringComparer.Ordinal).Select(int.Parse).Order().Select(i => i.ToString()));
-        Assert.Equal(Enumerable.Range(90, 20).Select(i => i.ToString()), secondIds.Select(int.Parse).Order().Select(i => i.ToString()));
-        Assert.Empty(await ReadManifestRowsAsync(container, third));
-        var files = first.GetProperty("model_metrics")[0].GetProperty("files").EnumerateArray().Select(f => f.GetString()!).ToList();
-
-        // Four partitions give four key ranges of 25 rows: one file each, then the manifest.
-        Assert.Equal(5, files.Count);
-        Assert.Matches(@"^feed/orders/dt=\d{4}-\d{2}-\d{2}/part-tr[0-9a-f]{24}-00000\.jsonl\.gz$", files[0]);
-        Assert.Equal($"feed/_manifests/orders/manifest_{first.GetProperty("id").GetString()}.json", files[^1]);
-    }
-
-    [Fact]
     public async Task Transfers_FullRefreshAndExplicitWindow_SelectExactRows()
     {
         using var client = await factory.CreateTenantClientAsync();
@@ -295,7 +259,7 @@ public sealed class ExportsTransferTests(ExportsApiFactory factory) : IClassFixt
         [.. page.GetProperty("data").GetProperty("transfers").EnumerateArray().Select(t => t.GetProperty("id").GetString())];
 
     /// <summary>Reads a model's manifest, checks every file against it, and returns the ids of all rows in its files.</summary>
-    private static async Task<List<string>> ReadManifestRowsAsync(string container, JsonElement transfer)
+    internal static async Task<List<string>> ReadManifestRowsAsync(string container, JsonElement transfer)
     {
         var files = transfer.GetProperty("model_metrics")[0].GetProperty("files").EnumerateArray().Select(f => f.GetString()!).ToList();
         var blobs = Azurite.Blobs.GetBlobContainerClient(container);
@@ -338,3 +302,49 @@ public sealed class ExportsTransferTests(ExportsApiFactory factory) : IClassFixt
         return ids;
     }
 }
+
+/// <summary>Incremental exports fanned out into chunks, with watermarks: one body, run on both durable backends.</summary>
+public abstract class ExportsIncrementalTests(ExportsApiFactory factory)
+{
+    [Fact]
+    public async Task Transfers_IncrementalWindowsToBlobs_ExportEachChangeOnceAndManifestsMatchFiles()
+    {
+        using var client = await factory.CreateTenantClientAsync();
+        var source = Azurite.UniqueName("src");
+        var container = Azurite.UniqueName("out");
+        await ExportsCalls.SeedAsync(source, Enumerable.Range(0, 100), DateTimeOffset.UtcNow.AddHours(-1));
+        await ExportsCalls.CreateModelAsync(client, "orders", source);
+        var destination = await ExportsCalls.CreateDestinationAsync(client, new { name = "blobs", vendor = "azure_blob_storage", bucket_name = container, path_prefix = "feed", format = "jsonl", compression = "gzip" });
+
+        var first = await ExportsCalls.WaitEndedAsync(client, await ExportsCalls.SubmitAsync(client, destination, new { }));
+        await ExportsCalls.SeedAsync(source, Enumerable.Range(90, 20), DateTimeOffset.UtcNow, version: 2);
+        var second = await ExportsCalls.WaitEndedAsync(client, await ExportsCalls.SubmitAsync(client, destination, new { }));
+        var third = await ExportsCalls.WaitEndedAsync(client, await ExportsCalls.SubmitAsync(client, destination, new { }));
+
+        Assert.Equal("SUCCESS", first.GetProperty("status").GetString());
+        Assert.Equal(100, first.GetProperty("rows_transferred").GetInt64());
+        Assert.True(first.GetProperty("volume_transferred_in_mb").GetDouble() > 0);
+        Assert.True(first.GetProperty("model_metrics")[0].GetProperty("bytes_transferred").GetInt64() > 0);
+        Assert.Equal(DateTimeOffset.UnixEpoch, first.GetProperty("start_transfer_window_at").GetDateTimeOffset());
+        Assert.Equal(20, second.GetProperty("rows_transferred").GetInt64());
+        Assert.Equal(first.GetProperty("end_transfer_window_at").GetDateTimeOffset(), second.GetProperty("start_transfer_window_at").GetDateTimeOffset());
+        Assert.Equal(0, third.GetProperty("rows_transferred").GetInt64());
+        var firstIds = await ExportsTransferTests.ReadManifestRowsAsync(container, first);
+        var secondIds = await ExportsTransferTests.ReadManifestRowsAsync(container, second);
+        Assert.Equal(Enumerable.Range(0, 100).Select(i => i.ToString()), firstIds.Order(StringComparer.Ordinal).Select(int.Parse).Order().Select(i => i.ToString()));
+        Assert.Equal(Enumerable.Range(90, 20).Select(i => i.ToString()), secondIds.Select(int.Parse).Order().Select(i => i.ToString()));
+        Assert.Empty(await ExportsTransferTests.ReadManifestRowsAsync(container, third));
+        var files = first.GetProperty("model_metrics")[0].GetProperty("files").EnumerateArray().Select(f => f.GetString()!).ToList();
+
+        // Four partitions give four key ranges of 25 rows: one file each, then the manifest.
+        Assert.Equal(5, files.Count);
+        Assert.Matches(@"^feed/orders/dt=\d{4}-\d{2}-\d{2}/part-tr[0-9a-f]{24}-00000\.jsonl\.gz$", files[0]);
+        Assert.Equal($"feed/_manifests/orders/manifest_{first.GetProperty("id").GetString()}.json", files[^1]);
+    }
+}
+
+/// <summary>ExportsIncrementalTests on the embedded engine.</summary>
+public sealed class EmbeddedExportsIncrementalTests(ExportsApiFactory factory) : ExportsIncrementalTests(factory), IClassFixture<ExportsApiFactory>;
+
+/// <summary>ExportsIncrementalTests on Durable Task's engine on Azure Storage.</summary>
+public sealed class AzureStorageExportsIncrementalTests(AzureStorageExportsApiFactory factory) : ExportsIncrementalTests(factory), IClassFixture<AzureStorageExportsApiFactory>;

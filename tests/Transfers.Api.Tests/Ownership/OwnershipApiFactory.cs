@@ -7,7 +7,7 @@ using Transfers.Testing;
 namespace Transfers.Api.Tests.Ownership;
 
 /// <summary>The local host in memory on the test Azurite, with its own task hub and small move chunks.</summary>
-public sealed class OwnershipApiFactory : WebApplicationFactory<Program>
+public class OwnershipApiFactory : WebApplicationFactory<Program>
 {
     /// <summary>The admin key the tests use.</summary>
     public const string AdminKey = "test-admin-key";
@@ -33,6 +33,9 @@ public sealed class OwnershipApiFactory : WebApplicationFactory<Program>
         return client;
     }
 
+    /// <summary>Gets the durable backend the host runs (<c>Transfers:Durable:Backend</c>).</summary>
+    protected virtual string Backend => "Embedded";
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -41,9 +44,17 @@ public sealed class OwnershipApiFactory : WebApplicationFactory<Program>
             ["AzureWebJobsStorage"] = Azurite.ConnectionString,
             ["Transfers:AdminApiKey"] = AdminKey,
             ["Transfers:Durable:HubName"] = _hub,
+            ["Transfers:Durable:Backend"] = Backend,
+            ["Transfers:Durable:AzureStorage:MaxQueuePollingInterval"] = "00:00:00.200",
             ["Transfers:Durable:PollingIntervalMax"] = "00:00:00.500",
             ["Transfers:Ownership:MoveChunkSize"] = "3",
             ["Transfers:Ownership:ActivityFirstRetryInterval"] = "00:00:00.200",
         }));
     }
+}
+
+/// <summary>The same host on Durable Task's engine on Azure Storage.</summary>
+public sealed class AzureStorageOwnershipApiFactory : OwnershipApiFactory
+{
+    protected override string Backend => "AzureStorage";
 }

@@ -11,41 +11,6 @@ namespace Transfers.Api.Tests.Ownership;
 /// <summary>Invitations that run their orchestration on the embedded engine, from invite to the end.</summary>
 public sealed class OwnershipTransferFlowTests(OwnershipApiFactory factory) : IClassFixture<OwnershipApiFactory>
 {
-    [Fact]
-    public async Task Accept_IntegrationAndNone_MovesEveryResourceAndEndsDone()
-    {
-        var owner = await factory.CreateUserAsync();
-        var invitee = await factory.CreateUserAsync();
-        using var ownerClient = factory.CreateBearerClient(owner.Token);
-        using var inviteeClient = factory.CreateBearerClient(invitee.Token);
-        var account = await ownerClient.CreateAccountAsync();
-        var transfer = await ownerClient.InviteAsync(new { email = invitee.Email, _integrationIds = new[] { account.Integration, "none" } });
-        var id = transfer.GetProperty("_id").GetString();
-
-        var (accepted, _) = await inviteeClient.SendAsync(HttpMethod.Put, $"/v1/transfers/{id}/accept");
-        var done = await inviteeClient.WaitForStatusAsync(id!, "done");
-
-        Assert.Equal(HttpStatusCode.NoContent, accepted);
-        Assert.True(done.GetProperty("accepted").GetBoolean());
-        Assert.True(DateTimeOffset.TryParse(done.GetProperty("transferredAt").GetString(), out _));
-        Assert.False(done.TryGetProperty("transferErrors", out _));
-        var moved = account.IntegrationClosure.Append(("flows", account.StandaloneFlow)).Append(("exports", account.StandaloneExport)).ToList();
-        foreach (var (collection, resourceId) in moved)
-        {
-            var (inviteeSees, _) = await inviteeClient.SendAsync(HttpMethod.Get, $"/v1/{collection}/{resourceId}");
-            var (ownerSees, _) = await ownerClient.SendAsync(HttpMethod.Get, $"/v1/{collection}/{resourceId}");
-            Assert.True(inviteeSees == HttpStatusCode.OK, $"{collection}/{resourceId}");
-            Assert.Equal(HttpStatusCode.NotFound, ownerSees);
-        }
-
-        var (ownerKeeps, _) = await ownerClient.SendAsync(HttpMethod.Get, $"/v1/flows/{account.OtherFlow}");
-        var (acceptAgain, _) = await inviteeClient.SendAsync(HttpMethod.Put, $"/v1/transfers/{id}/accept");
-        var (deleted, _) = await ownerClient.SendAsync(HttpMethod.Delete, $"/v1/transfers/{id}");
-        Assert.Equal(HttpStatusCode.OK, ownerKeeps);
-        Assert.Equal(HttpStatusCode.BadRequest, acceptAgain);
-        Assert.Equal(HttpStatusCode.NoContent, deleted);
-    }
-
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
@@ -163,3 +128,48 @@ public sealed class OwnershipTransferFlowTests(OwnershipApiFactory factory) : IC
         }
     }
 }
+
+/// <summary>An invitation accepted, from invite to done: one body, run on both durable backends.</summary>
+public abstract class OwnershipInviteAcceptTests(OwnershipApiFactory factory)
+{
+    [Fact]
+    public async Task Accept_IntegrationAndNone_MovesEveryResourceAndEndsDone()
+    {
+        var owner = await factory.CreateUserAsync();
+        var invitee = await factory.CreateUserAsync();
+        using var ownerClient = factory.CreateBearerClient(owner.Token);
+        using var inviteeClient = factory.CreateBearerClient(invitee.Token);
+        var account = await ownerClient.CreateAccountAsync();
+        var transfer = await ownerClient.InviteAsync(new { email = invitee.Email, _integrationIds = new[] { account.Integration, "none" } });
+        var id = transfer.GetProperty("_id").GetString();
+
+        var (accepted, _) = await inviteeClient.SendAsync(HttpMethod.Put, $"/v1/transfers/{id}/accept");
+        var done = await inviteeClient.WaitForStatusAsync(id!, "done");
+
+        Assert.Equal(HttpStatusCode.NoContent, accepted);
+        Assert.True(done.GetProperty("accepted").GetBoolean());
+        Assert.True(DateTimeOffset.TryParse(done.GetProperty("transferredAt").GetString(), out _));
+        Assert.False(done.TryGetProperty("transferErrors", out _));
+        var moved = account.IntegrationClosure.Append(("flows", account.StandaloneFlow)).Append(("exports", account.StandaloneExport)).ToList();
+        foreach (var (collection, resourceId) in moved)
+        {
+            var (inviteeSees, _) = await inviteeClient.SendAsync(HttpMethod.Get, $"/v1/{collection}/{resourceId}");
+            var (ownerSees, _) = await ownerClient.SendAsync(HttpMethod.Get, $"/v1/{collection}/{resourceId}");
+            Assert.True(inviteeSees == HttpStatusCode.OK, $"{collection}/{resourceId}");
+            Assert.Equal(HttpStatusCode.NotFound, ownerSees);
+        }
+
+        var (ownerKeeps, _) = await ownerClient.SendAsync(HttpMethod.Get, $"/v1/flows/{account.OtherFlow}");
+        var (acceptAgain, _) = await inviteeClient.SendAsync(HttpMethod.Put, $"/v1/transfers/{id}/accept");
+        var (deleted, _) = await ownerClient.SendAsync(HttpMethod.Delete, $"/v1/transfers/{id}");
+        Assert.Equal(HttpStatusCode.OK, ownerKeeps);
+        Assert.Equal(HttpStatusCode.BadRequest, acceptAgain);
+        Assert.Equal(HttpStatusCode.NoContent, deleted);
+    }
+}
+
+/// <summary>OwnershipInviteAcceptTests on the embedded engine.</summary>
+public sealed class EmbeddedOwnershipInviteAcceptTests(OwnershipApiFactory factory) : OwnershipInviteAcceptTests(factory), IClassFixture<OwnershipApiFactory>;
+
+/// <summary>OwnershipInviteAcceptTests on Durable Task's engine on Azure Storage.</summary>
+public sealed class AzureStorageOwnershipInviteAcceptTests(AzureStorageOwnershipApiFactory factory) : OwnershipInviteAcceptTests(factory), IClassFixture<AzureStorageOwnershipApiFactory>;

@@ -8,7 +8,7 @@ using Transfers.Testing;
 namespace Transfers.Api.Tests.Shares;
 
 /// <summary>The host on Azurite with a 2-second sync interval, small batches and its own task hub.</summary>
-public sealed class SharesFactory : WebApplicationFactory<Program>
+public class SharesFactory : WebApplicationFactory<Program>
 {
     public const string AdminKey = "test-admin-key";
 
@@ -37,6 +37,9 @@ public sealed class SharesFactory : WebApplicationFactory<Program>
         return CreateClient(key);
     }
 
+    /// <summary>Gets the durable backend the host runs (<c>Transfers:Durable:Backend</c>).</summary>
+    protected virtual string Backend => "Embedded";
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -45,6 +48,8 @@ public sealed class SharesFactory : WebApplicationFactory<Program>
             ["AzureWebJobsStorage"] = Azurite.ConnectionString,
             ["Transfers:AdminApiKey"] = AdminKey,
             ["Transfers:Durable:HubName"] = _hub,
+            ["Transfers:Durable:Backend"] = Backend,
+            ["Transfers:Durable:AzureStorage:MaxQueuePollingInterval"] = "00:00:00.200",
             ["Transfers:Shares:SyncInterval"] = Interval.ToString(),
             ["Transfers:Shares:BatchSize"] = "7",
             ["Transfers:Shares:ListPageSize"] = "25",
@@ -53,4 +58,10 @@ public sealed class SharesFactory : WebApplicationFactory<Program>
             ["Logging:LogLevel:Default"] = "Warning",
         }));
     }
+}
+
+/// <summary>The same host on Durable Task's engine on Azure Storage.</summary>
+public sealed class AzureStorageSharesFactory : SharesFactory
+{
+    protected override string Backend => "AzureStorage";
 }
