@@ -1,11 +1,8 @@
 using Microsoft.DurableTask.Client;
 using Microsoft.DurableTask.Client.Grpc;
-using Microsoft.DurableTask.Worker;
-using Microsoft.DurableTask.Worker.Grpc;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Transfers.Core.DurableTask;
 using Port = Transfers.Core.DurableTask;
@@ -16,10 +13,10 @@ namespace Transfers.DurableTask.AzureStorage;
 public static class AzureStorageBackendServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds the backend: the <see cref="DurableTaskSidecar"/> (a hosted service, started before the worker), the Durable
-    /// Task worker with every orchestration and activity of the port's <see cref="Port.DurableTaskRegistry"/> mapped
-    /// onto it through <see cref="DurableTaskRunner"/>, the Durable Task client, <see cref="IDurableClient"/> as the
-    /// <see cref="DurableClientAdapter"/> over that client, and <see cref="IDurableHistory"/>. Settings come from
+    /// Adds the backend: the <see cref="DurableTaskEngine"/> (a hosted service: Durable Task Core's worker running every
+    /// orchestration and activity of the port's <see cref="Port.DurableTaskRegistry"/> through
+    /// <see cref="DurableTaskRunner"/>, and the client's sidecar), the Durable Task client, <see cref="IDurableClient"/> as
+    /// the <see cref="DurableClientAdapter"/> over that client, and <see cref="IDurableHistory"/>. Settings come from
     /// <c>Transfers:Durable:AzureStorage</c>; the hub name as <see cref="TaskHubName"/> resolves it; the storage
     /// connection from <c>Transfers:Durable:StorageConnection</c>, else <c>AzureWebJobsStorage</c>.
     /// </summary>
@@ -39,45 +36,13 @@ public static class AzureStorageBackendServiceCollectionExtensions
             });
         services.AddDurableTasks(_ => { });
         services.AddLogging();
-        services.TryAddSingleton<DurableTaskSidecar>();
-        services.AddHostedService(sp => sp.GetRequiredService<DurableTaskSidecar>());
-
-        services.AddDurableTaskWorker(worker => worker.UseGrpc());
-        services.AddOptions<GrpcDurableTaskWorkerOptions>(Options.DefaultName).Configure<DurableTaskSidecar>((o, sidecar) => o.Channel = sidecar.Channel);
-        services.AddOptions<Microsoft.DurableTask.DurableTaskRegistry>(Options.DefaultName)
-            .Configure<Port.DurableTaskRegistry, IServiceProvider>(RegisterPortTasks);
+        services.TryAddSingleton<DurableTaskEngine>();
+        services.AddHostedService(sp => sp.GetRequiredService<DurableTaskEngine>());
         services.AddDurableTaskClient(client => client.UseGrpc());
-        services.AddOptions<GrpcDurableTaskClientOptions>(Options.DefaultName).Configure<DurableTaskSidecar>((o, sidecar) => o.Channel = sidecar.Channel);
+        services.AddOptions<GrpcDurableTaskClientOptions>(Options.DefaultName).Configure<DurableTaskEngine>((o, engine) => o.Channel = engine.Channel);
 
         services.TryAddSingleton<IDurableClient>(sp => new DurableClientAdapter(sp.GetRequiredService<DurableTaskClient>(), sp.GetRequiredService<Port.DurableTaskRegistry>()));
         services.TryAddSingleton<IDurableHistory, AzureStorageHistory>();
         return services;
-    }
-
-    /// <summary>
-    /// One Durable Task orchestration and activity per name of the port's registry, each running the registered Core
-    /// code through <see cref="DurableTaskRunner"/> in a DI scope of its own, as the Functions app's functions do.
-    /// Values cross as <see cref="DurablePayload"/> strings.
-    /// </summary>
-    private static void RegisterPortTasks(Microsoft.DurableTask.DurableTaskRegistry tasks, Port.DurableTaskRegistry port, IServiceProvider services)
-    {
-        var stopping = services.GetService<IHostApplicationLifetime>()?.ApplicationStopping ?? CancellationToken.None;
-        foreach (var name in port.Orchestrators.Keys)
-        {
-            tasks.AddOrchestratorFunc<string?, string?>(name, async (context, _) =>
-            {
-                await using var scope = services.CreateAsyncScope();
-                return await new DurableTaskRunner(port, scope.ServiceProvider).RunOrchestrationAsync(context);
-            });
-        }
-
-        foreach (var name in port.Activities.Keys)
-        {
-            tasks.AddActivityFunc<string?, string?>(name, async (context, input) =>
-            {
-                await using var scope = services.CreateAsyncScope();
-                return await new DurableTaskRunner(port, scope.ServiceProvider).RunActivityAsync(name, input, context.InstanceId, stopping);
-            });
-        }
     }
 }

@@ -10,21 +10,21 @@ namespace Transfers.DurableTask.AzureStorage;
 /// <see cref="DurableHistoryEvent.Data"/>, and the id that links a result to what scheduled it as
 /// <see cref="DurableHistoryEvent.TaskId"/>.
 /// </summary>
-/// <param name="sidecar">The process's engine.</param>
-public sealed class AzureStorageHistory(DurableTaskSidecar sidecar) : IDurableHistory
+/// <param name="engine">The process's engine.</param>
+public sealed class AzureStorageHistory(DurableTaskEngine engine) : IDurableHistory
 {
     /// <inheritdoc/>
     public async Task<IReadOnlyList<DurableHistoryEvent>> GetHistoryAsync(string instanceId, CancellationToken cancellationToken = default)
     {
         InstanceIds.Validate(instanceId);
-        var states = await sidecar.Service.GetOrchestrationStateAsync(instanceId, allExecutions: false);
+        var states = await engine.Service.GetOrchestrationStateAsync(instanceId, allExecutions: false);
         if (states is not [{ OrchestrationInstance.ExecutionId: { } executionId }, ..])
         {
             return [];
         }
 
         // The provider hands the events out as JSON: EventType as a number, the other fields by their property names.
-        var json = await sidecar.Service.GetOrchestrationHistoryAsync(instanceId, executionId);
+        var json = await engine.Service.GetOrchestrationHistoryAsync(instanceId, executionId);
         using var document = JsonDocument.Parse(json);
         return [.. document.RootElement.EnumerateArray().Select(ToPort)];
     }

@@ -50,6 +50,50 @@ public sealed class CrashTests
         }
     }
 
+    [Fact]
+    public async Task AzureStorage_TwoProcessesOneKilled_SplitTheWorkAndTheSurvivorCompletesEveryInstanceOnce()
+    {
+        // Arrange: Durable Task's engine in this process and in a separate one, on one hub of two partitions.
+        var hub = Azurite.UniqueName("dtcrash");
+        using var other = await StartHostProcessAsync(hub, "AzureStorage");
+        await using var host = await EngineHost.StartAsync(hub, services: s => s.AddCrashWorkload(), backend: TestBackend.AzureStorage);
+        var prefix = Azurite.UniqueName("c");
+        var ids = Enumerable.Range(0, 200).Select(i => $"{prefix}-{i}").ToList();
+        var runsBefore = CrashStep.Runs;
+        await Parallel.ForEachAsync(ids, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (id, token) =>
+            await host.Client.ScheduleNewOrchestrationInstanceAsync(nameof(CrashOrchestration), ids.IndexOf(id), new StartOrchestrationOptions(id), token));
+
+        // Act: once both processes have run steps, kill the other one; this one takes its partitions when their leases
+        // expire and finishes everything.
+        int completedAtKill;
+        int ranHereAtKill;
+        try
+        {
+            await Eventually.MatchAsync(() => CountCompletedAsync(host, prefix), n => n >= 20, TimeSpan.FromSeconds(180));
+            ranHereAtKill = CrashStep.Runs - runsBefore;
+            other.Kill(entireProcessTree: true);
+            await other.WaitForExitAsync();
+            completedAtKill = await CountCompletedAsync(host, prefix);
+            await Eventually.MatchAsync(() => CountCompletedAsync(host, prefix), n => n == ids.Count, TimeSpan.FromSeconds(300));
+        }
+        finally
+        {
+            other.Kill(entireProcessTree: true);
+        }
+
+        // Assert: this process ran part of the steps before the kill, not all of the completed instances' steps.
+        Assert.True(completedAtKill < ids.Count, "the kill came after all instances had completed");
+        Assert.True(ranHereAtKill > 0, "this process ran no step before the kill");
+        Assert.True(ranHereAtKill < completedAtKill * CrashWorkload.Steps, $"this process ran all {ranHereAtKill} steps before the kill");
+        for (var i = 0; i < ids.Count; i++)
+        {
+            var instance = await host.Client.GetInstanceAsync(ids[i], getInputsAndOutputs: true);
+            Assert.Equal(OrchestrationRuntimeStatus.Completed, instance!.RuntimeStatus);
+            Assert.Equal(CrashWorkload.ExpectedOutput(i), instance.ReadOutputAs<int>());
+            await host.AssertNoDuplicateHistoryAsync(ids[i]);
+        }
+    }
+
     private static async Task<int> CountCompletedAsync(EngineHost host, string prefix)
     {
         var count = 0;
@@ -70,7 +114,7 @@ public sealed class CrashTests
         return count;
     }
 
-    private static async Task<Process> StartHostProcessAsync(string hub)
+    private static async Task<Process> StartHostProcessAsync(string hub, string backend = "Embedded")
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -80,6 +124,7 @@ public sealed class CrashTests
         start.ArgumentList.Add(typeof(CrashOrchestration).Assembly.Location);
         start.ArgumentList.Add(hub);
         start.ArgumentList.Add(Azurite.ConnectionString);
+        start.ArgumentList.Add(backend);
         var process = Process.Start(start)!;
         var ready = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60));
         Assert.Equal("ready", ready);

@@ -36,6 +36,20 @@ public sealed class EngineHost : IAsyncDisposable
 
     public TestBackend Backend { get; }
 
+    /// <summary>
+    /// Gets how much earlier than its time the backend may deliver a timer or a scheduled start: none on the embedded
+    /// engine; Durable Task on Azure Storage delays such a message by whole seconds (the queue's visibility timeout,
+    /// truncated), so it can arrive up to a second early (docs/durable-engine.md).
+    /// </summary>
+    public TimeSpan TimerEarliness => Backend == TestBackend.AzureStorage ? TimeSpan.FromSeconds(1) : TimeSpan.Zero;
+
+    /// <summary>
+    /// Gets a value indicating whether events raised one after another reach the instance in that order: the embedded
+    /// engine commits each to the instance's inbox in order; Durable Task on Azure Storage sends each as a queue
+    /// message, and the queue does not keep their order (docs/durable-engine.md).
+    /// </summary>
+    public bool KeepsRaisedEventOrder => Backend == TestBackend.Embedded;
+
     public IDurableClient Client => _host.Services.GetRequiredService<IDurableClient>();
 
     public IServiceProvider Services => _host.Services;

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Azure.Storage.Blobs.Models;
 using Transfers.Core.DurableTask;
 using Transfers.Testing;
@@ -52,14 +53,18 @@ public abstract class OrchestrationTests(EngineHost host)
         // Act
         var result = await _host.RunAsync(nameof(RetryingCall), 2, id);
 
-        // Assert: two failures, then success; waits of at least 300 ms and 600 ms between attempts.
+        // Assert: two failures, then success; back-off timers set 300 ms and 600 ms after the failed attempts, and waits
+        // of that long between attempts (less the backend's timer earliness).
         Assert.Equal(OrchestrationRuntimeStatus.Completed, result.RuntimeStatus);
         Assert.Equal("ok after 3", result.ReadOutputAs<string>());
         var attempts = Flaky.Attempts[id].ToArray();
         Assert.Equal(3, attempts.Length);
-        Assert.True(attempts[1] - attempts[0] >= TimeSpan.FromMilliseconds(300), $"first back-off was {attempts[1] - attempts[0]}");
-        Assert.True(attempts[2] - attempts[1] >= TimeSpan.FromMilliseconds(600), $"second back-off was {attempts[2] - attempts[1]}");
-        Assert.Equal(2, await _host.CountHistoryAsync(id, "TimerCreated"));
+        var timers = (await _host.HistoryAsync(id)).Where(e => e.EventType == "TimerCreated").Select(e => FireAt(e.Data)).ToList();
+        Assert.Equal(2, timers.Count);
+        Assert.True(timers[0] - attempts[0] >= TimeSpan.FromMilliseconds(300), $"first back-off timer was set for {timers[0] - attempts[0]} after the failure");
+        Assert.True(timers[1] - attempts[1] >= TimeSpan.FromMilliseconds(600), $"second back-off timer was set for {timers[1] - attempts[1]} after the failure");
+        Assert.True(attempts[1] - attempts[0] >= TimeSpan.FromMilliseconds(300) - _host.TimerEarliness, $"first back-off was {attempts[1] - attempts[0]}");
+        Assert.True(attempts[2] - attempts[1] >= TimeSpan.FromMilliseconds(600) - _host.TimerEarliness, $"second back-off was {attempts[2] - attempts[1]}");
     }
 
     [Fact]
@@ -133,10 +138,13 @@ public abstract class OrchestrationTests(EngineHost host)
 
         // Assert
         Assert.Equal(OrchestrationRuntimeStatus.Failed, result.RuntimeStatus);
-        Assert.Contains("Non-deterministic", result.FailureDetails!.ErrorMessage, StringComparison.Ordinal);
+        Assert.Contains("Non-Deterministic workflow detected", result.FailureDetails!.ErrorMessage, StringComparison.Ordinal);
         Assert.Contains("'Echo'", result.FailureDetails.ErrorMessage, StringComparison.Ordinal);
         Assert.Contains("'Square'", result.FailureDetails.ErrorMessage, StringComparison.Ordinal);
     }
+
+    private static DateTime FireAt(string? data) =>
+        DateTime.Parse(data!.Trim('"'), CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal);
 }
 
 /// <summary>OrchestrationTests on the embedded engine.</summary>
@@ -149,6 +157,7 @@ public sealed class EmbeddedOrchestrationTests(EmbeddedBackend backend) : Orches
 /// <summary>OrchestrationTests on Durable Task's engine on Azure Storage.</summary>
 public sealed class AzureStorageOrchestrationTests(AzureStorageBackend backend) : OrchestrationTests(backend.Host), IClassFixture<AzureStorageBackend>
 {
+
     protected override async Task AssertInputOffloadedAsync(string instanceId)
     {
         // Durable Task keeps messages and table properties over its limits in the {hub}-largemessages container.
