@@ -40,6 +40,12 @@ public sealed class AzureStorageBackendOptions
     public TimeSpan PartitionTableOperationTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
+    /// Gets or sets how long a dequeued control or work-item message stays invisible (Durable Functions: 5 min): after a
+    /// process dies, the orchestration episodes and activities it had taken run elsewhere only once this has passed.
+    /// </summary>
+    public TimeSpan QueueVisibilityTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
     /// Gets or sets how long a stopping host waits for the episodes and activities in flight (the sidecar alone would
     /// wait up to an hour). Work cut off is redelivered from the queues to the next process on the hub.
     /// </summary>
@@ -62,9 +68,9 @@ public sealed class AzureStorageBackendOptions
             throw new InvalidOperationException($"{SectionName}: PartitionCount must be 1-16 and the concurrency limits at least 1.");
         }
 
-        if (MaxQueuePollingInterval <= TimeSpan.Zero || PartitionTableOperationTimeout <= TimeSpan.Zero || ShutdownTimeout < TimeSpan.Zero)
+        if (MaxQueuePollingInterval <= TimeSpan.Zero || PartitionTableOperationTimeout <= TimeSpan.Zero || QueueVisibilityTimeout < TimeSpan.FromSeconds(1) || ShutdownTimeout < TimeSpan.Zero)
         {
-            throw new InvalidOperationException($"{SectionName}: MaxQueuePollingInterval and PartitionTableOperationTimeout must be positive and ShutdownTimeout not negative.");
+            throw new InvalidOperationException($"{SectionName}: MaxQueuePollingInterval and PartitionTableOperationTimeout must be positive, QueueVisibilityTimeout at least 1 s and ShutdownTimeout not negative.");
         }
     }
 }

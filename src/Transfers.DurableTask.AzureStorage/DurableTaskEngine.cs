@@ -181,7 +181,13 @@ public sealed partial class DurableTaskEngine : IHostedService, IAsyncDisposable
         MaxConcurrentTaskActivityWorkItems = options.MaxConcurrentActivities,
         MaxConcurrentTaskOrchestrationWorkItems = options.MaxConcurrentOrchestrations,
         PartitionTableOperationTimeout = options.PartitionTableOperationTimeout,
+        ControlQueueVisibilityTimeout = options.QueueVisibilityTimeout,
+        WorkItemQueueVisibilityTimeout = options.QueueVisibilityTimeout,
         LoggerFactory = loggerFactory,
+
+        // The partition manager tells workers apart by this id, which defaults to the machine name: processes on one
+        // machine would all count as one worker and never balance the partitions between them.
+        WorkerId = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..8]}",
     };
 
     private static int FreeLoopbackPort()

@@ -15,6 +15,7 @@ builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
     ["Transfers:Durable:PollingIntervalMax"] = "00:00:00.500",
     ["Transfers:Durable:AzureStorage:MaxQueuePollingInterval"] = "00:00:00.200",
     ["Transfers:Durable:AzureStorage:PartitionCount"] = "2",
+    ["Transfers:Durable:AzureStorage:QueueVisibilityTimeout"] = "00:00:20",
 });
 builder.Services.AddCrashWorkload();
 if (args is [_, _, "AzureStorage"])

@@ -66,6 +66,7 @@ public sealed class EngineHost : IAsyncDisposable
             ["Transfers:Durable:PollingIntervalMax"] = "00:00:00.500",
             ["Transfers:Durable:AzureStorage:MaxQueuePollingInterval"] = "00:00:00.200",
             ["Transfers:Durable:AzureStorage:PartitionCount"] = "2",
+            ["Transfers:Durable:AzureStorage:QueueVisibilityTimeout"] = "00:00:20",
         });
         builder.Services.AddTestWorkload();
         services?.Invoke(builder.Services);
@@ -122,12 +123,18 @@ public sealed class EngineHost : IAsyncDisposable
     public async Task<int> CountHistoryAsync(string instanceId, string eventType) =>
         (await HistoryAsync(instanceId)).Count(e => e.EventType == eventType);
 
-    /// <summary>Asserts that no task was scheduled or completed twice in the instance's committed history.</summary>
+    /// <summary>
+    /// Asserts that no task was scheduled or completed twice in the instance's committed history. Durable Task on Azure
+    /// Storage records a result delivered twice (an activity that ran again after its process died) a second time and
+    /// ignores it on replay, so there only what the orchestration did (scheduled, started, completed) must be unique
+    /// (docs/durable-engine.md).
+    /// </summary>
     public async Task AssertNoDuplicateHistoryAsync(string instanceId)
     {
         var history = await HistoryAsync(instanceId);
         Assert.NotEmpty(history);
-        foreach (var type in new[] { "TaskScheduled", "TaskCompleted", "TaskFailed", "TimerCreated", "TimerFired", "ExecutionStarted", "ExecutionCompleted" })
+        string[] results = Backend == TestBackend.AzureStorage ? [] : ["TaskCompleted", "TaskFailed", "TimerFired"];
+        foreach (var type in new[] { "TaskScheduled", "TimerCreated", "ExecutionStarted", "ExecutionCompleted" }.Concat(results))
         {
             var ids = history.Where(e => e.EventType == type).Select(e => e.TaskId).ToList();
             Assert.True(ids.Count == ids.Distinct().Count(), $"Instance {instanceId} has duplicate {type} events: {string.Join(",", ids)}");
