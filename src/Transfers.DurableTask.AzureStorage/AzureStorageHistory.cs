@@ -33,7 +33,8 @@ public sealed class AzureStorageHistory(DurableTaskEngine engine) : IDurableHist
     {
         var type = e.TryGetProperty("EventType", out var t) && t.ValueKind == JsonValueKind.Number ? ((EventType)t.GetInt32()).ToString() : t.ToString();
         var taskId = Int(e, "TaskScheduledId") ?? Int(e, "TimerId") ?? (type is "TaskScheduled" or "TimerCreated" or "SubOrchestrationInstanceCreated" ? Int(e, "EventId") : null) ?? -1;
-        var data = Text(e, "Result") ?? Text(e, "Input") ?? Text(e, "FireAt") ?? Text(e, "Details") ?? Text(e, "Reason");
+        // Results and payloads are the DurablePayload strings the adapters wrote, serialized once more by Durable Task.
+        var data = DurablePayload.Normalize(Text(e, "Result") ?? Text(e, "Input")) ?? Text(e, "FireAt") ?? Text(e, "Details") ?? Text(e, "Reason");
         var timestamp = e.TryGetProperty("Timestamp", out var ts) && ts.TryGetDateTimeOffset(out var at) ? at : DateTimeOffset.UnixEpoch;
         return new DurableHistoryEvent(type, timestamp, taskId, Text(e, "Name"), data);
     }

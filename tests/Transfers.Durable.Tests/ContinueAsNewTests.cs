@@ -8,6 +8,17 @@ public abstract class ContinueAsNewTests(EngineHost host)
 {
     private readonly EngineHost _host = host;
 
+    [Fact]
+    public async Task ContinueAsNew_AfterATimerThatBeatAnEventWaiter_RunsTheNextGenerations()
+    {
+        // Act
+        var result = await _host.RunAsync(nameof(Ticker), 0);
+
+        // Assert
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, result.RuntimeStatus);
+        Assert.Equal(3, result.ReadOutputAs<int>());
+    }
+
     /// <summary>Asserts that the backend carried each event into the new generation once and holds none still to carry.</summary>
     protected abstract Task AssertNothingLeftToCarryAsync(string instanceId);
 

@@ -78,6 +78,17 @@ public abstract class ExternalEventTests(EngineHost host)
     }
 
     [Fact]
+    public async Task WaitForExternalEvent_CancelledByItsToken_IsCanceledAsSoonAsCancelReturns()
+    {
+        // Act
+        var result = await _host.RunAsync(nameof(CancelAndPeek));
+
+        // Assert: as on Durable Task, where code that reads a waiter's state right after cancelling it sees it done.
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, result.RuntimeStatus);
+        Assert.Equal("True|True", result.ReadOutputAs<string>());
+    }
+
+    [Fact]
     public async Task RaiseEvent_UnknownInstance_ThrowsInstanceNotFound()
     {
         await Assert.ThrowsAsync<InstanceNotFoundException>(() => _host.Client.RaiseEventAsync("no-such-instance", "x"));

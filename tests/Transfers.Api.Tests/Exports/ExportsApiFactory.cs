@@ -36,12 +36,14 @@ public class ExportsApiFactory : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
+
+        // A host setting: the host reads it while registering its services, before the app configuration below applies.
+        builder.UseSetting("Transfers:Durable:Backend", Backend);
         builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["AzureWebJobsStorage"] = Azurite.ConnectionString,
             ["Transfers:AdminApiKey"] = TransfersApiFactory.AdminKey,
             ["Transfers:Durable:HubName"] = _hub,
-            ["Transfers:Durable:Backend"] = Backend,
             ["Transfers:Durable:AzureStorage:MaxQueuePollingInterval"] = "00:00:00.200",
             ["Transfers:Durable:PollingIntervalMax"] = "00:00:00.500",
             ["Transfers:Exports:RowsPerFile"] = RowsPerFile.ToString(System.Globalization.CultureInfo.InvariantCulture),

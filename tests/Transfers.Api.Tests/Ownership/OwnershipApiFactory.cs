@@ -14,6 +14,9 @@ public class OwnershipApiFactory : WebApplicationFactory<Program>
 
     private readonly string _hub = Azurite.UniqueName("own");
 
+    /// <summary>Gets the host's task hub.</summary>
+    public string Hub => _hub;
+
     /// <summary>Creates a client with the admin key.</summary>
     /// <returns>The client.</returns>
     public HttpClient CreateAdminClient()
@@ -39,12 +42,14 @@ public class OwnershipApiFactory : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
+
+        // A host setting: the host reads it while registering its services, before the app configuration below applies.
+        builder.UseSetting("Transfers:Durable:Backend", Backend);
         builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["AzureWebJobsStorage"] = Azurite.ConnectionString,
             ["Transfers:AdminApiKey"] = AdminKey,
             ["Transfers:Durable:HubName"] = _hub,
-            ["Transfers:Durable:Backend"] = Backend,
             ["Transfers:Durable:AzureStorage:MaxQueuePollingInterval"] = "00:00:00.200",
             ["Transfers:Durable:PollingIntervalMax"] = "00:00:00.500",
             ["Transfers:Ownership:MoveChunkSize"] = "3",

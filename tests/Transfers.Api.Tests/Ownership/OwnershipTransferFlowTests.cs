@@ -1,3 +1,4 @@
+using Azure.Data.Tables;
 using System.Net;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
@@ -172,4 +173,31 @@ public abstract class OwnershipInviteAcceptTests(OwnershipApiFactory factory)
 public sealed class EmbeddedOwnershipInviteAcceptTests(OwnershipApiFactory factory) : OwnershipInviteAcceptTests(factory), IClassFixture<OwnershipApiFactory>;
 
 /// <summary>OwnershipInviteAcceptTests on Durable Task's engine on Azure Storage.</summary>
-public sealed class AzureStorageOwnershipInviteAcceptTests(AzureStorageOwnershipApiFactory factory) : OwnershipInviteAcceptTests(factory), IClassFixture<AzureStorageOwnershipApiFactory>;
+public sealed class AzureStorageOwnershipInviteAcceptTests(AzureStorageOwnershipApiFactory factory) : OwnershipInviteAcceptTests(factory), IClassFixture<AzureStorageOwnershipApiFactory>
+{
+    [Fact]
+    public async Task Accept_OnDurableTask_TheHubsHistoryTableHoldsTheOrchestrationsHistory()
+    {
+        // Arrange: an invitation accepted and moved, as in the flow above.
+        await Accept_IntegrationAndNone_MovesEveryResourceAndEndsDone();
+        var durable = factory.Services.GetRequiredService<IDurableClient>();
+
+        // Act
+        var transfers = (await durable.QueryInstancesAsync(new OrchestrationQuery { Name = nameof(OwnershipTransferOrchestration), PageSize = 100 })).Instances;
+
+        // Assert: Durable Functions' own layout, {hub}History, holds each run from its start to its end.
+        Assert.NotEmpty(transfers);
+        foreach (var transfer in transfers.Where(t => t.RuntimeStatus == OrchestrationRuntimeStatus.Completed))
+        {
+            var events = new List<string?>();
+            await foreach (var row in Azurite.Tables.GetTableClient(factory.Hub + "History").QueryAsync<TableEntity>(e => e.PartitionKey == transfer.InstanceId))
+            {
+                events.Add(row.GetString("EventType"));
+            }
+
+            Assert.Contains("ExecutionStarted", events);
+            Assert.Contains("TaskCompleted", events);
+            Assert.Contains("ExecutionCompleted", events);
+        }
+    }
+}

@@ -43,12 +43,14 @@ public class SharesFactory : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
+
+        // A host setting: the host reads it while registering its services, before the app configuration below applies.
+        builder.UseSetting("Transfers:Durable:Backend", Backend);
         builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["AzureWebJobsStorage"] = Azurite.ConnectionString,
             ["Transfers:AdminApiKey"] = AdminKey,
             ["Transfers:Durable:HubName"] = _hub,
-            ["Transfers:Durable:Backend"] = Backend,
             ["Transfers:Durable:AzureStorage:MaxQueuePollingInterval"] = "00:00:00.200",
             ["Transfers:Shares:SyncInterval"] = Interval.ToString(),
             ["Transfers:Shares:BatchSize"] = "7",
