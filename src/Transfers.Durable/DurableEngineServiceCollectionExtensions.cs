@@ -40,7 +40,7 @@ public static class DurableEngineServiceCollectionExtensions
         services.TryAddSingleton<HubStore>();
         services.TryAddSingleton<DurableEngine>();
         services.TryAddSingleton<IDurableClient, DurableClient>();
-        services.TryAddSingleton(sp => new DurableHistory(sp.GetRequiredService<HubStore>()));
+        services.TryAddSingleton<IDurableHistory>(sp => new DurableHistory(sp.GetRequiredService<HubStore>()));
         services.AddHostedService(sp => sp.GetRequiredService<DurableEngine>());
         return services;
     }

@@ -1,4 +1,5 @@
 using Microsoft.Azure.Functions.Worker;
+using Transfers.DurableTask;
 
 namespace Transfers.Functions;
 

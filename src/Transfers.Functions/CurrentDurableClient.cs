@@ -1,4 +1,5 @@
 using Transfers.Core.DurableTask;
+using Transfers.DurableTask;
 
 namespace Transfers.Functions;
 

@@ -1,4 +1,5 @@
 using Microsoft.DurableTask.Client;
+using Transfers.DurableTask;
 
 namespace Transfers.Functions;
 

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Transfers.Core.DurableTask;
+using Transfers.DurableTask;
 
 namespace Transfers.Functions;
 

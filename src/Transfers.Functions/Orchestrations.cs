@@ -1,5 +1,6 @@
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
+using Transfers.DurableTask;
 
 namespace Transfers.Functions;
 

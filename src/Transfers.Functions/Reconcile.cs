@@ -2,6 +2,7 @@ using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
 using Transfers.Core.DurableTask;
 using Transfers.Core.Reconciliation;
+using Transfers.DurableTask;
 
 namespace Transfers.Functions;
 

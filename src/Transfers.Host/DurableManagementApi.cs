@@ -6,12 +6,11 @@ using Microsoft.AspNetCore.Http.Extensions;
 using Transfers.Api;
 using Transfers.Api.Auth;
 using Transfers.Core.DurableTask;
-using Transfers.Durable;
 
 namespace Transfers.Host;
 
 /// <summary>
-/// The Durable Functions management HTTP API (<c>/runtime/webhooks/durabletask/instances</c>) over the embedded engine,
+/// The Durable Functions management HTTP API (<c>/runtime/webhooks/durabletask/instances</c>) over the durable port (either backend),
 /// with the same routes, query parameters, status codes and JSON field names, so tools written for Durable Functions
 /// work against the local host. Guarded by the admin key, which clients may send as Durable Functions clients send
 /// their key (the <c>code</c> query parameter or the <c>x-functions-key</c> header) or in <c>X-API-KEY</c>.
@@ -123,7 +122,7 @@ public static class DurableManagementApi
         bool? returnInternalServerErrorOnFailure,
         HttpContext http,
         IDurableClient client,
-        DurableHistory history,
+        IDurableHistory history,
         CancellationToken cancellationToken)
     {
         if (await client.GetInstanceAsync(instanceId, getInputsAndOutputs: true, cancellationToken) is not { } metadata)

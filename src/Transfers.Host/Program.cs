@@ -1,12 +1,11 @@
 using Transfers.Api;
-using Transfers.Durable;
 using Transfers.Host;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddLocalSettings();
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = TransfersApiExtensions.MaxRequestBodyBytes);
 builder.Services.AddTransfersApi();
-builder.Services.AddDurableEngine(builder.Configuration);
+builder.Services.AddDurableBackend(builder.Configuration);
 builder.Services.AddTransfersOtlpExport(builder.Configuration);
 builder.Services.AddHostedService<ReconcilerService>();
 

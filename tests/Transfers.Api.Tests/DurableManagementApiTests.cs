@@ -10,7 +10,8 @@ using Transfers.Testing;
 
 namespace Transfers.Api.Tests;
 
-public sealed class DurableManagementApiTests(DurableManagementApiTests.Factory factory) : IClassFixture<DurableManagementApiTests.Factory>
+/// <summary>The management API's tests, run on both durable backends by the derived classes.</summary>
+public abstract class DurableManagementApiTests(DurableManagementApiTests.Factory factory)
 {
     private const string Base = "/runtime/webhooks/durabletask/instances";
 
@@ -454,7 +455,7 @@ public sealed class DurableManagementApiTests(DurableManagementApiTests.Factory 
     }
 
     /// <summary>The local host in memory with its own task hub and the test orchestration.</summary>
-    public sealed class Factory : WebApplicationFactory<Program>
+    public class Factory : WebApplicationFactory<Program>
     {
         public HttpClient CreateAdminClient()
         {
@@ -463,9 +464,15 @@ public sealed class DurableManagementApiTests(DurableManagementApiTests.Factory 
             return client;
         }
 
+        /// <summary>Gets the durable backend the host runs.</summary>
+        protected virtual string Backend => "Embedded";
+
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
             ArgumentNullException.ThrowIfNull(builder);
+
+            // A host setting: the host reads it while registering its services, before the app configuration below applies.
+            builder.UseSetting("Transfers:Durable:Backend", Backend);
             builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(new Dictionary<string, string?>
             {
                 ["AzureWebJobsStorage"] = Azurite.ConnectionString,
@@ -473,8 +480,21 @@ public sealed class DurableManagementApiTests(DurableManagementApiTests.Factory 
                 // Other tests share these record tables under other task hubs: a pass here would schedule their records in this hub.
                 ["Transfers:Reconcile:Enabled"] = "false",
                 ["Transfers:Durable:HubName"] = Azurite.UniqueName("api"),
+                ["Transfers:Durable:AzureStorage:MaxQueuePollingInterval"] = "00:00:00.200",
             }));
             builder.ConfigureServices(services => services.AddDurableTasks(r => r.AddOrchestrator<GoWaiter>()));
         }
     }
+
+    /// <summary>The same host on Durable Task's engine on Azure Storage.</summary>
+    public sealed class AzureStorageFactory : Factory
+    {
+        protected override string Backend => "AzureStorage";
+    }
 }
+
+/// <summary>DurableManagementApiTests on the embedded engine.</summary>
+public sealed class EmbeddedDurableManagementApiTests(DurableManagementApiTests.Factory factory) : DurableManagementApiTests(factory), IClassFixture<DurableManagementApiTests.Factory>;
+
+/// <summary>DurableManagementApiTests on Durable Task's engine on Azure Storage.</summary>
+public sealed class AzureStorageDurableManagementApiTests(DurableManagementApiTests.AzureStorageFactory factory) : DurableManagementApiTests(factory), IClassFixture<DurableManagementApiTests.AzureStorageFactory>;

@@ -36,9 +36,15 @@ public sealed class CrashOrchestration : Orchestrator<int, int>
 /// <summary>Adds its two inputs after a short pause, so that a kill finds activities in flight.</summary>
 public sealed class CrashStep : Activity<int[], int>
 {
+    private static int s_runs;
+
+    /// <summary>Gets how many steps this process has run.</summary>
+    public static int Runs => Volatile.Read(ref s_runs);
+
     /// <inheritdoc/>
     public override async Task<int> RunAsync(ActivityContext context, int[] input, CancellationToken cancellationToken = default)
     {
+        Interlocked.Increment(ref s_runs);
         await Task.Delay(Random.Shared.Next(5, 30), cancellationToken);
         return input[0] + input[1];
     }

@@ -3,8 +3,63 @@ using Transfers.Testing;
 
 namespace Transfers.Durable.Tests;
 
-public sealed class ContinueAsNewTests
+/// <summary>The tests, run on both backends by the derived classes (Durable Task is the reference).</summary>
+public abstract class ContinueAsNewTests(EngineHost host)
 {
+    private readonly EngineHost _host = host;
+
+    [Fact]
+    public async Task ContinueAsNew_AfterATimerThatBeatAnEventWaiter_RunsTheNextGenerations()
+    {
+        // Act
+        var result = await _host.RunAsync(nameof(Ticker), 0);
+
+        // Assert
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, result.RuntimeStatus);
+        Assert.Equal(3, result.ReadOutputAs<int>());
+    }
+
+    /// <summary>Asserts that the backend carried each event into the new generation once and holds none still to carry.</summary>
+    protected abstract Task AssertNothingLeftToCarryAsync(string instanceId);
+
+    [Fact]
+    public async Task ContinueAsNew_MoreBufferedEventsThanOneTransactionHolds_CarriesEachOnceInOrder()
+    {
+        // Arrange: 150 events wait in history when the instance continues as new; one transaction holds 100 rows.
+        var id = await _host.Client.ScheduleNewOrchestrationInstanceAsync(nameof(Hoarder), new HoarderInput(150));
+        await _host.StatusAsync(id, OrchestrationRuntimeStatus.Running);
+        for (var i = 0; i < 150; i++)
+        {
+            await _host.Client.RaiseEventAsync(id, "item", i);
+        }
+
+        // Act
+        await _host.Client.RaiseEventAsync(id, "go", "now");
+        var result = await _host.WaitAsync(id, timeoutSeconds: 120);
+
+        // Assert
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, result.RuntimeStatus);
+        var items = result.ReadOutputAs<List<int>>()!;
+        Assert.Equal(Enumerable.Range(0, 150), items.Order());
+        if (_host.KeepsRaisedEventOrder)
+        {
+            Assert.Equal(Enumerable.Range(0, 150), items);
+        }
+
+        await AssertNothingLeftToCarryAsync(id);
+    }
+}
+
+/// <summary>ContinueAsNewTests on the embedded engine, and how it keeps an eternal instance's rows bounded.</summary>
+public sealed class EmbeddedContinueAsNewTests(EmbeddedBackend backend) : ContinueAsNewTests(backend.Host), IClassFixture<EmbeddedBackend>
+{
+    protected override async Task AssertNothingLeftToCarryAsync(string instanceId)
+    {
+        var rows = await backend.Host.RowsAsync(instanceId);
+        Assert.DoesNotContain(rows, r => r.RowKey.StartsWith("i|", StringComparison.Ordinal));
+        Assert.Null(rows.Single(r => r.RowKey == "!instance").GetInt32("Carried"));
+    }
+
     [Fact]
     public async Task ContinueAsNew_ThousandIterations_KeepsHistoryBoundedAndCarriesEvents()
     {
@@ -33,28 +88,11 @@ public sealed class ContinueAsNewTests
         Assert.True(rows.Count(r => r.RowKey.StartsWith("h|", StringComparison.Ordinal)) <= 10, $"{rows.Count} rows left");
         Assert.All(rowCounts, n => Assert.True(n <= 12, $"{n} rows while running"));
     }
+}
 
-    [Fact]
-    public async Task ContinueAsNew_MoreBufferedEventsThanOneTransactionHolds_CarriesEachOnceInOrder()
-    {
-        // Arrange: 150 events wait in history when the instance continues as new; one transaction holds 100 rows.
-        await using var host = await EngineHost.StartAsync(Azurite.UniqueName("carry"));
-        var id = await host.Client.ScheduleNewOrchestrationInstanceAsync(nameof(Hoarder), new HoarderInput(150));
-        await host.StatusAsync(id, OrchestrationRuntimeStatus.Running);
-        for (var i = 0; i < 150; i++)
-        {
-            await host.Client.RaiseEventAsync(id, "item", i);
-        }
-
-        // Act
-        await host.Client.RaiseEventAsync(id, "go", "now");
-        var result = await host.WaitAsync(id, timeoutSeconds: 120);
-
-        // Assert
-        Assert.Equal(OrchestrationRuntimeStatus.Completed, result.RuntimeStatus);
-        Assert.Equal(Enumerable.Range(0, 150), result.ReadOutputAs<List<int>>());
-        var rows = await host.RowsAsync(id);
-        Assert.DoesNotContain(rows, r => r.RowKey.StartsWith("i|", StringComparison.Ordinal));
-        Assert.Null(rows.Single(r => r.RowKey == "!instance").GetInt32("Carried"));
-    }
+/// <summary>ContinueAsNewTests on Durable Task's engine on Azure Storage.</summary>
+public sealed class AzureStorageContinueAsNewTests(AzureStorageBackend backend) : ContinueAsNewTests(backend.Host), IClassFixture<AzureStorageBackend>
+{
+    protected override async Task AssertNothingLeftToCarryAsync(string instanceId) =>
+        Assert.Equal(150, await backend.Host.CountHistoryAsync(instanceId, "EventRaised"));
 }

@@ -3,13 +3,10 @@ using Transfers.Testing;
 
 namespace Transfers.Durable.Tests;
 
-public sealed class ExternalEventTests : IAsyncLifetime
+/// <summary>The tests, run on both backends by the derived classes (Durable Task is the reference).</summary>
+public abstract class ExternalEventTests(EngineHost host)
 {
-    private EngineHost _host = null!;
-
-    public async Task InitializeAsync() => _host = await EngineHost.StartAsync(Azurite.UniqueName("events"));
-
-    public async Task DisposeAsync() => await _host.DisposeAsync();
+    private readonly EngineHost _host = host;
 
     [Fact]
     public async Task RaiseEvent_BeforeAnyoneWaits_IsBufferedAndDelivered()
@@ -81,8 +78,25 @@ public sealed class ExternalEventTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task WaitForExternalEvent_CancelledByItsToken_IsCanceledAsSoonAsCancelReturns()
+    {
+        // Act
+        var result = await _host.RunAsync(nameof(CancelAndPeek));
+
+        // Assert: as on Durable Task, where code that reads a waiter's state right after cancelling it sees it done.
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, result.RuntimeStatus);
+        Assert.Equal("True|True", result.ReadOutputAs<string>());
+    }
+
+    [Fact]
     public async Task RaiseEvent_UnknownInstance_ThrowsInstanceNotFound()
     {
         await Assert.ThrowsAsync<InstanceNotFoundException>(() => _host.Client.RaiseEventAsync("no-such-instance", "x"));
     }
 }
+
+/// <summary>ExternalEventTests on the embedded engine.</summary>
+public sealed class EmbeddedExternalEventTests(EmbeddedBackend backend) : ExternalEventTests(backend.Host), IClassFixture<EmbeddedBackend>;
+
+/// <summary>ExternalEventTests on Durable Task's engine on Azure Storage.</summary>
+public sealed class AzureStorageExternalEventTests(AzureStorageBackend backend) : ExternalEventTests(backend.Host), IClassFixture<AzureStorageBackend>;

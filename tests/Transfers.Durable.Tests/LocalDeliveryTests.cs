@@ -2,6 +2,7 @@ using Azure.Data.Tables;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Transfers.Core.DurableTask;
+using Transfers.Durable.Storage;
 using Transfers.Testing;
 
 namespace Transfers.Durable.Tests;
@@ -73,7 +74,7 @@ public sealed class LocalDeliveryTests : IAsyncLifetime
     {
         // Arrange
         var ids = Enumerable.Range(0, 20).Select(_ => Azurite.UniqueName("done")).ToList();
-        var index = Azurite.Tables.GetTableClient(_host.Hub + "Index");
+        var index = Azurite.Tables.GetTableClient(HubStore.TableName(_host.Hub, "Index"));
 
         // Act
         await Task.WhenAll(ids.Select(id => _host.RunAsync(nameof(Sequence), "x", id)));

@@ -1,17 +1,18 @@
 using Azure;
 using Azure.Data.Tables;
 using Transfers.Core.DurableTask;
+using Transfers.Durable.Storage;
 using Transfers.Testing;
 
 namespace Transfers.Durable.Tests;
 
-public sealed class ManagementTests : IAsyncLifetime
+/// <summary>The tests, run on both backends by the derived classes (Durable Task is the reference).</summary>
+public abstract class ManagementTests(EngineHost host)
 {
-    private EngineHost _host = null!;
+    private readonly EngineHost _host = host;
 
-    public async Task InitializeAsync() => _host = await EngineHost.StartAsync(Azurite.UniqueName("manage"));
-
-    public async Task DisposeAsync() => await _host.DisposeAsync();
+    /// <summary>Asserts that the backend's storage holds no row of the instance.</summary>
+    protected abstract Task AssertNothingStoredAsync(string instanceId);
 
     [Fact]
     public async Task SuspendInstance_EventWhileSuspended_WaitsUntilResumed()
@@ -87,7 +88,7 @@ public sealed class ManagementTests : IAsyncLifetime
         Assert.Equal(1, first);
         Assert.Equal(0, second);
         Assert.Null(await _host.Client.GetInstanceAsync(result.InstanceId));
-        Assert.Empty(await _host.RowsAsync(result.InstanceId));
+        await AssertNothingStoredAsync(result.InstanceId);
     }
 
     [Fact]
@@ -214,27 +215,6 @@ public sealed class ManagementTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task WaitForInstanceCompletion_FinishedBehindThisProcess_ReturnsWhatStorageSays()
-    {
-        // Arrange: this process runs the instance and last saw it Running. Then another process finishes it, as when the
-        // partition moves away and back (here: the row is written directly).
-        var id = await _host.Client.ScheduleNewOrchestrationInstanceAsync(nameof(EventWaiter), "never");
-        await _host.StatusAsync(id, OrchestrationRuntimeStatus.Running);
-        var instances = Azurite.Tables.GetTableClient(_host.Hub + "Instances");
-        await instances.UpdateEntityAsync(
-            new TableEntity(id, "!instance") { ["Status"] = nameof(OrchestrationRuntimeStatus.Completed), ["Output"] = "\"elsewhere\"" },
-            ETag.All,
-            TableUpdateMode.Merge);
-
-        // Act
-        var result = await _host.WaitAsync(id, timeoutSeconds: 30);
-
-        // Assert
-        Assert.Equal(OrchestrationRuntimeStatus.Completed, result.RuntimeStatus);
-        Assert.Equal("elsewhere", result.ReadOutputAs<string>());
-    }
-
-    [Fact]
     public async Task QueryInstances_CreatedRange_ReturnsOnlyInstancesCreatedInIt()
     {
         // Arrange: three instances created at least 100 ms apart, with a bound between each pair.
@@ -261,4 +241,47 @@ public sealed class ManagementTests : IAsyncLifetime
 
     private async Task<List<string>> IdsAsync(OrchestrationQuery query) =>
         [.. (await _host.Client.QueryInstancesAsync(query)).Instances.Select(m => m.InstanceId).Order(StringComparer.Ordinal)];
+}
+
+/// <summary>ManagementTests on the embedded engine.</summary>
+public sealed class EmbeddedManagementTests(EmbeddedBackend backend) : ManagementTests(backend.Host), IClassFixture<EmbeddedBackend>
+{
+    protected override async Task AssertNothingStoredAsync(string instanceId) => Assert.Empty(await backend.Host.RowsAsync(instanceId));
+
+    [Fact]
+    public async Task WaitForInstanceCompletion_FinishedBehindThisProcess_ReturnsWhatStorageSays()
+    {
+        // Arrange: this process runs the instance and last saw it Running. Then another process finishes it, as when the
+        // partition moves away and back (here: the row is written directly).
+        var id = await backend.Host.Client.ScheduleNewOrchestrationInstanceAsync(nameof(EventWaiter), "never");
+        await backend.Host.StatusAsync(id, OrchestrationRuntimeStatus.Running);
+        var instances = Azurite.Tables.GetTableClient(HubStore.TableName(backend.Host.Hub, "Instances"));
+        await instances.UpdateEntityAsync(
+            new TableEntity(id, "!instance") { ["Status"] = nameof(OrchestrationRuntimeStatus.Completed), ["Output"] = "\"elsewhere\"" },
+            ETag.All,
+            TableUpdateMode.Merge);
+
+        // Act
+        var result = await backend.Host.WaitAsync(id, timeoutSeconds: 30);
+
+        // Assert
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, result.RuntimeStatus);
+        Assert.Equal("elsewhere", result.ReadOutputAs<string>());
+    }
+}
+
+/// <summary>ManagementTests on Durable Task's engine on Azure Storage.</summary>
+public sealed class AzureStorageManagementTests(AzureStorageBackend backend) : ManagementTests(backend.Host), IClassFixture<AzureStorageBackend>
+{
+    protected override async Task AssertNothingStoredAsync(string instanceId)
+    {
+        foreach (var table in new[] { "Instances", "History" })
+        {
+            var rows = Azurite.Tables.GetTableClient(backend.Host.Hub + table).QueryAsync<TableEntity>(e => e.PartitionKey == instanceId);
+            await foreach (var row in rows)
+            {
+                Assert.Fail($"{table} still holds {row.RowKey} of {instanceId}.");
+            }
+        }
+    }
 }

@@ -1,6 +1,7 @@
 using Azure.Data.Tables;
 using Microsoft.Extensions.DependencyInjection;
 using Transfers.Core.DurableTask;
+using Transfers.Durable.Storage;
 using Transfers.Testing;
 
 namespace Transfers.Durable.Tests;
@@ -46,7 +47,7 @@ public sealed class MultiHostTests
     private static async Task<int> LeaseOwnersAsync(string hub)
     {
         var owners = new HashSet<string>();
-        await foreach (var lease in Azurite.Tables.GetTableClient(hub + "Leases").QueryAsync<TableEntity>(e => e.PartitionKey == "lease"))
+        await foreach (var lease in Azurite.Tables.GetTableClient(HubStore.TableName(hub, "Leases")).QueryAsync<TableEntity>(e => e.PartitionKey == "lease"))
         {
             if (lease.GetString("Owner") is { Length: > 0 } owner && lease.GetDateTimeOffset("ExpiresAt") > DateTimeOffset.UtcNow)
             {

@@ -1,15 +1,17 @@
+using System.Globalization;
+using Azure.Storage.Blobs.Models;
 using Transfers.Core.DurableTask;
 using Transfers.Testing;
 
 namespace Transfers.Durable.Tests;
 
-public sealed class OrchestrationTests : IAsyncLifetime
+/// <summary>The tests, run on both backends by the derived classes (Durable Task is the reference).</summary>
+public abstract class OrchestrationTests(EngineHost host)
 {
-    private EngineHost _host = null!;
+    private readonly EngineHost _host = host;
 
-    public async Task InitializeAsync() => _host = await EngineHost.StartAsync(Azurite.UniqueName("orch"));
-
-    public async Task DisposeAsync() => await _host.DisposeAsync();
+    /// <summary>Asserts that the instance's input went to the backend's large-payload store.</summary>
+    protected abstract Task AssertInputOffloadedAsync(string instanceId);
 
     [Fact]
     public async Task CallActivityAsync_SequenceOfFive_CompletesWithSumAndRunsEachOnce()
@@ -51,15 +53,18 @@ public sealed class OrchestrationTests : IAsyncLifetime
         // Act
         var result = await _host.RunAsync(nameof(RetryingCall), 2, id);
 
-        // Assert: two failures, then success; waits of at least 300 ms and 600 ms between attempts.
+        // Assert: two failures, then success; back-off timers set 300 ms and 600 ms after the failed attempts, and waits
+        // of that long between attempts (less the backend's timer earliness).
         Assert.Equal(OrchestrationRuntimeStatus.Completed, result.RuntimeStatus);
         Assert.Equal("ok after 3", result.ReadOutputAs<string>());
         var attempts = Flaky.Attempts[id].ToArray();
         Assert.Equal(3, attempts.Length);
-        Assert.True(attempts[1] - attempts[0] >= TimeSpan.FromMilliseconds(300), $"first back-off was {attempts[1] - attempts[0]}");
-        Assert.True(attempts[2] - attempts[1] >= TimeSpan.FromMilliseconds(600), $"second back-off was {attempts[2] - attempts[1]}");
-        var timers = (await _host.RowsAsync(id)).Count(r => r.GetString("Type") == "TimerCreated");
-        Assert.Equal(2, timers);
+        var timers = (await _host.HistoryAsync(id)).Where(e => e.EventType == "TimerCreated").Select(e => FireAt(e.Data)).ToList();
+        Assert.Equal(2, timers.Count);
+        Assert.True(timers[0] - attempts[0] >= TimeSpan.FromMilliseconds(300), $"first back-off timer was set for {timers[0] - attempts[0]} after the failure");
+        Assert.True(timers[1] - attempts[1] >= TimeSpan.FromMilliseconds(600), $"second back-off timer was set for {timers[1] - attempts[1]} after the failure");
+        Assert.True(attempts[1] - attempts[0] >= TimeSpan.FromMilliseconds(300) - _host.TimerEarliness, $"first back-off was {attempts[1] - attempts[0]}");
+        Assert.True(attempts[2] - attempts[1] >= TimeSpan.FromMilliseconds(600) - _host.TimerEarliness, $"second back-off was {attempts[2] - attempts[1]}");
     }
 
     [Fact]
@@ -115,7 +120,7 @@ public sealed class OrchestrationTests : IAsyncLifetime
         Assert.Equal(OrchestrationRuntimeStatus.Completed, result.RuntimeStatus);
         Assert.Equal(big, result.ReadOutputAs<string>());
         Assert.Equal(big, result.ReadInputAs<string>());
-        Assert.Contains(await _host.RowsAsync(result.InstanceId), r => r.ContainsKey("InputBlob"));
+        await AssertInputOffloadedAsync(result.InstanceId);
     }
 
     [Fact]
@@ -124,7 +129,7 @@ public sealed class OrchestrationTests : IAsyncLifetime
         // Arrange: the first episode calls Echo, then waits for "go".
         var id = Azurite.UniqueName("nondet");
         await _host.Client.ScheduleNewOrchestrationInstanceAsync(nameof(Switching), null, new StartOrchestrationOptions(id));
-        await Eventually.MatchAsync(async () => (await _host.RowsAsync(id)).Count(r => r.GetString("Type") == "TaskCompleted"), n => n == 1);
+        await Eventually.MatchAsync(() => _host.CountHistoryAsync(id, "TaskCompleted"), n => n == 1);
 
         // Act: the code now calls Square where history has Echo.
         TestWorkload.Switches[id] = nameof(Square);
@@ -133,8 +138,36 @@ public sealed class OrchestrationTests : IAsyncLifetime
 
         // Assert
         Assert.Equal(OrchestrationRuntimeStatus.Failed, result.RuntimeStatus);
-        Assert.Contains("Non-deterministic", result.FailureDetails!.ErrorMessage, StringComparison.Ordinal);
+        Assert.Contains("Non-Deterministic workflow detected", result.FailureDetails!.ErrorMessage, StringComparison.Ordinal);
         Assert.Contains("'Echo'", result.FailureDetails.ErrorMessage, StringComparison.Ordinal);
         Assert.Contains("'Square'", result.FailureDetails.ErrorMessage, StringComparison.Ordinal);
+    }
+
+    private static DateTime FireAt(string? data) =>
+        DateTime.Parse(data!.Trim('"'), CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal);
+}
+
+/// <summary>OrchestrationTests on the embedded engine.</summary>
+public sealed class EmbeddedOrchestrationTests(EmbeddedBackend backend) : OrchestrationTests(backend.Host), IClassFixture<EmbeddedBackend>
+{
+    protected override async Task AssertInputOffloadedAsync(string instanceId) =>
+        Assert.Contains(await backend.Host.RowsAsync(instanceId), r => r.ContainsKey("InputBlob"));
+}
+
+/// <summary>OrchestrationTests on Durable Task's engine on Azure Storage.</summary>
+public sealed class AzureStorageOrchestrationTests(AzureStorageBackend backend) : OrchestrationTests(backend.Host), IClassFixture<AzureStorageBackend>
+{
+
+    protected override async Task AssertInputOffloadedAsync(string instanceId)
+    {
+        // Durable Task keeps messages and table properties over its limits in the {hub}-largemessages container.
+        var container = Azurite.Blobs.GetBlobContainerClient(backend.Host.Hub.ToLowerInvariant() + "-largemessages");
+        var blobs = new List<string>();
+        await foreach (var blob in container.GetBlobsAsync(new GetBlobsOptions { Prefix = instanceId }))
+        {
+            blobs.Add(blob.Name);
+        }
+
+        Assert.NotEmpty(blobs);
     }
 }

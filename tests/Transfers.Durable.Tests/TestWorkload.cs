@@ -29,6 +29,8 @@ internal static class TestWorkload
         .AddOrchestrator<ApprovalWithTimeout>()
         .AddOrchestrator<Eternal>()
         .AddOrchestrator<Hoarder>()
+        .AddOrchestrator<Ticker>()
+        .AddOrchestrator<CancelAndPeek>()
         .AddOrchestrator<Switching>()
         .AddOrchestrator<BigEcho>()
         .AddOrchestrator<Parent>()
@@ -248,6 +250,41 @@ internal sealed class Hoarder : Orchestrator<HoarderInput, List<int>>
 }
 
 internal sealed record HoarderInput(int Items, bool Continued = false);
+
+/// <summary>Cancels an event waiter by its token and reports whether its task was complete when Cancel returned.</summary>
+internal sealed class CancelAndPeek : Orchestrator<string?, string>
+{
+    public override Task<string> RunAsync(IOrchestrationContext context, string? input)
+    {
+        using var waits = new CancellationTokenSource();
+        var waiter = context.WaitForExternalEvent<string>("never", waits.Token);
+        waits.Cancel();
+        return Task.FromResult($"{waiter.IsCompleted}|{waiter.IsCanceled}");
+    }
+}
+
+/// <summary>
+/// Each generation waits for a "stop" event or a short timer, whichever comes first, cancels the other, and continues
+/// as new, until the third generation: the loop of an automation that re-runs on an interval.
+/// </summary>
+internal sealed class Ticker : Orchestrator<int, int>
+{
+    public override async Task<int> RunAsync(IOrchestrationContext context, int input)
+    {
+        using var waits = new CancellationTokenSource();
+        var stop = context.WaitForExternalEvent<string>("stop", waits.Token);
+        var timer = context.CreateTimer(context.CurrentUtcDateTime.AddMilliseconds(200), waits.Token);
+        await Task.WhenAny(timer, stop);
+        waits.Cancel();
+        if (stop.IsCompletedSuccessfully || input >= 3)
+        {
+            return input;
+        }
+
+        context.ContinueAsNew(input + 1);
+        return 0;
+    }
+}
 
 /// <summary>Calls the activity named by a switch the test flips between episodes: a non-deterministic orchestration.</summary>
 internal sealed class Switching : Orchestrator<string?, string>

@@ -3,13 +3,14 @@ using Transfers.Testing;
 
 namespace Transfers.Durable.Tests;
 
-public sealed class TimerTests
+/// <summary>The tests, run on both backends by the derived classes (Durable Task is the reference).</summary>
+public abstract class TimerTests(TestBackend backend)
 {
     [Fact]
     public async Task CreateTimer_ShortTimer_FiresNoEarlierThanItsTime()
     {
         // Arrange
-        await using var host = await EngineHost.StartAsync(Azurite.UniqueName("timer"));
+        await using var host = await EngineHost.StartAsync(Azurite.UniqueName("timer"), backend: backend);
         var before = DateTime.UtcNow;
 
         // Act
@@ -17,7 +18,7 @@ public sealed class TimerTests
 
         // Assert
         Assert.Equal(OrchestrationRuntimeStatus.Completed, result.RuntimeStatus);
-        Assert.True(result.ReadOutputAs<DateTime>() >= before.AddMilliseconds(1000));
+        Assert.True(result.ReadOutputAs<DateTime>() >= before.AddMilliseconds(1000) - host.TimerEarliness);
     }
 
     [Fact]
@@ -26,15 +27,15 @@ public sealed class TimerTests
         // Arrange: a timer committed by a host that then stops.
         var hub = Azurite.UniqueName("restart");
         var id = Azurite.UniqueName("sleep");
-        var first = await EngineHost.StartAsync(hub);
+        var first = await EngineHost.StartAsync(hub, backend: backend);
         await first.Client.ScheduleNewOrchestrationInstanceAsync(nameof(Sleeper), 4000, new StartOrchestrationOptions(id));
-        await Eventually.MatchAsync(async () => (await first.RowsAsync(id)).Count(r => r.RowKey.StartsWith("w|t", StringComparison.Ordinal)), n => n == 1);
+        await Eventually.MatchAsync(() => first.CountHistoryAsync(id, "TimerCreated"), n => n == 1);
         var scheduledAt = DateTime.UtcNow;
         Assert.False((await first.Client.GetInstanceAsync(id))!.IsCompleted);
         await first.DisposeAsync();
 
         // Act
-        await using var second = await EngineHost.StartAsync(hub);
+        await using var second = await EngineHost.StartAsync(hub, backend: backend);
         var result = await second.WaitAsync(id);
 
         // Assert
@@ -47,7 +48,7 @@ public sealed class TimerTests
     public async Task ScheduleNew_WithStartAt_StaysPendingUntilThen()
     {
         // Arrange
-        await using var host = await EngineHost.StartAsync(Azurite.UniqueName("startat"));
+        await using var host = await EngineHost.StartAsync(Azurite.UniqueName("startat"), backend: backend);
         var startAt = DateTimeOffset.UtcNow.AddSeconds(2);
 
         // Act
@@ -58,6 +59,12 @@ public sealed class TimerTests
         // Assert
         Assert.Equal(OrchestrationRuntimeStatus.Pending, early!.RuntimeStatus);
         Assert.Equal(OrchestrationRuntimeStatus.Completed, result.RuntimeStatus);
-        Assert.True(result.ReadOutputAs<DateTime>() >= startAt.UtcDateTime);
+        Assert.True(result.ReadOutputAs<DateTime>() >= startAt.UtcDateTime - host.TimerEarliness, $"started at {result.ReadOutputAs<DateTime>():O}, due at {startAt:O}");
     }
 }
+
+/// <summary>TimerTests on the embedded engine.</summary>
+public sealed class EmbeddedTimerTests() : TimerTests(TestBackend.Embedded);
+
+/// <summary>TimerTests on Durable Task's engine on Azure Storage.</summary>
+public sealed class AzureStorageTimerTests() : TimerTests(TestBackend.AzureStorage);

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Transfers.Core.DurableTask;
-using Transfers.Functions;
+using Transfers.DurableTask;
 
 namespace Transfers.Infra.Tests;
 

@@ -142,7 +142,7 @@ public sealed class FunctionsAppTests
     public void Adapters_OrchestrationContextAdapter_ImplementsEveryMemberOfThePort()
     {
         // Arrange
-        var source = Repository.ReadText("src", "Transfers.Functions", "OrchestrationContextAdapter.cs");
+        var source = Repository.ReadText("src", "Transfers.DurableTask", "OrchestrationContextAdapter.cs");
 
         // Act
         var missing = MissingMembers(typeof(IOrchestrationContext), source);
@@ -156,7 +156,7 @@ public sealed class FunctionsAppTests
     public void Adapters_DurableClientAdapter_ImplementsEveryMemberOfThePort()
     {
         // Arrange
-        var source = Repository.ReadText("src", "Transfers.Functions", "DurableClientAdapter.cs");
+        var source = Repository.ReadText("src", "Transfers.DurableTask", "DurableClientAdapter.cs");
 
         // Act
         var missing = MissingMembers(typeof(IDurableClient), source);
@@ -186,7 +186,7 @@ public sealed class FunctionsAppTests
     public void Adapters_StatusMapping_CoversEveryPortStatus()
     {
         // Arrange
-        var source = Repository.ReadText("src", "Transfers.Functions", "DurableClientAdapter.cs");
+        var source = Repository.ReadText("src", "Transfers.DurableTask", "DurableClientAdapter.cs");
 
         // Act
         var unmapped = Enum.GetNames<OrchestrationRuntimeStatus>()

@@ -78,10 +78,14 @@ public abstract class ShareSyncOrchestration : Orchestrator<ShareSyncInput, stri
             await Task.WhenAny(timer, pause, cancel);
         }
 
+        // Read before cancelling: a waiter cancelled by the token is complete too (at once on Durable Task).
+        var cancelled = cancel.IsCompletedSuccessfully;
+        var paused = pause.IsCompletedSuccessfully;
+
         // Cancelling the token also cancels the timer, so no timer outlives this episode. Synchronously: the callbacks
         // must run on the orchestration thread.
         waits.Cancel();
-        if (cancel.IsCompleted || outcome == ShareCheckOutcome.RecordEnded)
+        if (cancelled || outcome == ShareCheckOutcome.RecordEnded)
         {
             return Ended;
         }
@@ -89,7 +93,7 @@ public abstract class ShareSyncOrchestration : Orchestrator<ShareSyncInput, stri
         context.ContinueAsNew(input with
         {
             Cycle = input.Cycle + 1,
-            Paused = pause.IsCompleted || outcome == ShareCheckOutcome.RecordPaused,
+            Paused = paused || outcome == ShareCheckOutcome.RecordPaused,
             InitialSendDone = outcome == ShareCheckOutcome.Completed || input.InitialSendDone,
             PruneUnselected = false,
         });

@@ -234,7 +234,7 @@ internal sealed class Step
                 Outcome = EpisodeOutcome.Failed,
                 Failure = new TaskFailureDetails(
                     typeof(NonDeterministicOrchestrationException).FullName!,
-                    $"Non-deterministic orchestration '{_instance.Name}' ({_instance.InstanceId}): {done} events of its ContinueAsNew are carried over already, " +
+                    $"Non-Deterministic workflow detected: orchestration '{_instance.Name}' ({_instance.InstanceId}): {done} events of its ContinueAsNew are carried over already, " +
                     $"but the replayed code {(Episode.Outcome == EpisodeOutcome.ContinuedAsNew ? $"leaves only {Episode.UnconsumedEvents.Count} events to carry" : "no longer continues as new")}."),
                 CustomStatus = Episode.CustomStatus,
             };

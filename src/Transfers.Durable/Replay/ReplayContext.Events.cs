@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Transfers.Core.DurableTask;
 
 namespace Transfers.Durable.Replay;
@@ -9,11 +10,35 @@ internal sealed partial class ReplayContext
     private readonly List<(string Name, string? Payload)> _buffered = [];
 
     /// <inheritdoc/>
-    public async Task<T> WaitForExternalEvent<T>(string eventName, CancellationToken cancellationToken = default)
+    public Task<T> WaitForExternalEvent<T>(string eventName, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(eventName);
-        var json = await WaitForEventJson(eventName, cancellationToken);
-        return DurableJson.Deserialize<T>(json)!;
+
+        // Completed inline, not through an async continuation posted to the orchestration's scheduler: as in Durable
+        // Task, a waiter cancelled by its token is complete (Canceled) as soon as Cancel() returns.
+        var result = new TaskCompletionSource<T>();
+        WaitForEventJson(eventName, cancellationToken).ContinueWith(
+            json =>
+            {
+                if (json.IsCanceled)
+                {
+                    result.TrySetCanceled(cancellationToken);
+                    return;
+                }
+
+                try
+                {
+                    result.TrySetResult(DurableJson.Deserialize<T>(json.Result)!);
+                }
+                catch (JsonException exception)
+                {
+                    result.TrySetException(exception);
+                }
+            },
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+        return result.Task;
     }
 
     private Task<string?> WaitForEventJson(string eventName, CancellationToken cancellationToken)

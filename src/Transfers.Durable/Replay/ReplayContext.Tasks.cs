@@ -82,7 +82,7 @@ internal sealed partial class ReplayContext
         if (!_openTasks.Remove(taskId, out var open))
         {
             throw new NonDeterministicOrchestrationException(
-                $"Non-deterministic orchestration '{Name}' ({InstanceId}): history completes task {taskId}, but the replayed code has no such call.");
+                $"Non-Deterministic workflow detected: orchestration '{Name}' ({InstanceId}): history completes task {taskId}, but the replayed code has no such call.");
         }
 
         if (failure is null)

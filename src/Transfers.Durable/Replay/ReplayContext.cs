@@ -203,14 +203,14 @@ internal sealed partial class ReplayContext : IOrchestrationContext
         if (!_actions.Remove(recorded.TaskId, out var taken))
         {
             throw new NonDeterministicOrchestrationException(
-                $"Non-deterministic orchestration '{Name}' ({InstanceId}): history has {Describe(recorded.Type, recorded.Name)} as task {recorded.TaskId}, " +
+                $"Non-Deterministic workflow detected: orchestration '{Name}' ({InstanceId}): history has {Describe(recorded.Type, recorded.Name)} as task {recorded.TaskId}, " +
                 $"but the replayed code did not call it (it made {_nextTaskId} calls).");
         }
 
         if (taken.Type != recorded.Type || !string.Equals(taken.Name, recorded.Name, StringComparison.OrdinalIgnoreCase))
         {
             throw new NonDeterministicOrchestrationException(
-                $"Non-deterministic orchestration '{Name}' ({InstanceId}): task {recorded.TaskId} is {Describe(recorded.Type, recorded.Name)} in history, " +
+                $"Non-Deterministic workflow detected: orchestration '{Name}' ({InstanceId}): task {recorded.TaskId} is {Describe(recorded.Type, recorded.Name)} in history, " +
                 $"but the replayed code called {Describe(taken.Type, taken.Name)}.");
         }
     }

@@ -6,9 +6,11 @@ using Microsoft.Extensions.Options;
 namespace Transfers.Durable.Storage;
 
 /// <summary>
-/// The task hub's storage: <c>{hub}Instances</c> (one partition per instance: instance row, history, inbox and pending
-/// work), <c>{hub}Index</c> (one row per instance that may have something to do, partitioned by hub partition),
-/// <c>{hub}Leases</c> (partition leases and worker heartbeats) and the blob container <c>{hub}-payloads</c>.
+/// The task hub's storage: <c>{hub}EmbeddedInstances</c> (one partition per instance: instance row, history, inbox and
+/// pending work), <c>{hub}EmbeddedIndex</c> (one row per instance that may have something to do, partitioned by hub
+/// partition), <c>{hub}EmbeddedLeases</c> (partition leases and worker heartbeats) and the blob container
+/// <c>{hub}-embedded-payloads</c>. The names differ from Durable Task's Azure Storage layout (<c>{hub}Instances</c>,
+/// <c>{hub}History</c>, <c>{hub}Partitions</c>, <c>{hub}-leases</c>, ...), so both backends can use one hub on one account.
 /// </summary>
 internal sealed partial class HubStore
 {
@@ -26,13 +28,19 @@ internal sealed partial class HubStore
         settings.Validate();
         PartitionCount = settings.PartitionCount;
         var tables = new TableServiceClient(settings.StorageConnection);
-        _instances = tables.GetTableClient(settings.HubName + "Instances");
-        _index = tables.GetTableClient(settings.HubName + "Index");
+        _instances = tables.GetTableClient(TableName(settings.HubName, "Instances"));
+        _index = tables.GetTableClient(TableName(settings.HubName, "Index"));
         _indexWriter = new IndexWriter(_index);
-        Leases = tables.GetTableClient(settings.HubName + "Leases");
-        _payloads = new BlobServiceClient(settings.StorageConnection).GetBlobContainerClient(settings.HubName.ToLowerInvariant() + "-payloads");
+        Leases = tables.GetTableClient(TableName(settings.HubName, "Leases"));
+        _payloads = new BlobServiceClient(settings.StorageConnection).GetBlobContainerClient(settings.HubName.ToLowerInvariant() + "-embedded-payloads");
         _created = new Lazy<Task>(CreateAsync);
     }
+
+    /// <summary>The name of one of the engine's tables: <c>{hub}Embedded{table}</c>.</summary>
+    /// <param name="hubName">The task hub name.</param>
+    /// <param name="table">The table's role: <c>Instances</c>, <c>Index</c> or <c>Leases</c>.</param>
+    /// <returns>The table name.</returns>
+    public static string TableName(string hubName, string table) => hubName + "Embedded" + table;
 
     /// <summary>Gets the number of hub partitions.</summary>
     public int PartitionCount { get; }

@@ -9,7 +9,7 @@ using Transfers.Testing;
 namespace Transfers.Api.Tests.Exports;
 
 /// <summary>The local host in memory with its own task hub and Exports settings that make transfers quick to observe.</summary>
-public sealed class ExportsApiFactory : WebApplicationFactory<Program>
+public class ExportsApiFactory : WebApplicationFactory<Program>
 {
     /// <summary>The rows per file (and per chunk) the tests run with, small so that models span several chunks.</summary>
     public const int RowsPerFile = 40;
@@ -28,9 +28,15 @@ public sealed class ExportsApiFactory : WebApplicationFactory<Program>
         return client;
     }
 
+    /// <summary>Gets the durable backend the host runs (<c>Transfers:Durable:Backend</c>).</summary>
+    protected virtual string Backend => "Embedded";
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
+
+        // A host setting: the host reads it while registering its services, before the app configuration below applies.
+        builder.UseSetting("Transfers:Durable:Backend", Backend);
         builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["AzureWebJobsStorage"] = Azurite.ConnectionString,
@@ -40,6 +46,7 @@ public sealed class ExportsApiFactory : WebApplicationFactory<Program>
             // Other tests share these record tables under other task hubs: a pass here would schedule their records in this hub.
             ["Transfers:Reconcile:Enabled"] = "false",
             ["Transfers:Durable:HubName"] = _hub,
+            ["Transfers:Durable:AzureStorage:MaxQueuePollingInterval"] = "00:00:00.200",
             ["Transfers:Durable:PollingIntervalMax"] = "00:00:00.500",
             ["Transfers:Exports:RowsPerFile"] = RowsPerFile.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Transfers:Exports:QueuePollInterval"] = "00:00:00.200",
@@ -47,6 +54,12 @@ public sealed class ExportsApiFactory : WebApplicationFactory<Program>
             ["Transfers:Exports:ActivityFirstRetryInterval"] = "00:00:00.200",
         }));
     }
+}
+
+/// <summary>The same host on Durable Task's engine on Azure Storage.</summary>
+public sealed class AzureStorageExportsApiFactory : ExportsApiFactory
+{
+    protected override string Backend => "AzureStorage";
 }
 
 /// <summary>Calls of the Exports API and source-table seeding shared by the tests.</summary>

@@ -10,101 +10,6 @@ namespace Transfers.Api.Tests.Exports;
 public sealed class ExportsTransferTests(ExportsApiFactory factory) : IClassFixture<ExportsApiFactory>
 {
     [Fact]
-    public async Task Transfers_IncrementalWindowsToBlobs_ExportEachChangeOnceAndManifestsMatchFiles()
-    {
-        using var client = await factory.CreateTenantClientAsync();
-        var source = Azurite.UniqueName("src");
-        var container = Azurite.UniqueName("out");
-        await ExportsCalls.SeedAsync(source, Enumerable.Range(0, 100), DateTimeOffset.UtcNow.AddHours(-1));
-        await ExportsCalls.CreateModelAsync(client, "orders", source);
-        var destination = await ExportsCalls.CreateDestinationAsync(client, new { name = "blobs", vendor = "azure_blob_storage", bucket_name = container, path_prefix = "feed", format = "jsonl", compression = "gzip" });
-
-        var first = await ExportsCalls.WaitEndedAsync(client, await ExportsCalls.SubmitAsync(client, destination, new { }));
-        await ExportsCalls.SeedAsync(source, Enumerable.Range(90, 20), DateTimeOffset.UtcNow, version: 2);
-        var second = await ExportsCalls.WaitEndedAsync(client, await ExportsCalls.SubmitAsync(client, destination, new { }));
-        var third = await ExportsCalls.WaitEndedAsync(client, await ExportsCalls.SubmitAsync(client, destination, new { }));
-
-        Assert.Equal("SUCCESS", first.GetProperty("status").GetString());
-        Assert.Equal(100, first.GetProperty("rows_transferred").GetInt64());
-        Assert.True(first.GetProperty("volume_transferred_in_mb").GetDouble() > 0);
-        Assert.True(first.GetProperty("model_metrics")[0].GetProperty("bytes_transferred").GetInt64() > 0);
-        Assert.Equal(DateTimeOffset.UnixEpoch, first.GetProperty("start_transfer_window_at").GetDateTimeOffset());
-        Assert.Equal(20, second.GetProperty("rows_transferred").GetInt64());
-        Assert.Equal(first.GetProperty("end_transfer_window_at").GetDateTimeOffset(), second.GetProperty("start_transfer_window_at").GetDateTimeOffset());
-        Assert.Equal(0, third.GetProperty("rows_transferred").GetInt64());
-        var firstIds = await ReadManifestRowsAsync(container, first);
-        var secondIds = await ReadManifestRowsAsync(container, second);
-        Assert.Equal(Enumerable.Range(0, 100).Select(i => i.ToString()), firstIds.Order(StringComparer.Ordinal).Select(int.Parse).Order().Select(i => i.ToString()));
-        Assert.Equal(Enumerable.Range(90, 20).Select(i => i.ToString()), secondIds.Select(int.Parse).Order().Select(i => i.ToString()));
-        Assert.Empty(await ReadManifestRowsAsync(container, third));
-        var files = first.GetProperty("model_metrics")[0].GetProperty("files").EnumerateArray().Select(f => f.GetString()!).ToList();
-
-        // Four partitions give four key ranges of 25 rows: one file each, then the manifest.
-        Assert.Equal(5, files.Count);
-        Assert.Matches(@"^feed/orders/dt=\d{4}-\d{2}-\d{2}/part-tr[0-9a-f]{24}-00000\.jsonl\.gz$", files[0]);
-        Assert.Equal($"feed/_manifests/orders/manifest_{first.GetProperty("id").GetString()}.json", files[^1]);
-    }
-
-    [Fact]
-    public async Task CreateTransfer_WindowEndInTheFuture_Returns400AndNoLaterRowIsLost()
-    {
-        // Arrange
-        using var client = await factory.CreateTenantClientAsync();
-        var source = Azurite.UniqueName("src");
-        var container = Azurite.UniqueName("out");
-        await ExportsCalls.SeedAsync(source, Enumerable.Range(0, 10), DateTimeOffset.UtcNow.AddMinutes(-1));
-        await ExportsCalls.CreateModelAsync(client, "orders", source);
-        var destination = await ExportsCalls.CreateDestinationAsync(client, new { name = "blobs", vendor = "azure_blob_storage", bucket_name = container, format = "jsonl", compression = "none" });
-
-        // Act: a window ending in the future, as in the report, and one ending ten minutes ahead.
-        var (farStatus, farBody) = await ExportsCalls.PostAsync(client, $"/destinations/{destination}/transfer", new { end_transfer_window_at = "9999-12-31T23:59:59Z" });
-        var (nearStatus, nearBody) = await ExportsCalls.PostAsync(client, $"/destinations/{destination}/transfer", new { end_transfer_window_at = DateTimeOffset.UtcNow.AddMinutes(10) });
-        var first = await ExportsCalls.WaitEndedAsync(client, await ExportsCalls.SubmitAsync(client, destination, new { }));
-        await ExportsCalls.SeedAsync(source, [10], DateTimeOffset.UtcNow);
-        var next = await ExportsCalls.WaitEndedAsync(client, await ExportsCalls.SubmitAsync(client, destination, new { }));
-
-        // Assert
-        foreach (var (status, body) in new[] { (farStatus, farBody), (nearStatus, nearBody) })
-        {
-            Assert.Equal(HttpStatusCode.BadRequest, status);
-            Assert.Equal("error", body.GetProperty("status").GetString());
-            Assert.Equal("end_transfer_window_at must not be in the future: rows written before it would never be exported.", body.GetProperty("message").GetString());
-            Assert.Equal(JsonValueKind.Null, body.GetProperty("data").ValueKind);
-        }
-
-        Assert.Equal(10, first.GetProperty("rows_transferred").GetInt64());
-        Assert.Equal("SUCCESS", next.GetProperty("status").GetString());
-        Assert.Equal(["10"], await ReadManifestRowsAsync(container, next));
-    }
-
-    [Fact]
-    public async Task Transfers_GrantRevokedAfterSave_ModelFailsWithTheReasonAndNoRowMoves()
-    {
-        // Arrange: a model and a destination saved while the tenant was granted the host's account.
-        using var admin = factory.CreateClient();
-        admin.DefaultRequestHeaders.Add("X-API-KEY", TransfersApiFactory.AdminKey);
-        var tenant = Azurite.UniqueName("t");
-        using var client = factory.CreateClient();
-        client.DefaultRequestHeaders.Add("X-API-KEY", await TenantKeys.IssueWithHostAccountAsync(admin, tenant));
-        var source = Azurite.UniqueName("src");
-        var container = Azurite.UniqueName("out");
-        await ExportsCalls.SeedAsync(source, Enumerable.Range(0, 10), DateTimeOffset.UtcNow.AddMinutes(-1));
-        await ExportsCalls.CreateModelAsync(client, "orders", source);
-        var destination = await ExportsCalls.CreateDestinationAsync(client, new { name = "blobs", vendor = "azure_blob_storage", bucket_name = container, format = "jsonl", compression = "none" });
-
-        // Act
-        using var revoked = await admin.DeleteAsync($"/admin/tenants/{tenant}/connections/default");
-        var transfer = await ExportsCalls.WaitEndedAsync(client, await ExportsCalls.SubmitAsync(client, destination, new { }));
-
-        // Assert
-        Assert.Equal(HttpStatusCode.NoContent, revoked.StatusCode);
-        Assert.Equal("ERROR", transfer.GetProperty("status").GetString());
-        Assert.Equal(0, transfer.GetProperty("rows_transferred").GetInt64());
-        Assert.Contains("The storage connection 'default' is not granted to this tenant", transfer.GetProperty("model_metrics")[0].GetProperty("error").GetString(), StringComparison.Ordinal);
-        Assert.False(await Azurite.Blobs.GetBlobContainerClient(container).ExistsAsync());
-    }
-
-    [Fact]
     public async Task Transfers_FullRefreshAndExplicitWindow_SelectExactRows()
     {
         using var client = await factory.CreateTenantClientAsync();
@@ -354,7 +259,7 @@ public sealed class ExportsTransferTests(ExportsApiFactory factory) : IClassFixt
         [.. page.GetProperty("data").GetProperty("transfers").EnumerateArray().Select(t => t.GetProperty("id").GetString())];
 
     /// <summary>Reads a model's manifest, checks every file against it, and returns the ids of all rows in its files.</summary>
-    private static async Task<List<string>> ReadManifestRowsAsync(string container, JsonElement transfer)
+    internal static async Task<List<string>> ReadManifestRowsAsync(string container, JsonElement transfer)
     {
         var files = transfer.GetProperty("model_metrics")[0].GetProperty("files").EnumerateArray().Select(f => f.GetString()!).ToList();
         var blobs = Azurite.Blobs.GetBlobContainerClient(container);
@@ -396,4 +301,109 @@ public sealed class ExportsTransferTests(ExportsApiFactory factory) : IClassFixt
         Assert.Equal(files.Count - 1, manifest.GetProperty("files").GetArrayLength());
         return ids;
     }
+
+    [Fact]
+    public async Task CreateTransfer_WindowEndInTheFuture_Returns400AndNoLaterRowIsLost()
+    {
+        // Arrange
+        using var client = await factory.CreateTenantClientAsync();
+        var source = Azurite.UniqueName("src");
+        var container = Azurite.UniqueName("out");
+        await ExportsCalls.SeedAsync(source, Enumerable.Range(0, 10), DateTimeOffset.UtcNow.AddMinutes(-1));
+        await ExportsCalls.CreateModelAsync(client, "orders", source);
+        var destination = await ExportsCalls.CreateDestinationAsync(client, new { name = "blobs", vendor = "azure_blob_storage", bucket_name = container, format = "jsonl", compression = "none" });
+
+        // Act: a window ending in the future, as in the report, and one ending ten minutes ahead.
+        var (farStatus, farBody) = await ExportsCalls.PostAsync(client, $"/destinations/{destination}/transfer", new { end_transfer_window_at = "9999-12-31T23:59:59Z" });
+        var (nearStatus, nearBody) = await ExportsCalls.PostAsync(client, $"/destinations/{destination}/transfer", new { end_transfer_window_at = DateTimeOffset.UtcNow.AddMinutes(10) });
+        var first = await ExportsCalls.WaitEndedAsync(client, await ExportsCalls.SubmitAsync(client, destination, new { }));
+        await ExportsCalls.SeedAsync(source, [10], DateTimeOffset.UtcNow);
+        var next = await ExportsCalls.WaitEndedAsync(client, await ExportsCalls.SubmitAsync(client, destination, new { }));
+
+        // Assert
+        foreach (var (status, body) in new[] { (farStatus, farBody), (nearStatus, nearBody) })
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, status);
+            Assert.Equal("error", body.GetProperty("status").GetString());
+            Assert.Equal("end_transfer_window_at must not be in the future: rows written before it would never be exported.", body.GetProperty("message").GetString());
+            Assert.Equal(JsonValueKind.Null, body.GetProperty("data").ValueKind);
+        }
+
+        Assert.Equal(10, first.GetProperty("rows_transferred").GetInt64());
+        Assert.Equal("SUCCESS", next.GetProperty("status").GetString());
+        Assert.Equal(["10"], await ReadManifestRowsAsync(container, next));
+    }
+
+    [Fact]
+    public async Task Transfers_GrantRevokedAfterSave_ModelFailsWithTheReasonAndNoRowMoves()
+    {
+        // Arrange: a model and a destination saved while the tenant was granted the host's account.
+        using var admin = factory.CreateClient();
+        admin.DefaultRequestHeaders.Add("X-API-KEY", TransfersApiFactory.AdminKey);
+        var tenant = Azurite.UniqueName("t");
+        using var client = factory.CreateClient();
+        client.DefaultRequestHeaders.Add("X-API-KEY", await TenantKeys.IssueWithHostAccountAsync(admin, tenant));
+        var source = Azurite.UniqueName("src");
+        var container = Azurite.UniqueName("out");
+        await ExportsCalls.SeedAsync(source, Enumerable.Range(0, 10), DateTimeOffset.UtcNow.AddMinutes(-1));
+        await ExportsCalls.CreateModelAsync(client, "orders", source);
+        var destination = await ExportsCalls.CreateDestinationAsync(client, new { name = "blobs", vendor = "azure_blob_storage", bucket_name = container, format = "jsonl", compression = "none" });
+
+        // Act
+        using var revoked = await admin.DeleteAsync($"/admin/tenants/{tenant}/connections/default");
+        var transfer = await ExportsCalls.WaitEndedAsync(client, await ExportsCalls.SubmitAsync(client, destination, new { }));
+
+        // Assert
+        Assert.Equal(HttpStatusCode.NoContent, revoked.StatusCode);
+        Assert.Equal("ERROR", transfer.GetProperty("status").GetString());
+        Assert.Equal(0, transfer.GetProperty("rows_transferred").GetInt64());
+        Assert.Contains("The storage connection 'default' is not granted to this tenant", transfer.GetProperty("model_metrics")[0].GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.False(await Azurite.Blobs.GetBlobContainerClient(container).ExistsAsync());
+    }
 }
+
+/// <summary>Incremental exports fanned out into chunks, with watermarks: one body, run on both durable backends.</summary>
+public abstract class ExportsIncrementalTests(ExportsApiFactory factory)
+{
+    [Fact]
+    public async Task Transfers_IncrementalWindowsToBlobs_ExportEachChangeOnceAndManifestsMatchFiles()
+    {
+        using var client = await factory.CreateTenantClientAsync();
+        var source = Azurite.UniqueName("src");
+        var container = Azurite.UniqueName("out");
+        await ExportsCalls.SeedAsync(source, Enumerable.Range(0, 100), DateTimeOffset.UtcNow.AddHours(-1));
+        await ExportsCalls.CreateModelAsync(client, "orders", source);
+        var destination = await ExportsCalls.CreateDestinationAsync(client, new { name = "blobs", vendor = "azure_blob_storage", bucket_name = container, path_prefix = "feed", format = "jsonl", compression = "gzip" });
+
+        var first = await ExportsCalls.WaitEndedAsync(client, await ExportsCalls.SubmitAsync(client, destination, new { }));
+        await ExportsCalls.SeedAsync(source, Enumerable.Range(90, 20), DateTimeOffset.UtcNow, version: 2);
+        var second = await ExportsCalls.WaitEndedAsync(client, await ExportsCalls.SubmitAsync(client, destination, new { }));
+        var third = await ExportsCalls.WaitEndedAsync(client, await ExportsCalls.SubmitAsync(client, destination, new { }));
+
+        Assert.Equal("SUCCESS", first.GetProperty("status").GetString());
+        Assert.Equal(100, first.GetProperty("rows_transferred").GetInt64());
+        Assert.True(first.GetProperty("volume_transferred_in_mb").GetDouble() > 0);
+        Assert.True(first.GetProperty("model_metrics")[0].GetProperty("bytes_transferred").GetInt64() > 0);
+        Assert.Equal(DateTimeOffset.UnixEpoch, first.GetProperty("start_transfer_window_at").GetDateTimeOffset());
+        Assert.Equal(20, second.GetProperty("rows_transferred").GetInt64());
+        Assert.Equal(first.GetProperty("end_transfer_window_at").GetDateTimeOffset(), second.GetProperty("start_transfer_window_at").GetDateTimeOffset());
+        Assert.Equal(0, third.GetProperty("rows_transferred").GetInt64());
+        var firstIds = await ExportsTransferTests.ReadManifestRowsAsync(container, first);
+        var secondIds = await ExportsTransferTests.ReadManifestRowsAsync(container, second);
+        Assert.Equal(Enumerable.Range(0, 100).Select(i => i.ToString()), firstIds.Order(StringComparer.Ordinal).Select(int.Parse).Order().Select(i => i.ToString()));
+        Assert.Equal(Enumerable.Range(90, 20).Select(i => i.ToString()), secondIds.Select(int.Parse).Order().Select(i => i.ToString()));
+        Assert.Empty(await ExportsTransferTests.ReadManifestRowsAsync(container, third));
+        var files = first.GetProperty("model_metrics")[0].GetProperty("files").EnumerateArray().Select(f => f.GetString()!).ToList();
+
+        // Four partitions give four key ranges of 25 rows: one file each, then the manifest.
+        Assert.Equal(5, files.Count);
+        Assert.Matches(@"^feed/orders/dt=\d{4}-\d{2}-\d{2}/part-tr[0-9a-f]{24}-00000\.jsonl\.gz$", files[0]);
+        Assert.Equal($"feed/_manifests/orders/manifest_{first.GetProperty("id").GetString()}.json", files[^1]);
+    }
+}
+
+/// <summary>ExportsIncrementalTests on the embedded engine.</summary>
+public sealed class EmbeddedExportsIncrementalTests(ExportsApiFactory factory) : ExportsIncrementalTests(factory), IClassFixture<ExportsApiFactory>;
+
+/// <summary>ExportsIncrementalTests on Durable Task's engine on Azure Storage.</summary>
+public sealed class AzureStorageExportsIncrementalTests(AzureStorageExportsApiFactory factory) : ExportsIncrementalTests(factory), IClassFixture<AzureStorageExportsApiFactory>;

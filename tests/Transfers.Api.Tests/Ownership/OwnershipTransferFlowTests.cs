@@ -1,3 +1,4 @@
+using Azure.Data.Tables;
 using System.Net;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
@@ -11,41 +12,6 @@ namespace Transfers.Api.Tests.Ownership;
 /// <summary>Invitations that run their orchestration on the embedded engine, from invite to the end.</summary>
 public sealed class OwnershipTransferFlowTests(OwnershipApiFactory factory) : IClassFixture<OwnershipApiFactory>
 {
-    [Fact]
-    public async Task Accept_IntegrationAndNone_MovesEveryResourceAndEndsDone()
-    {
-        var owner = await factory.CreateUserAsync();
-        var invitee = await factory.CreateUserAsync();
-        using var ownerClient = factory.CreateBearerClient(owner.Token);
-        using var inviteeClient = factory.CreateBearerClient(invitee.Token);
-        var account = await ownerClient.CreateAccountAsync();
-        var transfer = await ownerClient.InviteAsync(new { email = invitee.Email, _integrationIds = new[] { account.Integration, "none" } });
-        var id = transfer.GetProperty("_id").GetString();
-
-        var (accepted, _) = await inviteeClient.SendAsync(HttpMethod.Put, $"/v1/transfers/{id}/accept");
-        var done = await inviteeClient.WaitForStatusAsync(id!, "done");
-
-        Assert.Equal(HttpStatusCode.NoContent, accepted);
-        Assert.True(done.GetProperty("accepted").GetBoolean());
-        Assert.True(DateTimeOffset.TryParse(done.GetProperty("transferredAt").GetString(), out _));
-        Assert.False(done.TryGetProperty("transferErrors", out _));
-        var moved = account.IntegrationClosure.Append(("flows", account.StandaloneFlow)).Append(("exports", account.StandaloneExport)).ToList();
-        foreach (var (collection, resourceId) in moved)
-        {
-            var (inviteeSees, _) = await inviteeClient.SendAsync(HttpMethod.Get, $"/v1/{collection}/{resourceId}");
-            var (ownerSees, _) = await ownerClient.SendAsync(HttpMethod.Get, $"/v1/{collection}/{resourceId}");
-            Assert.True(inviteeSees == HttpStatusCode.OK, $"{collection}/{resourceId}");
-            Assert.Equal(HttpStatusCode.NotFound, ownerSees);
-        }
-
-        var (ownerKeeps, _) = await ownerClient.SendAsync(HttpMethod.Get, $"/v1/flows/{account.OtherFlow}");
-        var (acceptAgain, _) = await inviteeClient.SendAsync(HttpMethod.Put, $"/v1/transfers/{id}/accept");
-        var (deleted, _) = await ownerClient.SendAsync(HttpMethod.Delete, $"/v1/transfers/{id}");
-        Assert.Equal(HttpStatusCode.OK, ownerKeeps);
-        Assert.Equal(HttpStatusCode.BadRequest, acceptAgain);
-        Assert.Equal(HttpStatusCode.NoContent, deleted);
-    }
-
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
@@ -160,6 +126,78 @@ public sealed class OwnershipTransferFlowTests(OwnershipApiFactory factory) : IC
             Assert.Equal(HttpStatusCode.NoContent, ownerList);
             Assert.Equal(HttpStatusCode.OK, inviteeList);
             Assert.Equal(done.GetProperty("toTransfer").GetProperty(collection).Ids().Order(StringComparer.Ordinal), list.Ids());
+        }
+    }
+}
+
+/// <summary>An invitation accepted, from invite to done: one body, run on both durable backends.</summary>
+public abstract class OwnershipInviteAcceptTests(OwnershipApiFactory factory)
+{
+    [Fact]
+    public async Task Accept_IntegrationAndNone_MovesEveryResourceAndEndsDone()
+    {
+        var owner = await factory.CreateUserAsync();
+        var invitee = await factory.CreateUserAsync();
+        using var ownerClient = factory.CreateBearerClient(owner.Token);
+        using var inviteeClient = factory.CreateBearerClient(invitee.Token);
+        var account = await ownerClient.CreateAccountAsync();
+        var transfer = await ownerClient.InviteAsync(new { email = invitee.Email, _integrationIds = new[] { account.Integration, "none" } });
+        var id = transfer.GetProperty("_id").GetString();
+
+        var (accepted, _) = await inviteeClient.SendAsync(HttpMethod.Put, $"/v1/transfers/{id}/accept");
+        var done = await inviteeClient.WaitForStatusAsync(id!, "done");
+
+        Assert.Equal(HttpStatusCode.NoContent, accepted);
+        Assert.True(done.GetProperty("accepted").GetBoolean());
+        Assert.True(DateTimeOffset.TryParse(done.GetProperty("transferredAt").GetString(), out _));
+        Assert.False(done.TryGetProperty("transferErrors", out _));
+        var moved = account.IntegrationClosure.Append(("flows", account.StandaloneFlow)).Append(("exports", account.StandaloneExport)).ToList();
+        foreach (var (collection, resourceId) in moved)
+        {
+            var (inviteeSees, _) = await inviteeClient.SendAsync(HttpMethod.Get, $"/v1/{collection}/{resourceId}");
+            var (ownerSees, _) = await ownerClient.SendAsync(HttpMethod.Get, $"/v1/{collection}/{resourceId}");
+            Assert.True(inviteeSees == HttpStatusCode.OK, $"{collection}/{resourceId}");
+            Assert.Equal(HttpStatusCode.NotFound, ownerSees);
+        }
+
+        var (ownerKeeps, _) = await ownerClient.SendAsync(HttpMethod.Get, $"/v1/flows/{account.OtherFlow}");
+        var (acceptAgain, _) = await inviteeClient.SendAsync(HttpMethod.Put, $"/v1/transfers/{id}/accept");
+        var (deleted, _) = await ownerClient.SendAsync(HttpMethod.Delete, $"/v1/transfers/{id}");
+        Assert.Equal(HttpStatusCode.OK, ownerKeeps);
+        Assert.Equal(HttpStatusCode.BadRequest, acceptAgain);
+        Assert.Equal(HttpStatusCode.NoContent, deleted);
+    }
+}
+
+/// <summary>OwnershipInviteAcceptTests on the embedded engine.</summary>
+public sealed class EmbeddedOwnershipInviteAcceptTests(OwnershipApiFactory factory) : OwnershipInviteAcceptTests(factory), IClassFixture<OwnershipApiFactory>;
+
+/// <summary>OwnershipInviteAcceptTests on Durable Task's engine on Azure Storage.</summary>
+public sealed class AzureStorageOwnershipInviteAcceptTests(AzureStorageOwnershipApiFactory factory) : OwnershipInviteAcceptTests(factory), IClassFixture<AzureStorageOwnershipApiFactory>
+{
+    [Fact]
+    public async Task Accept_OnDurableTask_TheHubsHistoryTableHoldsTheOrchestrationsHistory()
+    {
+        // Arrange: an invitation accepted and moved, as in the flow above.
+        await Accept_IntegrationAndNone_MovesEveryResourceAndEndsDone();
+        var durable = factory.Services.GetRequiredService<IDurableClient>();
+
+        // Act
+        var transfers = (await durable.QueryInstancesAsync(new OrchestrationQuery { Name = nameof(OwnershipTransferOrchestration), PageSize = 100 })).Instances;
+
+        // Assert: Durable Functions' own layout, {hub}History, holds each run from its start to its end.
+        Assert.NotEmpty(transfers);
+        foreach (var transfer in transfers.Where(t => t.RuntimeStatus == OrchestrationRuntimeStatus.Completed))
+        {
+            var events = new List<string?>();
+            await foreach (var row in Azurite.Tables.GetTableClient(factory.Hub + "History").QueryAsync<TableEntity>(e => e.PartitionKey == transfer.InstanceId))
+            {
+                events.Add(row.GetString("EventType"));
+            }
+
+            Assert.Contains("ExecutionStarted", events);
+            Assert.Contains("TaskCompleted", events);
+            Assert.Contains("ExecutionCompleted", events);
         }
     }
 }

@@ -15,168 +15,6 @@ public sealed class FileSyncEndToEndTests(SharesFactory factory) : IClassFixture
     private readonly ShareFiles _files = new();
 
     [Fact]
-    public async Task Transfer_NestedFoldersAndFiles_SendsThenPicksUpAddModifyDeleteEachCheck()
-    {
-        // Arrange
-        using var client = await factory.CreateTenantClientAsync();
-        var shareId = await _files.CreateShareAsync(client);
-        for (var i = 0; i < 30; i++)
-        {
-            await _files.WriteAsync($"data/{i % 3}/deep/file{i:D2}.csv", $"v1-{i}");
-        }
-
-        await _files.WriteAsync("top.txt", "top");
-        await _files.WriteAsync("other/not-selected.txt", "no");
-        await _files.WriteAsync("data-sibling.txt", "no");
-
-        // Act: the initial send
-        var transfer = await ShareFiles.CreateTransferAsync(client, shareId, ["data/", "top.txt"], transferNow: true);
-        var transferId = transfer.GetProperty("id").GetString()!;
-        var sent = await ShareFiles.WaitForCheckAfterAsync(client, shareId, transferId, DateTimeOffset.MinValue);
-        var afterSend = await _files.ReadDestinationAsync();
-
-        // Act: add, modify, delete
-        var changedAt = DateTimeOffset.UtcNow;
-        await _files.WriteAsync("data/new/added.csv", "added");
-        await _files.WriteAsync("data/0/deep/file00.csv", "v2-0");
-        await _files.DeleteAsync("data/1/deep/file01.csv");
-        await _files.DeleteAsync("top.txt");
-        var synced = await ShareFiles.WaitForCheckAfterAsync(client, shareId, transferId, changedAt);
-        var afterSync = await _files.ReadDestinationAsync();
-
-        // Assert
-        Assert.Equal("sending", transfer.GetProperty("status").GetString());
-        Assert.Equal(31, afterSend.Count);
-        Assert.Equal("top", afterSend["top.txt"]);
-        Assert.Equal("v1-29", afterSend["data/2/deep/file29.csv"]);
-        Assert.DoesNotContain("other/not-selected.txt", afterSend.Keys);
-        Assert.DoesNotContain("data-sibling.txt", afterSend.Keys);
-        Assert.Equal(31, sent.GetProperty("lastSync").GetProperty("filesCopied").GetInt64());
-        Assert.Equal(31, sent.GetProperty("progress").GetProperty("filesDone").GetInt64());
-        Assert.True(sent.GetProperty("progress").GetProperty("bytesDone").GetInt64() > 0);
-        Assert.True(sent.TryGetProperty("nextSyncAt", out _));
-
-        Assert.Equal(30, afterSync.Count);
-        Assert.Equal("added", afterSync["data/new/added.csv"]);
-        Assert.Equal("v2-0", afterSync["data/0/deep/file00.csv"]);
-        Assert.DoesNotContain("data/1/deep/file01.csv", afterSync.Keys);
-        Assert.DoesNotContain("top.txt", afterSync.Keys);
-        var last = synced.GetProperty("lastSync");
-        Assert.Equal(2, last.GetProperty("filesCopied").GetInt64());
-        Assert.Equal(2, last.GetProperty("filesDeleted").GetInt64());
-    }
-
-    [Fact]
-    public async Task PauseAndResume_ChangesWhilePaused_LeaveDestinationUntouchedUntilResume()
-    {
-        // Arrange
-        using var client = await factory.CreateTenantClientAsync();
-        var shareId = await _files.CreateShareAsync(client);
-        await _files.WriteAsync("d/a.txt", "a1");
-        await _files.WriteAsync("d/b.txt", "b1");
-        var transferId = (await ShareFiles.CreateTransferAsync(client, shareId, ["d/"], transferNow: true)).GetProperty("id").GetString()!;
-        await ShareFiles.WaitForCheckAfterAsync(client, shareId, transferId, DateTimeOffset.MinValue);
-
-        // Act: pause, change the source, wait several intervals
-        using var pause = await client.PostAsync($"/v1/shares/{shareId}/transfers/{transferId}/pause", null);
-        var pausedTwice = await client.PostAsync($"/v1/shares/{shareId}/transfers/{transferId}/pause", null);
-        await _files.WriteAsync("d/a.txt", "a2");
-        await _files.DeleteAsync("d/b.txt");
-        await _files.WriteAsync("d/c.txt", "c1");
-        await Task.Delay(SharesFactory.Interval * 3);
-        var whilePaused = await _files.ReadDestinationAsync();
-        var pausedStatus = (await ShareFiles.GetTransferAsync(client, shareId, transferId)).GetProperty("status").GetString();
-
-        // Act: resume
-        var resumedAt = DateTimeOffset.UtcNow;
-        using var resume = await client.PostAsync($"/v1/shares/{shareId}/transfers/{transferId}/start", null);
-        await ShareFiles.WaitForCheckAfterAsync(client, shareId, transferId, resumedAt);
-        var afterResume = await _files.ReadDestinationAsync();
-
-        // Assert
-        Assert.Equal(HttpStatusCode.Accepted, pause.StatusCode);
-        Assert.Equal(HttpStatusCode.Conflict, pausedTwice.StatusCode);
-        Assert.Contains("paused", await pausedTwice.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-        Assert.Equal("paused", pausedStatus);
-        Assert.Equal("a1=a1 b1", $"a1={whilePaused["d/a.txt"]} {whilePaused["d/b.txt"]}");
-        Assert.DoesNotContain("d/c.txt", whilePaused.Keys);
-        Assert.Equal(HttpStatusCode.Accepted, resume.StatusCode);
-        Assert.Equal("a2", afterResume["d/a.txt"]);
-        Assert.Equal("c1", afterResume["d/c.txt"]);
-        Assert.DoesNotContain("d/b.txt", afterResume.Keys);
-    }
-
-    [Fact]
-    public async Task PauseTransfer_AfterACheck_ShowsNoNextSyncAtUntilResumed()
-    {
-        // Arrange: a transfer whose check has set the time of the next one.
-        using var client = await factory.CreateTenantClientAsync();
-        var shareId = await _files.CreateShareAsync(client);
-        await _files.WriteAsync("n/a.txt", "a1");
-        var transferId = (await ShareFiles.CreateTransferAsync(client, shareId, ["n/"], transferNow: true)).GetProperty("id").GetString()!;
-        var synced = await ShareFiles.WaitForCheckAfterAsync(client, shareId, transferId, DateTimeOffset.MinValue);
-
-        // Act
-        using var pause = await client.PostAsync($"/v1/shares/{shareId}/transfers/{transferId}/pause", null);
-        var pauseBody = await pause.Content.ReadFromJsonAsync<JsonElement>();
-        await Task.Delay(SharesFactory.Interval * 2);
-        var paused = await ShareFiles.GetTransferAsync(client, shareId, transferId);
-        var resumedAt = DateTimeOffset.UtcNow;
-        using var resume = await client.PostAsync($"/v1/shares/{shareId}/transfers/{transferId}/start", null);
-        var resumed = await ShareFiles.WaitForCheckAfterAsync(client, shareId, transferId, resumedAt);
-
-        // Assert
-        Assert.True(synced.TryGetProperty("nextSyncAt", out _));
-        Assert.Equal(HttpStatusCode.Accepted, pause.StatusCode);
-        Assert.False(pauseBody.TryGetProperty("nextSyncAt", out _), pauseBody.ToString());
-        Assert.Equal("paused", paused.GetProperty("status").GetString());
-        Assert.False(paused.TryGetProperty("nextSyncAt", out _), paused.ToString());
-        Assert.Equal(HttpStatusCode.Accepted, resume.StatusCode);
-        Assert.True(resumed.GetProperty("nextSyncAt").GetDateTimeOffset() > resumedAt);
-    }
-
-    [Fact]
-    public async Task EditFlow_PausedTransferUpdated_NewTransferReplacesItWithoutRecopying()
-    {
-        // Arrange
-        using var client = await factory.CreateTenantClientAsync();
-        var shareId = await _files.CreateShareAsync(client);
-        await _files.WriteAsync("keep/k.txt", "k");
-        await _files.WriteAsync("drop/d.txt", "d");
-        await _files.WriteAsync("add/a.txt", "a");
-        var oldId = (await ShareFiles.CreateTransferAsync(client, shareId, ["keep/", "drop/"], transferNow: true)).GetProperty("id").GetString()!;
-        await ShareFiles.WaitForCheckAfterAsync(client, shareId, oldId, DateTimeOffset.MinValue);
-        var keptBefore = (await _files.Destination.GetBlobClient(ShareFiles.DestinationLatest + "keep/k.txt").GetPropertiesAsync()).Value.ETag;
-
-        // Act
-        using var notPaused = await client.PutAsJsonAsync($"/v1/shares/{shareId}/transfers/{oldId}", new { transferEntity = new { type = "files", pathNames = new[] { "keep/" } } });
-        using var pause = await client.PostAsync($"/v1/shares/{shareId}/transfers/{oldId}/pause", null);
-        using var edit = await client.PutAsJsonAsync($"/v1/shares/{shareId}/transfers/{oldId}", new { transferEntity = new { type = "files", pathNames = new[] { "keep/", "add/" } } });
-        var edited = await edit.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
-        var newId = edited.GetProperty("id").GetString()!;
-        var startedAt = DateTimeOffset.UtcNow;
-        using var start = await client.PostAsync($"/v1/shares/{shareId}/transfers/{newId}/start", null);
-        var synced = await ShareFiles.WaitForCheckAfterAsync(client, shareId, newId, startedAt);
-        var old = await ShareFiles.GetTransferAsync(client, shareId, oldId);
-        var destination = await _files.ReadDestinationAsync();
-        var keptAfter = (await _files.Destination.GetBlobClient(ShareFiles.DestinationLatest + "keep/k.txt").GetPropertiesAsync()).Value.ETag;
-
-        // Assert
-        Assert.Equal(HttpStatusCode.Conflict, notPaused.StatusCode);
-        Assert.Equal(HttpStatusCode.Created, edit.StatusCode);
-        Assert.NotEqual(oldId, newId);
-        Assert.Equal("created", edited.GetProperty("status").GetString());
-        Assert.Equal(oldId, edited.GetProperty("replaces").GetString());
-        Assert.Equal(HttpStatusCode.Accepted, start.StatusCode);
-        Assert.Equal("superseded", old.GetProperty("status").GetString());
-        Assert.Equal(newId, old.GetProperty("supersededBy").GetString());
-        Assert.Equal(["add/a.txt", "keep/k.txt"], destination.Keys);
-        Assert.Equal(keptBefore, keptAfter);
-        Assert.Equal(1, synced.GetProperty("lastSync").GetProperty("filesCopied").GetInt64());
-        Assert.Equal(1, synced.GetProperty("lastSync").GetProperty("filesDeleted").GetInt64());
-    }
-
-    [Fact]
     public async Task ShareDestinationChangedUnderARunningTransfer_TransferAndItsReplacementKeepWritingWhereTheyStarted()
     {
         // Arrange: a running transfer, then the share's destination rewritten behind the API's check, as a start
@@ -403,4 +241,178 @@ public sealed class FileSyncEndToEndTests(SharesFactory factory) : IClassFixture
         await store.TryReplaceTransferAsync(created with { Status = ShareTransferStatus.Sending, StartedAt = DateTimeOffset.UtcNow });
         return transferId;
     }
+
+    [Fact]
+    public async Task PauseTransfer_AfterACheck_ShowsNoNextSyncAtUntilResumed()
+    {
+        // Arrange: a transfer whose check has set the time of the next one.
+        using var client = await factory.CreateTenantClientAsync();
+        var shareId = await _files.CreateShareAsync(client);
+        await _files.WriteAsync("n/a.txt", "a1");
+        var transferId = (await ShareFiles.CreateTransferAsync(client, shareId, ["n/"], transferNow: true)).GetProperty("id").GetString()!;
+        var synced = await ShareFiles.WaitForCheckAfterAsync(client, shareId, transferId, DateTimeOffset.MinValue);
+
+        // Act
+        using var pause = await client.PostAsync($"/v1/shares/{shareId}/transfers/{transferId}/pause", null);
+        var pauseBody = await pause.Content.ReadFromJsonAsync<JsonElement>();
+        await Task.Delay(SharesFactory.Interval * 2);
+        var paused = await ShareFiles.GetTransferAsync(client, shareId, transferId);
+        var resumedAt = DateTimeOffset.UtcNow;
+        using var resume = await client.PostAsync($"/v1/shares/{shareId}/transfers/{transferId}/start", null);
+        var resumed = await ShareFiles.WaitForCheckAfterAsync(client, shareId, transferId, resumedAt);
+
+        // Assert
+        Assert.True(synced.TryGetProperty("nextSyncAt", out _));
+        Assert.Equal(HttpStatusCode.Accepted, pause.StatusCode);
+        Assert.False(pauseBody.TryGetProperty("nextSyncAt", out _), pauseBody.ToString());
+        Assert.Equal("paused", paused.GetProperty("status").GetString());
+        Assert.False(paused.TryGetProperty("nextSyncAt", out _), paused.ToString());
+        Assert.Equal(HttpStatusCode.Accepted, resume.StatusCode);
+        Assert.True(resumed.GetProperty("nextSyncAt").GetDateTimeOffset() > resumedAt);
+    }
 }
+
+/// <summary>A share sent, synced, paused, resumed and edited: one body, run on both durable backends.</summary>
+public abstract class FileSyncFlowTests(SharesFactory factory)
+{
+    private readonly ShareFiles _files = new();
+
+    [Fact]
+    public async Task Transfer_NestedFoldersAndFiles_SendsThenPicksUpAddModifyDeleteEachCheck()
+    {
+        // Arrange
+        using var client = await factory.CreateTenantClientAsync();
+        var shareId = await _files.CreateShareAsync(client);
+        for (var i = 0; i < 30; i++)
+        {
+            await _files.WriteAsync($"data/{i % 3}/deep/file{i:D2}.csv", $"v1-{i}");
+        }
+
+        await _files.WriteAsync("top.txt", "top");
+        await _files.WriteAsync("other/not-selected.txt", "no");
+        await _files.WriteAsync("data-sibling.txt", "no");
+
+        // Act: the initial send
+        var transfer = await ShareFiles.CreateTransferAsync(client, shareId, ["data/", "top.txt"], transferNow: true);
+        var transferId = transfer.GetProperty("id").GetString()!;
+        var sent = await ShareFiles.WaitForCheckAfterAsync(client, shareId, transferId, DateTimeOffset.MinValue);
+        var afterSend = await _files.ReadDestinationAsync();
+
+        // Act: add, modify, delete
+        var changedAt = DateTimeOffset.UtcNow;
+        await _files.WriteAsync("data/new/added.csv", "added");
+        await _files.WriteAsync("data/0/deep/file00.csv", "v2-0");
+        await _files.DeleteAsync("data/1/deep/file01.csv");
+        await _files.DeleteAsync("top.txt");
+        var synced = await ShareFiles.WaitForCheckAfterAsync(client, shareId, transferId, changedAt);
+        var afterSync = await _files.ReadDestinationAsync();
+
+        // Assert
+        Assert.Equal("sending", transfer.GetProperty("status").GetString());
+        Assert.Equal(31, afterSend.Count);
+        Assert.Equal("top", afterSend["top.txt"]);
+        Assert.Equal("v1-29", afterSend["data/2/deep/file29.csv"]);
+        Assert.DoesNotContain("other/not-selected.txt", afterSend.Keys);
+        Assert.DoesNotContain("data-sibling.txt", afterSend.Keys);
+        Assert.Equal(31, sent.GetProperty("lastSync").GetProperty("filesCopied").GetInt64());
+        Assert.Equal(31, sent.GetProperty("progress").GetProperty("filesDone").GetInt64());
+        Assert.True(sent.GetProperty("progress").GetProperty("bytesDone").GetInt64() > 0);
+        Assert.True(sent.TryGetProperty("nextSyncAt", out _));
+
+        Assert.Equal(30, afterSync.Count);
+        Assert.Equal("added", afterSync["data/new/added.csv"]);
+        Assert.Equal("v2-0", afterSync["data/0/deep/file00.csv"]);
+        Assert.DoesNotContain("data/1/deep/file01.csv", afterSync.Keys);
+        Assert.DoesNotContain("top.txt", afterSync.Keys);
+        var last = synced.GetProperty("lastSync");
+        Assert.Equal(2, last.GetProperty("filesCopied").GetInt64());
+        Assert.Equal(2, last.GetProperty("filesDeleted").GetInt64());
+    }
+
+    [Fact]
+    public async Task PauseAndResume_ChangesWhilePaused_LeaveDestinationUntouchedUntilResume()
+    {
+        // Arrange
+        using var client = await factory.CreateTenantClientAsync();
+        var shareId = await _files.CreateShareAsync(client);
+        await _files.WriteAsync("d/a.txt", "a1");
+        await _files.WriteAsync("d/b.txt", "b1");
+        var transferId = (await ShareFiles.CreateTransferAsync(client, shareId, ["d/"], transferNow: true)).GetProperty("id").GetString()!;
+        await ShareFiles.WaitForCheckAfterAsync(client, shareId, transferId, DateTimeOffset.MinValue);
+
+        // Act: pause, change the source, wait several intervals
+        using var pause = await client.PostAsync($"/v1/shares/{shareId}/transfers/{transferId}/pause", null);
+        var pausedTwice = await client.PostAsync($"/v1/shares/{shareId}/transfers/{transferId}/pause", null);
+        await _files.WriteAsync("d/a.txt", "a2");
+        await _files.DeleteAsync("d/b.txt");
+        await _files.WriteAsync("d/c.txt", "c1");
+        await Task.Delay(SharesFactory.Interval * 3);
+        var whilePaused = await _files.ReadDestinationAsync();
+        var pausedStatus = (await ShareFiles.GetTransferAsync(client, shareId, transferId)).GetProperty("status").GetString();
+
+        // Act: resume
+        var resumedAt = DateTimeOffset.UtcNow;
+        using var resume = await client.PostAsync($"/v1/shares/{shareId}/transfers/{transferId}/start", null);
+        await ShareFiles.WaitForCheckAfterAsync(client, shareId, transferId, resumedAt);
+        var afterResume = await _files.ReadDestinationAsync();
+
+        // Assert
+        Assert.Equal(HttpStatusCode.Accepted, pause.StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, pausedTwice.StatusCode);
+        Assert.Contains("paused", await pausedTwice.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal("paused", pausedStatus);
+        Assert.Equal("a1=a1 b1", $"a1={whilePaused["d/a.txt"]} {whilePaused["d/b.txt"]}");
+        Assert.DoesNotContain("d/c.txt", whilePaused.Keys);
+        Assert.Equal(HttpStatusCode.Accepted, resume.StatusCode);
+        Assert.Equal("a2", afterResume["d/a.txt"]);
+        Assert.Equal("c1", afterResume["d/c.txt"]);
+        Assert.DoesNotContain("d/b.txt", afterResume.Keys);
+    }
+
+    [Fact]
+    public async Task EditFlow_PausedTransferUpdated_NewTransferReplacesItWithoutRecopying()
+    {
+        // Arrange
+        using var client = await factory.CreateTenantClientAsync();
+        var shareId = await _files.CreateShareAsync(client);
+        await _files.WriteAsync("keep/k.txt", "k");
+        await _files.WriteAsync("drop/d.txt", "d");
+        await _files.WriteAsync("add/a.txt", "a");
+        var oldId = (await ShareFiles.CreateTransferAsync(client, shareId, ["keep/", "drop/"], transferNow: true)).GetProperty("id").GetString()!;
+        await ShareFiles.WaitForCheckAfterAsync(client, shareId, oldId, DateTimeOffset.MinValue);
+        var keptBefore = (await _files.Destination.GetBlobClient(ShareFiles.DestinationLatest + "keep/k.txt").GetPropertiesAsync()).Value.ETag;
+
+        // Act
+        using var notPaused = await client.PutAsJsonAsync($"/v1/shares/{shareId}/transfers/{oldId}", new { transferEntity = new { type = "files", pathNames = new[] { "keep/" } } });
+        using var pause = await client.PostAsync($"/v1/shares/{shareId}/transfers/{oldId}/pause", null);
+        using var edit = await client.PutAsJsonAsync($"/v1/shares/{shareId}/transfers/{oldId}", new { transferEntity = new { type = "files", pathNames = new[] { "keep/", "add/" } } });
+        var edited = await edit.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
+        var newId = edited.GetProperty("id").GetString()!;
+        var startedAt = DateTimeOffset.UtcNow;
+        using var start = await client.PostAsync($"/v1/shares/{shareId}/transfers/{newId}/start", null);
+        var synced = await ShareFiles.WaitForCheckAfterAsync(client, shareId, newId, startedAt);
+        var old = await ShareFiles.GetTransferAsync(client, shareId, oldId);
+        var destination = await _files.ReadDestinationAsync();
+        var keptAfter = (await _files.Destination.GetBlobClient(ShareFiles.DestinationLatest + "keep/k.txt").GetPropertiesAsync()).Value.ETag;
+
+        // Assert
+        Assert.Equal(HttpStatusCode.Conflict, notPaused.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, edit.StatusCode);
+        Assert.NotEqual(oldId, newId);
+        Assert.Equal("created", edited.GetProperty("status").GetString());
+        Assert.Equal(oldId, edited.GetProperty("replaces").GetString());
+        Assert.Equal(HttpStatusCode.Accepted, start.StatusCode);
+        Assert.Equal("superseded", old.GetProperty("status").GetString());
+        Assert.Equal(newId, old.GetProperty("supersededBy").GetString());
+        Assert.Equal(["add/a.txt", "keep/k.txt"], destination.Keys);
+        Assert.Equal(keptBefore, keptAfter);
+        Assert.Equal(1, synced.GetProperty("lastSync").GetProperty("filesCopied").GetInt64());
+        Assert.Equal(1, synced.GetProperty("lastSync").GetProperty("filesDeleted").GetInt64());
+    }
+}
+
+/// <summary>FileSyncFlowTests on the embedded engine.</summary>
+public sealed class EmbeddedFileSyncFlowTests(SharesFactory factory) : FileSyncFlowTests(factory), IClassFixture<SharesFactory>;
+
+/// <summary>FileSyncFlowTests on Durable Task's engine on Azure Storage.</summary>
+public sealed class AzureStorageFileSyncFlowTests(AzureStorageSharesFactory factory) : FileSyncFlowTests(factory), IClassFixture<AzureStorageSharesFactory>;

@@ -6,7 +6,7 @@ using Transfers.Testing;
 namespace Transfers.Api.Tests.Shares;
 
 /// <summary>The host on Azurite with a 2-second sync interval, small batches, 12 shares per tenant and its own task hub.</summary>
-public sealed class SharesFactory : WebApplicationFactory<Program>
+public class SharesFactory : WebApplicationFactory<Program>
 {
     public const string AdminKey = "test-admin-key";
 
@@ -35,9 +35,15 @@ public sealed class SharesFactory : WebApplicationFactory<Program>
         return CreateClient(await TenantKeys.IssueWithHostAccountAsync(admin, Azurite.UniqueName("t")));
     }
 
+    /// <summary>Gets the durable backend the host runs (<c>Transfers:Durable:Backend</c>).</summary>
+    protected virtual string Backend => "Embedded";
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
+
+        // A host setting: the host reads it while registering its services, before the app configuration below applies.
+        builder.UseSetting("Transfers:Durable:Backend", Backend);
         builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["AzureWebJobsStorage"] = Azurite.ConnectionString,
@@ -47,6 +53,7 @@ public sealed class SharesFactory : WebApplicationFactory<Program>
             // Other tests share these record tables under other task hubs: a pass here would schedule their records in this hub.
             ["Transfers:Reconcile:Enabled"] = "false",
             ["Transfers:Durable:HubName"] = _hub,
+            ["Transfers:Durable:AzureStorage:MaxQueuePollingInterval"] = "00:00:00.200",
             ["Transfers:Shares:SyncInterval"] = Interval.ToString(),
             ["Transfers:Shares:BatchSize"] = "7",
             ["Transfers:Shares:ListPageSize"] = "25",
@@ -56,4 +63,10 @@ public sealed class SharesFactory : WebApplicationFactory<Program>
             ["Logging:LogLevel:Default"] = "Warning",
         }));
     }
+}
+
+/// <summary>The same host on Durable Task's engine on Azure Storage.</summary>
+public sealed class AzureStorageSharesFactory : SharesFactory
+{
+    protected override string Backend => "AzureStorage";
 }

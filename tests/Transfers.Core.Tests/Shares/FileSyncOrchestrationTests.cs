@@ -268,6 +268,27 @@ public sealed class FileSyncOrchestrationTests
     }
 
     [Fact]
+    public async Task RunAsync_WaitersCanceledAtOnceByTheirToken_ContinuesUnpausedAfterTheTimer()
+    {
+        // Arrange: pause and cancel waiters that end Canceled as soon as their token is cancelled, as Durable Task's do.
+        _context.Setup(c => c.WaitForExternalEvent<PauseShareTransfer>(ShareEvents.Pause, It.IsAny<CancellationToken>()))
+            .Returns((string _, CancellationToken token) => CanceledWith<PauseShareTransfer>(token));
+        _context.Setup(c => c.WaitForExternalEvent<CancelShareTransfer>(ShareEvents.Cancel, It.IsAny<CancellationToken>()))
+            .Returns((string _, CancellationToken token) => CanceledWith<CancelShareTransfer>(token));
+        Returns(nameof(DiffSourcePageActivity), new DiffPageResult(null, 0, 0, 0, 0, 0, 0));
+        _timer.SetResult();
+
+        // Act
+        var result = await CreateOrchestration().RunAsync(_context.Object, s_input);
+
+        // Assert: the next check is scheduled; the cancelled waiters are not taken for a cancel or a pause.
+        Assert.Equal(ShareSyncOrchestration.Continued, result);
+        var next = Assert.IsType<ShareSyncInput>(_continuedWith);
+        Assert.False(next.Paused);
+        Assert.Equal(2, next.Cycle);
+    }
+
+    [Fact]
     public async Task RunAsync_PauseWhileWaiting_CancelsTheTimerAndContinuesPaused()
     {
         // Arrange
@@ -481,5 +502,12 @@ public sealed class FileSyncOrchestrationTests
     {
         var invocation = _context.Invocations.Last(i => i.Method.Name == nameof(IOrchestrationContext.CallActivityAsync) && (string)i.Arguments[0] == nameof(CompleteFileSyncActivity));
         return (CompleteFileSyncRequest)invocation.Arguments[1]!;
+    }
+
+    private static Task<T> CanceledWith<T>(CancellationToken token)
+    {
+        var waiter = new TaskCompletionSource<T>();
+        token.Register(() => waiter.TrySetCanceled(token));
+        return waiter.Task;
     }
 }

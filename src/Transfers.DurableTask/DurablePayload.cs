@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Transfers.Core.DurableTask;
 
-namespace Transfers.Functions;
+namespace Transfers.DurableTask;
 
 /// <summary>
 /// How values cross the Durable Functions boundary: every input, output, event payload and custom status that the
@@ -77,7 +77,9 @@ public static class DurablePayload
         }
         catch (JsonException)
         {
-            return serialized;
+            // Plain text that is no JSON at all (Durable Task's Azure Storage provider keeps a suspended instance's
+            // reason as its output): the port's metadata carries JSON, so it becomes a JSON string.
+            return JsonSerializer.Serialize(serialized, DurableJson.Options);
         }
     }
 

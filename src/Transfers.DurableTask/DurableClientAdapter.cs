@@ -2,7 +2,7 @@ using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Port = Transfers.Core.DurableTask;
 
-namespace Transfers.Functions;
+namespace Transfers.DurableTask;
 
 /// <summary>
 /// The port's <see cref="Port.IDurableClient"/> over Durable Functions' <see cref="DurableTaskClient"/> (the client that
@@ -203,7 +203,8 @@ public sealed class DurableClientAdapter(DurableTaskClient inner, Port.DurableTa
     /// <summary>
     /// Durable Task's <see cref="OrchestrationMetadata"/> as the port's: the same fields, the runtime status mapped by
     /// <see cref="ToPort(OrchestrationRuntimeStatus)"/>, serialized values unwrapped by <see cref="DurablePayload.Normalize"/>,
-    /// failure details by <see cref="DurableFailures.ToPort(Microsoft.DurableTask.TaskFailureDetails)"/>.
+    /// failure details by <see cref="DurableFailures.ToPort(Microsoft.DurableTask.TaskFailureDetails)"/>, or, where the
+    /// provider keeps a failed instance's failure only as its output (Azure Storage), by <see cref="DurableFailures.FromOutput"/>.
     /// </summary>
     /// <param name="metadata">Durable Task's metadata.</param>
     /// <returns>The port's metadata.</returns>
@@ -220,7 +221,9 @@ public sealed class DurableClientAdapter(DurableTaskClient inner, Port.DurableTa
             SerializedInput = DurablePayload.Normalize(metadata.SerializedInput),
             SerializedOutput = DurablePayload.Normalize(metadata.SerializedOutput),
             SerializedCustomStatus = DurablePayload.Normalize(metadata.SerializedCustomStatus),
-            FailureDetails = metadata.FailureDetails is { } failure ? DurableFailures.ToPort(failure) : null,
+            FailureDetails = metadata.FailureDetails is { } failure ? DurableFailures.ToPort(failure)
+                : metadata.RuntimeStatus == OrchestrationRuntimeStatus.Failed && metadata.SerializedOutput is { Length: > 0 } output ? DurableFailures.FromOutput(output)
+                : null,
         };
     }
 

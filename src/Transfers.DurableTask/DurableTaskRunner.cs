@@ -1,13 +1,13 @@
-using Microsoft.Azure.Functions.Worker;
 using Transfers.Core.DurableTask;
 
-namespace Transfers.Functions;
+namespace Transfers.DurableTask;
 
 /// <summary>
-/// Runs the Core orchestration or activity registered under a function's name. Functions needs one statically named
-/// function per orchestration and activity (see <see cref="Orchestrations"/> and <see cref="Activities"/>); each of
-/// those is one line that hands its trigger to this runner, which resolves the port's <see cref="ITaskOrchestrator"/> or
-/// <see cref="ITaskActivity"/> from the <see cref="DurableTaskRegistry"/> that the local host's engine reads too.
+/// Runs the Core orchestration or activity registered under a name on Durable Task's worker. The Functions app's
+/// statically named functions (one per orchestration and activity) and the local host's Durable Task backend (one
+/// Durable Task registration per name) both hand their trigger to this runner, which resolves the port's
+/// <see cref="ITaskOrchestrator"/> or <see cref="ITaskActivity"/> from the <see cref="DurableTaskRegistry"/> that the
+/// embedded engine reads too.
 /// </summary>
 /// <param name="registry">The orchestrations and activities registered by Transfers.Core.</param>
 /// <param name="services">The invocation's services, which supply the orchestration's or activity's dependencies.</param>
@@ -26,7 +26,7 @@ public sealed class DurableTaskRunner(DurableTaskRegistry registry, IServiceProv
         var name = context.Name.Name;
         if (!registry.TryCreateOrchestrator(name, services, out var orchestrator) || orchestrator is null)
         {
-            throw new InvalidOperationException($"The function '{name}' has no orchestration registered under that name in Transfers.Core.");
+            throw new InvalidOperationException($"No orchestration is registered as '{name}' in Transfers.Core.");
         }
 
         var input = DurablePayload.Read(context.GetInput<string>(), orchestrator.InputType);
@@ -36,27 +36,26 @@ public sealed class DurableTaskRunner(DurableTaskRegistry registry, IServiceProv
 
     /// <summary>
     /// Runs the activity registered as <paramref name="name"/>: the input is the <see cref="DurablePayload"/> string
-    /// deserialized to <see cref="ITaskActivity.InputType"/>; <see cref="ActivityContext.InstanceId"/> is the calling
-    /// orchestration's id from the trigger's binding data (<c>instanceId</c>); the function's cancellation token is
-    /// passed on; the result goes back as a <see cref="DurablePayload"/> string.
+    /// deserialized to <see cref="ITaskActivity.InputType"/>, it runs with <see cref="ActivityContext.InstanceId"/> set
+    /// to the calling orchestration's id, and the result goes back as a <see cref="DurablePayload"/> string.
     /// </summary>
-    /// <param name="name">The activity name, equal to the function name.</param>
-    /// <param name="input">The activity trigger's input.</param>
-    /// <param name="functionContext">The function invocation.</param>
+    /// <param name="name">The activity name.</param>
+    /// <param name="input">The activity's input as Durable Task delivered it.</param>
+    /// <param name="instanceId">The calling orchestration's instance id.</param>
+    /// <param name="cancellationToken">Cancels the activity (the function's or the host's shutdown token).</param>
     /// <returns>The result.</returns>
-    public async Task<string?> RunActivityAsync(string name, string? input, FunctionContext functionContext)
+    public async Task<string?> RunActivityAsync(string name, string? input, string instanceId, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(functionContext);
+        ArgumentNullException.ThrowIfNull(name);
         if (!registry.TryCreateActivity(name, services, out var activity) || activity is null)
         {
-            throw new InvalidOperationException($"The function '{name}' has no activity registered under that name in Transfers.Core.");
+            throw new InvalidOperationException($"No activity is registered as '{name}' in Transfers.Core.");
         }
 
-        var instanceId = functionContext.BindingContext.BindingData.TryGetValue("instanceId", out var id) ? id?.ToString() : null;
         var result = await activity.RunAsync(
-            new ActivityContext(name, instanceId ?? string.Empty),
+            new ActivityContext(name, instanceId),
             DurablePayload.Read(input, activity.InputType),
-            functionContext.CancellationToken);
+            cancellationToken);
         return DurablePayload.Write(result);
     }
 }

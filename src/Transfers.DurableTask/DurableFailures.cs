@@ -1,6 +1,6 @@
 using Port = Transfers.Core.DurableTask;
 
-namespace Transfers.Functions;
+namespace Transfers.DurableTask;
 
 /// <summary>
 /// Maps failures between Durable Functions (<c>Microsoft.DurableTask</c>) and the port
@@ -35,5 +35,20 @@ public static class DurableFailures
             details.ErrorMessage,
             details.StackTrace,
             details.InnerFailure is { } inner ? ToPort(inner) : null);
+    }
+
+    /// <summary>
+    /// The failure of a failed instance whose provider stores only its output, <c>"{ErrorType}: {ErrorMessage}"</c>
+    /// (Durable Task's Azure Storage provider writes the failure details' text there and returns no details).
+    /// </summary>
+    /// <param name="output">The failed instance's output.</param>
+    /// <returns>The port's failure details; the whole text is the message when it names no error type.</returns>
+    public static Port.TaskFailureDetails FromOutput(string output)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        var separator = output.IndexOf(": ", StringComparison.Ordinal);
+        return separator > 0 && !output.AsSpan(0, separator).ContainsAny(" \n")
+            ? new Port.TaskFailureDetails(output[..separator], output[(separator + 2)..], null, null)
+            : new Port.TaskFailureDetails(string.Empty, output, null, null);
     }
 }

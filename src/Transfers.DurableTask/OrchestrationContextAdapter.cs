@@ -3,7 +3,7 @@ using Microsoft.DurableTask;
 using Microsoft.Extensions.Logging;
 using Port = Transfers.Core.DurableTask;
 
-namespace Transfers.Functions;
+namespace Transfers.DurableTask;
 
 /// <summary>
 /// The port's <see cref="Port.IOrchestrationContext"/> over Durable Functions' <see cref="TaskOrchestrationContext"/>.
