@@ -64,7 +64,6 @@ public sealed class DurablePayloadTests
     [InlineData("""{"shareId":"x"}""")]
     [InlineData("42")]
     [InlineData("\"plain text from another tool\"")]
-    [InlineData("not json")]
     public void Normalize_ValueNotWrittenByTheAdapter_IsUnchanged(string stored)
     {
         // Arrange / Act
@@ -72,6 +71,20 @@ public sealed class DurablePayloadTests
 
         // Assert
         Assert.Equal(stored, normalized);
+    }
+
+    [Fact]
+    public void Normalize_TextThatIsNoJson_BecomesAJsonString()
+    {
+        // Arrange: what Durable Task's Azure Storage provider keeps as a suspended instance's output (its reason)
+        const string stored = "not json";
+
+        // Act
+        var normalized = DurablePayload.Normalize(stored);
+
+        // Assert: the port's metadata carries JSON
+        Assert.Equal("\"not json\"", normalized);
+        Assert.Equal(stored, DurableJson.Deserialize<string>(normalized));
     }
 
     [Theory]
