@@ -105,6 +105,10 @@ public sealed partial class DurableTaskEngine : IHostedService, IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(_loggerFactory);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = _options.ShutdownTimeout);
+
+        // The application's lifetime answers Ctrl-C and SIGTERM and stops this engine: the sidecar needs no signal
+        // handlers or console messages of its own.
+        builder.Services.AddSingleton<IHostLifetime, EmbeddedHostLifetime>();
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, _port, listen => listen.Protocols = HttpProtocols.Http2));
         builder.Services.AddGrpc();
         builder.Services.AddSingleton<IOrchestrationService>(Service);
@@ -199,6 +203,14 @@ public sealed partial class DurableTaskEngine : IHostedService, IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Durable Task engine on Azure Storage: task hub {HubName}, client sidecar on 127.0.0.1:{Port}.")]
     private static partial void LogStarted(ILogger logger, string hubName, int port);
+
+    /// <summary>The sidecar host's lifetime: none of its own, the application's lifetime starts and stops it.</summary>
+    private sealed class EmbeddedHostLifetime : IHostLifetime
+    {
+        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
 
     /// <summary>A new orchestration shim per execution, as Durable Task Core asks its creators for.</summary>
     private sealed class OrchestrationCreator : ObjectCreator<TaskOrchestration>
