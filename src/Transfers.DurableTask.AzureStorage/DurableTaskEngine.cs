@@ -12,6 +12,7 @@ using Microsoft.DurableTask.Worker.Shims;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Port = Transfers.Core.DurableTask;
 
@@ -103,7 +104,7 @@ public sealed partial class DurableTaskEngine : IHostedService, IAsyncDisposable
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ApplicationName = typeof(DurableTaskEngine).Assembly.GetName().Name });
         builder.Logging.ClearProviders();
-        builder.Services.AddSingleton(_loggerFactory);
+        builder.Services.AddSingleton<ILoggerFactory>(new SidecarLoggerFactory(_loggerFactory));
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = _options.ShutdownTimeout);
 
         // The application's lifetime answers Ctrl-C and SIGTERM and stops this engine: the sidecar needs no signal
@@ -210,6 +211,23 @@ public sealed partial class DurableTaskEngine : IHostedService, IAsyncDisposable
         public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// The application's logging for the sidecar host, without that host's lifetime messages: its "Now listening on" the
+    /// loopback port would read as the application's address (run.sh prints that line as where Transfers serves).
+    /// </summary>
+    private sealed class SidecarLoggerFactory(ILoggerFactory inner) : ILoggerFactory
+    {
+        public ILogger CreateLogger(string categoryName) =>
+            categoryName == "Microsoft.Hosting.Lifetime" ? NullLogger.Instance : inner.CreateLogger(categoryName);
+
+        public void AddProvider(ILoggerProvider provider) => inner.AddProvider(provider);
+
+        // The application owns the inner factory.
+        public void Dispose()
+        {
+        }
     }
 
     /// <summary>A new orchestration shim per execution, as Durable Task Core asks its creators for.</summary>
