@@ -419,10 +419,14 @@ public abstract class DurableManagementApiTests(DurableManagementApiTests.Factor
         Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
     }
 
-    /// <summary>Starts a waiter and ends it, by its event (Completed) or by terminate (Terminated).</summary>
+    /// <summary>
+    /// Starts a waiter and ends it, by its event (Completed) or by terminate (Terminated), once it runs: Durable Task
+    /// can drop an event raised before its start message was processed (docs/durable-engine.md).
+    /// </summary>
     private async Task<string> FinishWaiterAsync(HttpClient client, string id, bool terminate)
     {
         await StartWaiterAsync(id);
+        await Eventually.MatchAsync(() => GetJsonAsync(client, $"{Base}/{id}"), b => b.GetProperty("runtimeStatus").GetString() == "Running");
         using var ended = terminate
             ? await client.PostAsync($"{Base}/{id}/terminate?reason=test", null)
             : await client.PostAsJsonAsync($"{Base}/{id}/raiseEvent/go", 1);
