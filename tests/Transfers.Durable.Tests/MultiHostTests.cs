@@ -6,6 +6,7 @@ using Transfers.Testing;
 
 namespace Transfers.Durable.Tests;
 
+[Collection(ProcessTestCollection.Name)]
 public sealed class MultiHostTests
 {
     [Fact]

@@ -34,6 +34,14 @@ internal sealed partial class DurableEngine
         try
         {
             await Task.Delay(delay, cancellationToken);
+
+            // Task.Delay counts whole milliseconds and can wake a fraction of one before the fire time, and the step that
+            // takes the result stamps it with the clock at once: a timer must never fire before its time.
+            while (DateTime.UtcNow < work.FireAt)
+            {
+                await Task.Delay(1, cancellationToken);
+            }
+
             _work.Writer.TryWrite(work);
         }
         catch (OperationCanceledException)
