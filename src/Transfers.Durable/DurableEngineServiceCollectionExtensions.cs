@@ -30,7 +30,7 @@ public static class DurableEngineServiceCollectionExtensions
             {
                 if (string.IsNullOrWhiteSpace(o.StorageConnection))
                 {
-                    o.StorageConnection = configuration["AzureWebJobsStorage"];
+                    o.StorageConnection = DurableStorageConnection.Resolve(configuration);
                 }
 
                 o.HubName = TaskHubName.Resolve(configuration);

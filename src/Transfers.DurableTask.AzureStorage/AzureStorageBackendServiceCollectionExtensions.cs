@@ -31,7 +31,7 @@ public static class AzureStorageBackendServiceCollectionExtensions
             .Bind(configuration.GetSection(AzureStorageBackendOptions.SectionName))
             .PostConfigure(o =>
             {
-                o.StorageConnection ??= configuration["Transfers:Durable:StorageConnection"] is { Length: > 0 } own ? own : configuration["AzureWebJobsStorage"];
+                o.StorageConnection ??= DurableStorageConnection.Resolve(configuration);
                 o.HubName = TaskHubName.Resolve(configuration);
             });
         services.AddDurableTasks(_ => { });
