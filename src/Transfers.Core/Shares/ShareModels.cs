@@ -7,12 +7,13 @@ namespace Transfers.Core.Shares;
 public sealed record ShareSource(string? Connection, string Container, string? Prefix);
 
 /// <summary>Where a share writes to: files under a container and prefix, or tables under a name prefix.</summary>
-/// <param name="Kind"><see cref="ShareDestinationKinds.Files"/> or <see cref="ShareDestinationKinds.Table"/>.</param>
-/// <param name="Connection">The named storage connection; the host's own account when null.</param>
+/// <param name="Kind"><see cref="ShareDestinationKinds.Files"/>, <see cref="ShareDestinationKinds.Table"/> or <see cref="ShareDestinationKinds.Postgres"/>.</param>
+/// <param name="Connection">The named storage connection (for a postgres destination, the named PostgreSQL connection); the host's own account when null.</param>
 /// <param name="Container">The container of a files destination.</param>
 /// <param name="Prefix">The folder of a files destination; files land under <c>{prefix}/latest/</c>.</param>
 /// <param name="TablePrefix">The name prefix of the destination tables of a table destination.</param>
-public sealed record ShareDestination(string Kind, string? Connection, string? Container, string? Prefix, string? TablePrefix);
+/// <param name="Schema">The schema of a postgres destination; its tables land as <c>&lt;schema&gt;.&lt;transfer entity name&gt;</c>.</param>
+public sealed record ShareDestination(string Kind, string? Connection, string? Container, string? Prefix, string? TablePrefix, string? Schema = null);
 
 /// <summary>The destination kinds.</summary>
 public static class ShareDestinationKinds
@@ -22,6 +23,9 @@ public static class ShareDestinationKinds
 
     /// <summary>Tables.</summary>
     public const string Table = "table";
+
+    /// <summary>Tables in a PostgreSQL warehouse.</summary>
+    public const string Postgres = "postgres";
 }
 
 /// <summary>A share: a provider's source and, once set, a consumer's destination.</summary>
