@@ -67,9 +67,11 @@ public sealed class PostgresShareTableLoader : IShareTableLoader
         var target = new PostgresTableTarget(schema, table.Name, mode, mode == PostgresWriteMode.Append ? null : table.PrimaryKey);
 
         await using var connection = await _warehouses.Get(load.Destination.Connection ?? string.Empty).OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         try
         {
+            await EnsureStateTableAsync(connection, cancellationToken);
+            await PostgresTableWriter.EnsureSchemaAsync(connection, schema, cancellationToken);
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
             var state = await LockStateAsync(connection, load, cancellationToken);
             if (state.ChunkCycle == load.Cycle && state.ChunkFrom == load.Continuation)
             {
@@ -120,20 +122,36 @@ public sealed class PostgresShareTableLoader : IShareTableLoader
         }
     }
 
-    /// <summary>Creates the state table if missing, then reads and locks this table's state row for the transaction.</summary>
+    /// <summary>Creates the state table if missing, in a transaction of its own so no chunk waits on another's commit.</summary>
+    private static async Task EnsureStateTableAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        await using var exists = new NpgsqlCommand($"SELECT to_regclass('{s_state}') IS NOT NULL", connection);
+        if (await exists.ExecuteScalarAsync(cancellationToken) is true)
+        {
+            return;
+        }
+
+        await PostgresTableWriter.EnsureSchemaAsync(connection, PostgresNames.StateSchema, cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+
+        // Concurrent CREATE TABLE IF NOT EXISTS can still fail on the catalog's unique index; the lock takes them in turn.
+        await using var create = new NpgsqlCommand(
+            $"SELECT pg_advisory_xact_lock(hashtextextended('{s_state}', 0)); " +
+            $"CREATE TABLE IF NOT EXISTS {s_state} (state_key text NOT NULL, table_name text NOT NULL, watermark timestamptz, " +
+            "pending_cycle bigint, pending_to timestamptz, chunk_cycle bigint, chunk_from text, chunk_to text, chunk_rows bigint, " +
+            "PRIMARY KEY (state_key, table_name))",
+            connection);
+        await create.ExecuteNonQueryAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>Reads and locks this table's state row for the transaction, inserting it first if missing.</summary>
     private static async Task<LoadState> LockStateAsync(NpgsqlConnection connection, ShareTableLoad load, CancellationToken cancellationToken)
     {
         await using var batch = new NpgsqlBatch(connection)
         {
             BatchCommands =
             {
-                new NpgsqlBatchCommand(
-                    "DO $$ BEGIN IF to_regclass('" + s_state.Replace("'", "''", StringComparison.Ordinal) + "') IS NULL THEN " +
-                    "PERFORM pg_advisory_xact_lock(hashtextextended('" + PostgresNames.StateSchema + "', 0)); " +
-                    $"CREATE SCHEMA IF NOT EXISTS {PostgresNames.Quote(PostgresNames.StateSchema)}; " +
-                    $"CREATE TABLE IF NOT EXISTS {s_state} (state_key text NOT NULL, table_name text NOT NULL, watermark timestamptz, " +
-                    "pending_cycle bigint, pending_to timestamptz, chunk_cycle bigint, chunk_from text, chunk_to text, chunk_rows bigint, " +
-                    "PRIMARY KEY (state_key, table_name)); END IF; END $$"),
                 new NpgsqlBatchCommand($"INSERT INTO {s_state} (state_key, table_name) VALUES (@key, @table) ON CONFLICT DO NOTHING")
                 {
                     Parameters = { new("key", load.StateKey), new("table", load.Table.Name) },

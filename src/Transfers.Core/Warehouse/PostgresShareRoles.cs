@@ -61,12 +61,12 @@ public sealed class PostgresShareRoles(IPostgresDataSources warehouses)
         }
 
         // Concurrent grants on one object fail with "tuple concurrently updated"; the lock takes them in turn.
+        await PostgresTableWriter.EnsureSchemaAsync(db, schema, cancellationToken);
         var quotedSchema = PostgresNames.Quote(schema);
         await using var transaction = await db.BeginTransactionAsync(cancellationToken);
         await ExecuteAsync(
             db,
-            $"SELECT pg_advisory_xact_lock(hashtextextended('schema ' || {Literal(schema)}, 0)); " +
-            $"CREATE SCHEMA IF NOT EXISTS {quotedSchema}; " +
+            $"SELECT pg_advisory_xact_lock(hashtextextended('grants ' || {Literal(schema)}, 0)); " +
             $"GRANT USAGE ON SCHEMA {quotedSchema} TO {PostgresNames.Quote(role)}; " +
             $"GRANT SELECT ON ALL TABLES IN SCHEMA {quotedSchema} TO {PostgresNames.Quote(role)}; " +
             $"ALTER DEFAULT PRIVILEGES IN SCHEMA {quotedSchema} GRANT SELECT ON TABLES TO {PostgresNames.Quote(role)}",

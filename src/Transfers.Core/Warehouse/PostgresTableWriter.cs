@@ -88,10 +88,38 @@ public sealed class PostgresTableWriter : IAsyncDisposable
     }
 
     /// <summary>
+    /// Creates a schema if it is missing, in a transaction of its own (call it before the chunk's): a schema created
+    /// inside a chunk's transaction would hold every other chunk of the schema until that chunk commits.
+    /// </summary>
+    /// <param name="connection">An open connection outside any transaction.</param>
+    /// <param name="schema">The schema.</param>
+    /// <param name="cancellationToken">Cancels the work.</param>
+    /// <returns>A task that completes when the schema exists.</returns>
+    public static async Task EnsureSchemaAsync(NpgsqlConnection connection, string schema, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        ArgumentNullException.ThrowIfNull(schema);
+        await using var command = new NpgsqlCommand("SELECT 1 FROM pg_namespace WHERE nspname = @schema", connection);
+        command.Parameters.AddWithValue("schema", schema);
+        if (await command.ExecuteScalarAsync(cancellationToken) is not null)
+        {
+            return;
+        }
+
+        // Concurrent CREATE SCHEMA IF NOT EXISTS can still fail on the catalog's unique index; the lock takes them in turn.
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using var create = new NpgsqlCommand(
+            $"SELECT pg_advisory_xact_lock(hashtextextended(@lock, 0)); CREATE SCHEMA IF NOT EXISTS {PostgresNames.Quote(schema)}", connection);
+        create.Parameters.AddWithValue("lock", "schema " + schema);
+        await create.ExecuteNonQueryAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>
     /// Starts writing one chunk on a connection whose transaction the caller owns (and commits or rolls back).
     /// </summary>
     /// <param name="connection">An open connection inside a transaction.</param>
-    /// <param name="target">The table.</param>
+    /// <param name="target">The table; its schema must exist (<see cref="EnsureSchemaAsync"/>).</param>
     /// <param name="startsLoad">For <see cref="PostgresWriteMode.Replace"/>: this is the load's first chunk, so a load table left by an earlier, interrupted load is dropped and a fresh one started.</param>
     /// <param name="cancellationToken">Cancels the start.</param>
     /// <returns>The writer.</returns>
@@ -252,17 +280,6 @@ public sealed class PostgresTableWriter : IAsyncDisposable
 
     private async Task StartAsync(bool startsLoad, CancellationToken cancellationToken)
     {
-        await using (var command = new NpgsqlCommand("SELECT 1 FROM pg_namespace WHERE nspname = @schema", _connection))
-        {
-            command.Parameters.AddWithValue("schema", _target.Schema);
-            if (await command.ExecuteScalarAsync(cancellationToken) is null)
-            {
-                // Concurrent CREATE SCHEMA IF NOT EXISTS can still fail on the catalog's unique index; the lock orders them.
-                await LockAsync("schema " + _target.Schema, cancellationToken);
-                await ExecuteAsync($"CREATE SCHEMA IF NOT EXISTS {PostgresNames.Quote(_target.Schema)}", cancellationToken);
-            }
-        }
-
         switch (_target.Mode)
         {
             case PostgresWriteMode.Append:
