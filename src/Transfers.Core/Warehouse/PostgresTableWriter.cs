@@ -441,7 +441,11 @@ public sealed class PostgresTableWriter : IAsyncDisposable
 /// <param name="Name">The column name, as in the source.</param>
 /// <param name="Type">The PostgreSQL type, as <c>format_type</c> spells it.</param>
 /// <param name="IsKey">Whether it is a primary key column.</param>
-internal sealed record PostgresColumn(string Name, string Type, bool IsKey);
+internal sealed record PostgresColumn(string Name, string Type, bool IsKey)
+{
+    /// <summary>Gets the index of <see cref="Type"/> in <see cref="PostgresColumnTypes.All"/> (-1 for a type the writer does not write), so a value's write compares numbers, not strings.</summary>
+    public int Kind { get; } = Array.IndexOf(PostgresColumnTypes.All, Type);
+}
 
 /// <summary>
 /// Maps table values to PostgreSQL column types: string <c>text</c> (or <c>jsonb</c> when every value seen first is a
@@ -461,6 +465,9 @@ internal static class PostgresColumnTypes
     public const string Uuid = "uuid";
     public const string Bytea = "bytea";
     public const string Jsonb = "jsonb";
+
+    /// <summary>The types the writer writes, in the order of <see cref="PostgresColumn.Kind"/>.</summary>
+    public static readonly string[] All = [Text, Integer, BigInt, Double, Boolean, Timestamp, Uuid, Bytea, Jsonb];
 
     /// <summary>The type of a new column from the values a page holds for it.</summary>
     public static string Infer(IEnumerable<object?> values)
@@ -487,23 +494,23 @@ internal static class PostgresColumnTypes
 
     /// <summary>Writes one value into a column of the given type.</summary>
     public static Task WriteAsync(NpgsqlBinaryImporter copy, string table, PostgresColumn column, object? value, CancellationToken cancellationToken) =>
-        (column.Type, value) switch
+        (column.Kind, value) switch
         {
             (_, null) => copy.WriteNullAsync(cancellationToken),
-            (Text, _) => copy.WriteAsync(AsText(value), NpgsqlDbType.Text, cancellationToken),
-            (Jsonb, string s) => copy.WriteAsync(IsJsonDocument(s) ? s : JsonSerializer.Serialize(s), NpgsqlDbType.Jsonb, cancellationToken),
-            (Jsonb, _) => copy.WriteAsync(JsonSerializer.Serialize(value is byte[] b ? Convert.ToBase64String(b) : value), NpgsqlDbType.Jsonb, cancellationToken),
-            (Integer, int i) => copy.WriteAsync(i, NpgsqlDbType.Integer, cancellationToken),
-            (BigInt, long l) => copy.WriteAsync(l, NpgsqlDbType.Bigint, cancellationToken),
-            (BigInt, int i) => copy.WriteAsync((long)i, NpgsqlDbType.Bigint, cancellationToken),
-            (Double, double d) => copy.WriteAsync(d, NpgsqlDbType.Double, cancellationToken),
-            (Double, int i) => copy.WriteAsync((double)i, NpgsqlDbType.Double, cancellationToken),
-            (Boolean, bool b) => copy.WriteAsync(b, NpgsqlDbType.Boolean, cancellationToken),
-            (Timestamp, DateTimeOffset d) => copy.WriteAsync(d.ToUniversalTime(), NpgsqlDbType.TimestampTz, cancellationToken),
-            (Timestamp, DateTime d) => copy.WriteAsync(d.ToUniversalTime(), NpgsqlDbType.TimestampTz, cancellationToken),
-            (Uuid, Guid g) => copy.WriteAsync(g, NpgsqlDbType.Uuid, cancellationToken),
-            (Bytea, byte[] b) => copy.WriteAsync(b, NpgsqlDbType.Bytea, cancellationToken),
-            (Bytea, BinaryData b) => copy.WriteAsync(b.ToArray(), NpgsqlDbType.Bytea, cancellationToken),
+            (0, _) => copy.WriteAsync(AsText(value), NpgsqlDbType.Text, cancellationToken),
+            (1, int i) => copy.WriteAsync(i, NpgsqlDbType.Integer, cancellationToken),
+            (2, long l) => copy.WriteAsync(l, NpgsqlDbType.Bigint, cancellationToken),
+            (2, int i) => copy.WriteAsync((long)i, NpgsqlDbType.Bigint, cancellationToken),
+            (3, double d) => copy.WriteAsync(d, NpgsqlDbType.Double, cancellationToken),
+            (3, int i) => copy.WriteAsync((double)i, NpgsqlDbType.Double, cancellationToken),
+            (4, bool b) => copy.WriteAsync(b, NpgsqlDbType.Boolean, cancellationToken),
+            (5, DateTimeOffset d) => copy.WriteAsync(d.ToUniversalTime(), NpgsqlDbType.TimestampTz, cancellationToken),
+            (5, DateTime d) => copy.WriteAsync(d.ToUniversalTime(), NpgsqlDbType.TimestampTz, cancellationToken),
+            (6, Guid g) => copy.WriteAsync(g, NpgsqlDbType.Uuid, cancellationToken),
+            (7, byte[] b) => copy.WriteAsync(b, NpgsqlDbType.Bytea, cancellationToken),
+            (7, BinaryData b) => copy.WriteAsync(b.ToArray(), NpgsqlDbType.Bytea, cancellationToken),
+            (8, string s) => copy.WriteAsync(IsJsonDocument(s) ? s : JsonSerializer.Serialize(s), NpgsqlDbType.Jsonb, cancellationToken),
+            (8, _) => copy.WriteAsync(JsonSerializer.Serialize(value is byte[] b ? Convert.ToBase64String(b) : value), NpgsqlDbType.Jsonb, cancellationToken),
             _ => throw Refused(table, column, value),
         };
 
