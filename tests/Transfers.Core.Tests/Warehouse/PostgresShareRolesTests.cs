@@ -95,6 +95,37 @@ public sealed class PostgresShareRolesTests
     }
 
     [Fact]
+    public async Task EnsureAsync_TableThenReplacedByAnOverwrite_RoleStillSelectsIt()
+    {
+        await using var warehouse = await TestWarehouse.CreateAsync();
+        var roles = new PostgresShareRoles(warehouse);
+        var shareId = NewShareId();
+        var role = await roles.EnsureAsync("warehouse", Schema, shareId);
+        var password = await roles.RotatePasswordAsync("warehouse", shareId);
+
+        for (var load = 0; load < 2; load++)
+        {
+            await using var connection = await warehouse.DataSource.OpenConnectionAsync();
+            await using var transaction = await connection.BeginTransactionAsync();
+            await using var writer = await PostgresTableWriter.BeginAsync(connection, new PostgresTableTarget(Schema, "items", PostgresWriteMode.Replace, null), startsLoad: true);
+            await writer.WriteAsync([new Azure.Data.Tables.TableEntity("p", "r" + load)]);
+            await writer.CompleteAsync();
+            await writer.SwapAsync();
+            await transaction.CommitAsync();
+        }
+
+        try
+        {
+            await using var reader = await OpenAsAsync(warehouse, role, password);
+            Assert.Equal("r1", await ScalarAsync(reader, "SELECT string_agg(\"RowKey\", ',') FROM shared.items"));
+        }
+        finally
+        {
+            await roles.DropAsync("warehouse", shareId);
+        }
+    }
+
+    [Fact]
     public async Task DropAsync_ExistingRole_RemovesRoleAndItsGrants()
     {
         await using var warehouse = await TestWarehouse.CreateAsync();
