@@ -52,6 +52,9 @@ public sealed class PostgresTableWriter : IAsyncDisposable
     private bool _copyTableExists;
     private NpgsqlBinaryImporter? _copy;
 
+    // The current page's values, reused from page to page.
+    private object?[] _values = [];
+
     private PostgresTableWriter(NpgsqlConnection connection, PostgresTableTarget target)
     {
         _connection = connection;
@@ -153,27 +156,30 @@ public sealed class PostgresTableWriter : IAsyncDisposable
     public async ValueTask WriteAsync(IReadOnlyList<TableEntity> rows, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(rows);
-        var added = NewColumns(rows);
+        var added = NewColumns(rows, Place(rows));
         if (added.Count > 0 || !_copyTableExists)
         {
             await EndCopyAsync(cancellationToken);
             await AddColumnsAsync(_copyTable, _copyTableExists, added, cancellationToken);
             _copyTableExists = true;
+            Place(rows);
         }
 
         _copy ??= await _connection.BeginBinaryImportAsync(
             $"COPY {_copyTable} ({string.Join(", ", _columns.Select(c => PostgresNames.Quote(c.Name)))}) FROM STDIN (FORMAT BINARY)",
             cancellationToken);
-        foreach (var row in rows)
+        var width = _columns.Count;
+        for (var r = 0; r < rows.Count; r++)
         {
             await _copy.StartRowAsync(cancellationToken);
-            foreach (var column in _columns)
+            for (var c = 0; c < width; c++)
             {
-                var value = row.TryGetValue(column.Name, out var raw) ? raw : null;
+                var column = _columns[c];
+                var value = _values[(r * width) + c];
                 if (value is null && column.IsKey)
                 {
                     throw new InvalidOperationException(
-                        $"Table '{_target.Table}': a row (PartitionKey '{row.PartitionKey}', RowKey '{row.RowKey}') has no value in its key column '{column.Name}'.");
+                        $"Table '{_target.Table}': a row (PartitionKey '{rows[r].PartitionKey}', RowKey '{rows[r].RowKey}') has no value in its key column '{column.Name}'.");
                 }
 
                 await PostgresColumnTypes.WriteAsync(_copy, _target.Table, column, value, cancellationToken);
@@ -326,20 +332,44 @@ public sealed class PostgresTableWriter : IAsyncDisposable
         _columns.Add(column);
     }
 
-    private List<PostgresColumn> NewColumns(IReadOnlyList<TableEntity> rows)
+    /// <summary>
+    /// Puts the page's values in <see cref="_values"/>, row by row in column order: one pass over each row's properties,
+    /// no lookup per column.
+    /// </summary>
+    /// <returns>The names of properties that are not columns yet, or <c>null</c>.</returns>
+    private List<string>? Place(IReadOnlyList<TableEntity> rows)
     {
-        List<string>? names = null;
-        foreach (var row in rows)
+        var width = _columns.Count;
+        if (_values.Length < rows.Count * width)
         {
-            foreach (var name in row.Keys)
+            _values = new object?[rows.Count * width];
+        }
+        else
+        {
+            Array.Clear(_values, 0, rows.Count * width);
+        }
+
+        List<string>? unknown = null;
+        for (var r = 0; r < rows.Count; r++)
+        {
+            foreach (var (name, value) in rows[r])
             {
-                if (!_positions.ContainsKey(name) && name != "odata.etag" && !(names?.Contains(name, StringComparer.Ordinal) ?? false))
+                if (_positions.TryGetValue(name, out var c))
                 {
-                    (names ??= []).Add(name);
+                    _values[(r * width) + c] = value;
+                }
+                else if (name != "odata.etag" && !(unknown?.Contains(name, StringComparer.Ordinal) ?? false))
+                {
+                    (unknown ??= []).Add(name);
                 }
             }
         }
 
+        return unknown;
+    }
+
+    private List<PostgresColumn> NewColumns(IReadOnlyList<TableEntity> rows, List<string>? names)
+    {
         var added = new List<PostgresColumn>();
         foreach (var name in names ?? [])
         {
