@@ -66,7 +66,8 @@ public sealed class PostgresShareTableLoader : IShareTableLoader
         // An appended table keeps every version of a row, so its key columns cannot be unique.
         var target = new PostgresTableTarget(schema, table.Name, mode, mode == PostgresWriteMode.Append ? null : table.PrimaryKey);
 
-        await using var connection = await _warehouses.Get(load.Destination.Connection ?? string.Empty).OpenConnectionAsync(cancellationToken);
+        var warehouse = load.Destination.Connection ?? throw new InvalidOperationException("The postgres destination names no connection.");
+        await using var connection = await _warehouses.Get(warehouse).OpenConnectionAsync(cancellationToken);
         try
         {
             await EnsureStateTableAsync(connection, cancellationToken);
