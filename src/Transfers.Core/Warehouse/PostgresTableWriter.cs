@@ -535,7 +535,7 @@ internal static class PostgresColumnTypes
             (3, int i) => copy.WriteAsync((double)i, NpgsqlDbType.Double, cancellationToken),
             (4, bool b) => copy.WriteAsync(b, NpgsqlDbType.Boolean, cancellationToken),
             (5, DateTimeOffset d) => copy.WriteAsync(d.ToUniversalTime(), NpgsqlDbType.TimestampTz, cancellationToken),
-            (5, DateTime d) => copy.WriteAsync(d.ToUniversalTime(), NpgsqlDbType.TimestampTz, cancellationToken),
+            (5, DateTime d) => copy.WriteAsync(AsUtc(d), NpgsqlDbType.TimestampTz, cancellationToken),
             (6, Guid g) => copy.WriteAsync(g, NpgsqlDbType.Uuid, cancellationToken),
             (7, byte[] b) => copy.WriteAsync(b, NpgsqlDbType.Bytea, cancellationToken),
             (7, BinaryData b) => copy.WriteAsync(b.ToArray(), NpgsqlDbType.Bytea, cancellationToken),
@@ -564,13 +564,17 @@ internal static class PostgresColumnTypes
     {
         string s => s,
         DateTimeOffset d => d.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture),
-        DateTime d => d.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture),
+        DateTime d => AsUtc(d).ToString("O", CultureInfo.InvariantCulture),
         bool b => b ? "true" : "false",
         byte[] b => Convert.ToBase64String(b),
         BinaryData b => Convert.ToBase64String(b.ToArray()),
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
         _ => value.ToString() ?? string.Empty,
     };
+
+    // The table service's date-times are UTC; one without a kind is taken as UTC, as TableRowQuery does, not as local time.
+    private static DateTime AsUtc(DateTime value) =>
+        value.Kind == DateTimeKind.Local ? value.ToUniversalTime() : DateTime.SpecifyKind(value, DateTimeKind.Utc);
 
     private static bool IsJsonDocument(string value)
     {

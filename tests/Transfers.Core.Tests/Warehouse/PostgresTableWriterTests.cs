@@ -73,6 +73,21 @@ public sealed class PostgresTableWriterTests
         Assert.Equal("plain", row[3]);
     }
 
+    [Theory]
+    [InlineData(new object[] { 1, 2L }, "bigint")]
+    [InlineData(new object[] { 1, 2.5 }, "double precision")]
+    [InlineData(new object[] { 2L, 2.5 }, "text")]
+    [InlineData(new object[] { "{\"a\":1}", "plain" }, "text")]
+    [InlineData(new object[] { "{\"a\":1}", "[1]" }, "jsonb")]
+    [InlineData(new object[] { "{\"a\":", "[1]" }, "text")]
+    [InlineData(new object[] { true, 1 }, "text")]
+    public void Infer_ValuesOfANewColumn_TakeTheNarrowestTypeHoldingAll(object[] values, string type)
+    {
+        var inferred = PostgresColumnTypes.Infer([null, .. values]);
+
+        Assert.Equal(type, inferred);
+    }
+
     [Fact]
     public async Task WriteAsync_NewColumnInSecondPage_AddsColumnAndEarlierRowsGetNull()
     {
