@@ -94,28 +94,56 @@ public sealed class PostgresShareRoles(IPostgresDataSources warehouses)
         return password;
     }
 
-    /// <summary>Drops the share's role and everything granted to it in this database, for when the share is deleted.</summary>
+    /// <summary>
+    /// Drops the share's role, for when the share is deleted: its grants on the schema are revoked first (by this login,
+    /// their grantor), then whatever else it holds in this database goes with <c>DROP OWNED</c> when this login may act
+    /// for the role (a superuser may; from PostgreSQL 16 a non-superuser that created the role may not, and needs the revokes).
+    /// </summary>
     /// <param name="connection">The named PostgreSQL connection.</param>
+    /// <param name="schema">The share's schema.</param>
     /// <param name="shareId">The share id.</param>
     /// <param name="cancellationToken">Cancels the work.</param>
     /// <returns><c>true</c> when a role was dropped.</returns>
-    public async Task<bool> DropAsync(string connection, string shareId, CancellationToken cancellationToken = default)
+    public async Task<bool> DropAsync(string connection, string schema, string shareId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(connection);
-        var role = PostgresNames.Quote(RoleName(shareId));
+        ArgumentNullException.ThrowIfNull(schema);
+        var name = RoleName(shareId);
+        var role = PostgresNames.Quote(name);
+        var quotedSchema = PostgresNames.Quote(schema);
         await using var db = await warehouses.Get(connection).OpenConnectionAsync(cancellationToken);
         await using var transaction = await db.BeginTransactionAsync(cancellationToken);
-        await using (var exists = new NpgsqlCommand("SELECT 1 FROM pg_roles WHERE rolname = @role", db))
+        bool actsForRole, schemaExists;
+        await using (var state = new NpgsqlCommand(
+            "SELECT pg_has_role(oid, 'USAGE'), to_regnamespace(@schema) IS NOT NULL FROM pg_roles WHERE rolname = @role", db))
         {
-            exists.Parameters.AddWithValue("role", RoleName(shareId));
-            if (await exists.ExecuteScalarAsync(cancellationToken) is null)
+            state.Parameters.AddWithValue("role", name);
+            state.Parameters.AddWithValue("schema", quotedSchema);
+            await using var reader = await state.ExecuteReaderAsync(cancellationToken);
+            if (!await reader.ReadAsync(cancellationToken))
             {
                 return false;
             }
+
+            (actsForRole, schemaExists) = (reader.GetBoolean(0), reader.GetBoolean(1));
         }
 
-        // DROP OWNED also revokes its grants and default privileges in this database.
-        await ExecuteAsync(db, $"DROP OWNED BY {role}; DROP ROLE {role}", cancellationToken);
+        var sql = new List<string>();
+        if (schemaExists)
+        {
+            sql.Add($"SELECT pg_advisory_xact_lock(hashtextextended('grants ' || {Literal(schema)}, 0))");
+            sql.Add($"REVOKE ALL ON ALL TABLES IN SCHEMA {quotedSchema} FROM {role}");
+            sql.Add($"REVOKE ALL ON SCHEMA {quotedSchema} FROM {role}");
+            sql.Add($"ALTER DEFAULT PRIVILEGES IN SCHEMA {quotedSchema} REVOKE ALL ON TABLES FROM {role}");
+        }
+
+        if (actsForRole)
+        {
+            sql.Add($"DROP OWNED BY {role}");
+        }
+
+        sql.Add($"DROP ROLE {role}");
+        await ExecuteAsync(db, string.Join("; ", sql), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return true;
     }

@@ -38,7 +38,7 @@ public sealed class PostgresShareRolesTests
         }
         finally
         {
-            await roles.DropAsync("warehouse", shareId);
+            await roles.DropAsync("warehouse", Schema, shareId);
         }
     }
 
@@ -66,7 +66,7 @@ public sealed class PostgresShareRolesTests
         }
         finally
         {
-            await roles.DropAsync("warehouse", shareId);
+            await roles.DropAsync("warehouse", Schema, shareId);
         }
     }
 
@@ -90,7 +90,7 @@ public sealed class PostgresShareRolesTests
         }
         finally
         {
-            await roles.DropAsync("warehouse", shareId);
+            await roles.DropAsync("warehouse", Schema, shareId);
         }
     }
 
@@ -121,7 +121,7 @@ public sealed class PostgresShareRolesTests
         }
         finally
         {
-            await roles.DropAsync("warehouse", shareId);
+            await roles.DropAsync("warehouse", Schema, shareId);
         }
     }
 
@@ -133,13 +133,36 @@ public sealed class PostgresShareRolesTests
         var shareId = NewShareId();
         var role = await roles.EnsureAsync("warehouse", Schema, shareId);
 
-        var dropped = await roles.DropAsync("warehouse", shareId);
-        var again = await roles.DropAsync("warehouse", shareId);
+        var dropped = await roles.DropAsync("warehouse", Schema, shareId);
+        var again = await roles.DropAsync("warehouse", Schema, shareId);
 
         Assert.True(dropped);
         Assert.False(again);
         Assert.Equal(0L, await warehouse.ScalarAsync<long>($"SELECT count(*) FROM pg_roles WHERE rolname = '{role}'"));
         Assert.Equal(0L, await warehouse.ScalarAsync<long>("SELECT count(*) FROM pg_default_acl"));
+    }
+
+    [Fact]
+    public async Task DropAsync_ServiceLoginThatIsNoSuperuser_RevokesItsGrantsAndDropsTheRole()
+    {
+        await using var warehouse = await TestWarehouse.CreateAsync();
+        var service = "svc_" + Guid.NewGuid().ToString("N")[..12];
+        var secret = Guid.NewGuid().ToString("N");
+        var database = new NpgsqlConnectionStringBuilder(warehouse.ConnectionString).Database;
+        await warehouse.ScalarAsync<object>($"CREATE ROLE {service} LOGIN CREATEROLE PASSWORD '{secret}'; GRANT CREATE ON DATABASE \"{database}\" TO {service}");
+        await using var asService = NpgsqlDataSource.Create(
+            new NpgsqlConnectionStringBuilder(warehouse.ConnectionString) { Username = service, Password = secret }.ConnectionString);
+        var roles = new PostgresShareRoles(Mock.Of<IPostgresDataSources>(d => d.Get("warehouse") == asService));
+        var shareId = NewShareId();
+        var role = await roles.EnsureAsync("warehouse", Schema, shareId);
+        var actsForRole = await warehouse.ScalarAsync<bool>($"SELECT pg_has_role('{service}', '{role}', 'USAGE')");
+
+        var dropped = await roles.DropAsync("warehouse", Schema, shareId);
+
+        Assert.False(actsForRole);
+        Assert.True(dropped);
+        Assert.Equal(0L, await warehouse.ScalarAsync<long>($"SELECT count(*) FROM pg_roles WHERE rolname = '{role}'"));
+        await warehouse.ScalarAsync<object>($"DROP SCHEMA {Schema}; REVOKE ALL ON DATABASE \"{database}\" FROM {service}; DROP ROLE {service}");
     }
 
     [Fact]
