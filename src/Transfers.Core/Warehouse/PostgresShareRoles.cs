@@ -60,10 +60,11 @@ public sealed class PostgresShareRoles(IPostgresDataSources warehouses)
             // Created meanwhile by another caller (a racing CREATE ROLE fails on the catalog's unique index instead).
         }
 
-        // Concurrent grants on one object fail with "tuple concurrently updated"; the lock takes them in turn.
         await PostgresTableWriter.EnsureSchemaAsync(db, schema, cancellationToken);
         var quotedSchema = PostgresNames.Quote(schema);
         await using var transaction = await db.BeginTransactionAsync(cancellationToken);
+
+        // Concurrent grants on one object fail with "tuple concurrently updated"; the lock takes them in turn.
         await ExecuteAsync(
             db,
             $"SELECT pg_advisory_xact_lock(hashtextextended('grants ' || {Literal(schema)}, 0)); " +

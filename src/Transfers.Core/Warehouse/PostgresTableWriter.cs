@@ -34,7 +34,8 @@ public sealed record PostgresTableTarget(string Schema, string Table, PostgresWr
 /// (see <see cref="PostgresColumnTypes"/>); columns a later page brings are added and the COPY restarted with the
 /// longer list. Schema changes of one table are serialized with a transaction-level advisory lock on its name, taken
 /// before the table is touched, so concurrent chunks neither fail on a concurrent <c>CREATE</c> nor deadlock upgrading
-/// their table locks; an upsert takes it only for its final statement, so parallel chunks stage their rows in parallel.
+/// their table locks: appends into one table take turns, while an upsert takes the lock only for its final statement,
+/// so parallel upsert chunks (an export's) stage their rows in parallel.
 /// </summary>
 public sealed class PostgresTableWriter : IAsyncDisposable
 {
