@@ -42,16 +42,16 @@ _postgres_as_owner() { "${POSTGRES_AS_OWNER[@]}" "$@"; }
 
 # Prints the data folder to use for DATA_DIR (see the top of this file) and creates it, owned by the server's user.
 _postgres_data_dir() {
-  local data=$1
-  mkdir -p "$data" || return 1
+  local data sum
+  mkdir -p "$1" || return 1
+  # Absolute: the server runs in its data folder, and the socket path (-k) is taken from there.
+  data=$(cd "$1" && pwd) || return 1
   [ "$(id -u)" = 0 ] || { echo "$data"; return 0; }
   chown "$POSTGRES_NOBODY:$POSTGRES_NOBODY" "$data"
   if ! _postgres_as_owner test -w "$data" -a -x "$data"; then
-    local absolute sum
-    absolute=$(cd "$data" && pwd)
-    sum=$(printf '%s' "$absolute" | cksum | cut -d' ' -f1)
+    sum=$(printf '%s' "$data" | cksum | cut -d' ' -f1)
+    echo "notice: the user nobody, which runs PostgreSQL for root, cannot reach $data; its data is in ${TMPDIR:-/tmp}/transfers-postgres-$sum" >&2
     data="${TMPDIR:-/tmp}/transfers-postgres-$sum"
-    echo "notice: the user nobody, which runs PostgreSQL for root, cannot reach $absolute; its data is in $data" >&2
     mkdir -p "$data" && chown "$POSTGRES_NOBODY:$POSTGRES_NOBODY" "$data" && chmod 700 "$data" || return 1
     _postgres_as_owner test -w "$data" -a -x "$data" || { echo "error: the user nobody cannot write $data either" >&2; return 1; }
   fi
