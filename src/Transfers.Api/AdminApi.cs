@@ -98,7 +98,7 @@ public static class AdminApi
         var connection = body.TryGetProperty("connection", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString() : null;
         if (!ConnectionGrantStore.IsValidConnectionName(connection))
         {
-            errors["connection"] = ["connection is required: the name of a configured storage connection (1-64 letters, digits, hyphens or underscores)."];
+            errors["connection"] = ["connection is required: the name of a configured storage or PostgreSQL connection (1-64 letters, digits, hyphens or underscores)."];
         }
         else if (!connections.Exists(connection) && !warehouses.Exists(connection))
         {

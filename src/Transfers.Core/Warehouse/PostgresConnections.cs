@@ -104,11 +104,26 @@ public sealed class PostgresConnections : IPostgresDataSources, IDisposable, IAs
     internal static bool IsPostgres(string? value, IConfigurationSection section) =>
         string.IsNullOrWhiteSpace(value) ? !string.IsNullOrWhiteSpace(section["host"]) : IsConnectionString(value);
 
-    /// <summary>The Npgsql settings of an identity-based connection section: no password, TLS required.</summary>
-    /// <param name="name">The connection name, for errors.</param>
-    /// <param name="section">The section with <c>host</c>, <c>port</c>, <c>database</c> and <c>username</c>.</param>
-    /// <returns>The connection string builder.</returns>
-    internal static NpgsqlConnectionStringBuilder IdentitySettings(string name, IConfigurationSection section)
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        foreach (var source in _sources.Values.Where(s => s.IsValueCreated))
+        {
+            source.Value.Dispose();
+        }
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var source in _sources.Values.Where(s => s.IsValueCreated))
+        {
+            await source.Value.DisposeAsync();
+        }
+    }
+
+    // The Npgsql settings of an identity-based connection section: no password (a token is), TLS required.
+    private static NpgsqlConnectionStringBuilder IdentitySettings(string name, IConfigurationSection section)
     {
         var username = section["username"] is { Length: > 0 } user
             ? user
@@ -126,24 +141,6 @@ public sealed class PostgresConnections : IPostgresDataSources, IDisposable, IAs
             Username = username,
             SslMode = SslMode.Require,
         };
-    }
-
-    /// <inheritdoc/>
-    public void Dispose()
-    {
-        foreach (var source in _sources.Values.Where(s => s.IsValueCreated))
-        {
-            source.Value.Dispose();
-        }
-    }
-
-    /// <inheritdoc/>
-    public async ValueTask DisposeAsync()
-    {
-        foreach (var source in _sources.Values.Where(s => s.IsValueCreated))
-        {
-            await source.Value.DisposeAsync();
-        }
     }
 
     private NpgsqlDataSource Create(string name)
