@@ -1,4 +1,4 @@
-metadata description = 'Transfers on Azure: a Flex Consumption function app with Durable Functions on Azure Storage, a user-assigned identity and no shared keys, Application Insights, and the admin key in Key Vault.'
+metadata description = 'Transfers on Azure: a Flex Consumption function app with Durable Functions on Azure Storage, a user-assigned identity and no shared keys, a PostgreSQL warehouse with Entra ID sign-in only, Application Insights, and the admin key in Key Vault.'
 
 targetScope = 'resourceGroup'
 
@@ -48,6 +48,16 @@ param sharesAccessTtl string = '7.00:00:00'
 @description('How long an ownership invitation waits for an answer (Transfers__Ownership__InviteTtl).')
 param ownershipInviteTtl string = '7.00:00:00'
 
+@description('Major version of PostgreSQL of the warehouse server.')
+@allowed([
+  '16'
+  '17'
+])
+param postgresVersion string = '17'
+
+@description('Compute size of the warehouse server (Burstable tier).')
+param postgresSkuName string = 'Standard_B1ms'
+
 @description('Optional explicit name of the function app; derived from the environment when empty.')
 param functionAppName string = ''
 
@@ -68,6 +78,7 @@ var names = {
   applicationInsights: '${abbrs.insightsComponents}transfers-${resourceToken}'
   keyVault: '${abbrs.keyVaultVaults}${take(resourceToken, 21)}'
   plan: '${abbrs.webServerFarms}transfers-${resourceToken}'
+  postgres: '${abbrs.dBforPostgreSQLServers}transfers-${resourceToken}'
 }
 
 module identity 'app/identity.bicep' = {
@@ -110,6 +121,22 @@ module keyVault 'app/keyvault.bicep' = {
   }
 }
 
+module postgres 'app/postgres.bicep' = {
+  name: 'postgres'
+  params: {
+    name: names.postgres
+    location: location
+    tags: tags
+    version: postgresVersion
+    skuName: postgresSkuName
+    administratorName: identity.outputs.name
+    // The server names its Entra administrator by object id, which exists only once the identity does; What-If shows
+    // that one child resource imprecisely.
+    #disable-next-line what-if-short-circuiting
+    administratorPrincipalId: identity.outputs.principalId
+  }
+}
+
 module rbac 'app/rbac.bicep' = {
   name: 'rbac'
   params: {
@@ -136,7 +163,10 @@ module function 'app/function.bicep' = {
     serviceName: 'api'
     identityId: identity.outputs.id
     identityClientId: identity.outputs.clientId
+    identityName: identity.outputs.name
     storageAccountName: names.storage
+    warehouseHost: postgres.outputs.host
+    warehouseDatabase: postgres.outputs.databaseName
     deploymentContainerName: deploymentContainerName
     applicationInsightsConnectionString: monitoring.outputs.applicationInsightsConnectionString
     adminApiKeySecretUri: keyVault.outputs.adminApiKeySecretUri
@@ -172,6 +202,9 @@ output SERVICE_API_URI string = function.outputs.uri
 
 @description('Storage account of the task hub, the records and the files.')
 output AZURE_STORAGE_ACCOUNT_NAME string = storage.outputs.name
+
+@description('Host name of the PostgreSQL warehouse server.')
+output AZURE_POSTGRES_HOST string = postgres.outputs.host
 
 @description('Key Vault that holds the admin API key.')
 output AZURE_KEY_VAULT_NAME string = keyVault.outputs.name

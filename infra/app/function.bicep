@@ -21,8 +21,17 @@ param identityId string
 @description('Client id of that identity.')
 param identityClientId string
 
+@description('Name of that identity: the PostgreSQL role it signs in to the warehouse as.')
+param identityName string
+
 @description('Name of the storage account (AzureWebJobsStorage and the deployment package).')
 param storageAccountName string
+
+@description('Host name of the PostgreSQL warehouse server (Transfers__Connections__warehouse__host).')
+param warehouseHost string
+
+@description('Database of the warehouse (Transfers__Connections__warehouse__database).')
+param warehouseDatabase string
 
 @description('Blob container of the deployment package.')
 param deploymentContainerName string
@@ -149,6 +158,13 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     // The admin key acts as tenant default, which may name the app's own account (its service tables and containers
     // stay refused); every other tenant reaches no storage until the admin grants it (/admin/tenants/{t}/connections).
     Transfers__Grants__default__default: '*'
+    // The PostgreSQL warehouse: the app signs in as its identity with an Entra ID token, no password. The admin tenant
+    // may name any schema on it (the service's own load state schema stays refused).
+    Transfers__Connections__warehouse__host: warehouseHost
+    Transfers__Connections__warehouse__database: warehouseDatabase
+    Transfers__Connections__warehouse__username: identityName
+    Transfers__Connections__warehouse__clientId: identityClientId
+    Transfers__Grants__default__warehouse: '*'
     Transfers__Shares__SyncInterval: sharesSyncInterval
     Transfers__Shares__AccessTtl: sharesAccessTtl
     Transfers__Ownership__InviteTtl: ownershipInviteTtl

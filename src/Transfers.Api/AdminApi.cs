@@ -2,6 +2,7 @@ using System.Text.Json;
 using Transfers.Api.Auth;
 using Transfers.Core.Storage;
 using Transfers.Core.Tenants;
+using Transfers.Core.Warehouse;
 
 namespace Transfers.Api;
 
@@ -56,24 +57,27 @@ public static class AdminApi
             : Problems.NotFound($"No API key with id '{keyId}' exists.");
 
     /// <summary>
-    /// <c>POST /admin/tenants/{tenant}/connections</c> <c>{connection, prefix?}</c>: lets a tenant name a storage
-    /// connection, whole or (with <c>prefix</c>) only its containers and tables whose names start with the prefix.
+    /// <c>POST /admin/tenants/{tenant}/connections</c> <c>{connection, prefix?}</c>: lets a tenant name a storage or
+    /// PostgreSQL connection, whole or (with <c>prefix</c>) only its containers and tables (schemas) whose names start with
+    /// the prefix.
     /// </summary>
     /// <param name="tenant">The tenant name.</param>
     /// <param name="request">The request.</param>
     /// <param name="grants">The grant store.</param>
-    /// <param name="connections">Tells which connections are configured.</param>
+    /// <param name="connections">Tells which storage connections are configured.</param>
+    /// <param name="warehouses">Tells which PostgreSQL connections are configured.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
     /// <returns>
     /// 201 with the grant (200 when it replaced the admin's earlier grant of that connection), 400, or 409 when settings
     /// make that grant or the prefix overlaps another tenant's on that connection.
     /// </returns>
     public static async Task<IResult> GrantConnectionAsync(
-        string tenant, HttpRequest request, ConnectionGrantStore grants, StorageConnections connections, CancellationToken cancellationToken)
+        string tenant, HttpRequest request, ConnectionGrantStore grants, StorageConnections connections, PostgresConnections warehouses, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(grants);
         ArgumentNullException.ThrowIfNull(connections);
+        ArgumentNullException.ThrowIfNull(warehouses);
         if (!ApiKeyStore.IsValidTenant(tenant))
         {
             return InvalidTenant();
@@ -94,9 +98,9 @@ public static class AdminApi
         var connection = body.TryGetProperty("connection", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString() : null;
         if (!ConnectionGrantStore.IsValidConnectionName(connection))
         {
-            errors["connection"] = ["connection is required: the name of a configured storage connection (1-64 letters, digits, hyphens or underscores)."];
+            errors["connection"] = ["connection is required: the name of a configured storage or PostgreSQL connection (1-64 letters, digits, hyphens or underscores)."];
         }
-        else if (!connections.Exists(connection))
+        else if (!connections.Exists(connection) && !warehouses.Exists(connection))
         {
             errors["connection"] = [$"No storage connection named '{connection}' is configured (Transfers__Connections__{connection}; 'default' is AzureWebJobsStorage)."];
         }

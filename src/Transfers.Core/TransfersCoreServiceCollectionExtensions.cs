@@ -7,6 +7,7 @@ using Transfers.Core.Ownership;
 using Transfers.Core.Reconciliation;
 using Transfers.Core.Storage;
 using Transfers.Core.Tenants;
+using Transfers.Core.Warehouse;
 
 namespace Transfers.Core;
 
@@ -24,6 +25,8 @@ public static class TransfersCoreServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         services.AddOptions<TransfersOptions>().BindConfiguration(TransfersOptions.SectionName);
         services.AddSingleton<StorageConnections>();
+        services.AddSingleton<PostgresConnections>();
+        services.AddSingleton<IPostgresDataSources>(sp => sp.GetRequiredService<PostgresConnections>());
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<ConnectionGrantStore>();
         services.AddSingleton<StorageAccessPolicy>();

@@ -40,6 +40,11 @@ public sealed class TransfersApiFactory : WebApplicationFactory<Program>
             // A second connection name, for grants of one connection but not another.
             [$"Transfers:Connections:{PartnerConnection}"] = Azurite.ConnectionString,
 
+            // The host also reads local.settings.sample.json, whose warehouse is ./run.sh's server: the tests that
+            // need a warehouse name a database of their own (WarehouseGrantTests).
+            ["Transfers:Connections:warehouse"] = string.Empty,
+            ["Transfers:Grants:default:warehouse"] = string.Empty,
+
             // Other tests share these record tables under other task hubs: a pass here would schedule their records in this hub.
             ["Transfers:Reconcile:Enabled"] = "false",
         }));

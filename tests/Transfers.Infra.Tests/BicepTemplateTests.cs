@@ -55,6 +55,10 @@ public sealed class BicepTemplateTests
             "Microsoft.Web/serverfarms",
             "Microsoft.Web/sites",
             "Microsoft.Web/sites/config",
+            "Microsoft.DBforPostgreSQL/flexibleServers",
+            "Microsoft.DBforPostgreSQL/flexibleServers/administrators",
+            "Microsoft.DBforPostgreSQL/flexibleServers/firewallRules",
+            "Microsoft.DBforPostgreSQL/flexibleServers/databases",
         ];
 
         // Act
@@ -236,15 +240,64 @@ public sealed class BicepTemplateTests
     }
 
     [Fact]
-    public void Build_AppSettings_GrantTheHostAccountToTheAdminTenantOnly()
+    public void Build_AppSettings_GrantTheHostAccountAndTheWarehouseToTheAdminTenantOnly()
     {
         // Arrange / Act
         var grants = AppSettings().Where(p => p.Key.StartsWith("Transfers__Grants__", StringComparison.Ordinal)).ToList();
 
         // Assert: other tenants reach nothing until the admin grants them a connection.
-        var grant = Assert.Single(grants);
-        Assert.Equal("Transfers__Grants__default__default", grant.Key);
-        Assert.Equal("*", grant.Value);
+        Assert.Equal(["Transfers__Grants__default__default", "Transfers__Grants__default__warehouse"], grants.Select(g => g.Key).Order(StringComparer.Ordinal));
+        Assert.All(grants, g => Assert.Equal("*", g.Value));
+    }
+
+    [Fact]
+    public void Build_PostgresServer_IsBurstableWithEntraIdSignInOnlyAndTheAppIdentityAsAdministrator()
+    {
+        // Arrange
+        var template = BicepCli.MainTemplate;
+        var module = template.ModuleDeclaring("Microsoft.DBforPostgreSQL/flexibleServers")["properties"]!["parameters"]!;
+
+        // Act
+        var server = template.Single("Microsoft.DBforPostgreSQL/flexibleServers");
+        var administrator = template.Single("Microsoft.DBforPostgreSQL/flexibleServers/administrators");
+        var firewall = template.Single("Microsoft.DBforPostgreSQL/flexibleServers/firewallRules");
+        var database = template.Single("Microsoft.DBforPostgreSQL/flexibleServers/databases");
+
+        // Assert: no password login exists at all, only the app identity's Entra ID tokens.
+        Assert.Equal("Burstable", (string?)server.Json["sku"]!["tier"]);
+        Assert.Contains((string?)template.Parameters["postgresVersion"]!["defaultValue"], new[] { "16", "17" });
+        Assert.Equal("Enabled", (string?)server.Properties!["authConfig"]!["activeDirectoryAuth"]);
+        Assert.Equal("Disabled", (string?)server.Properties!["authConfig"]!["passwordAuth"]);
+        Assert.Null(server.Properties!["administratorLogin"]);
+        Assert.Null(server.Properties!["administratorLoginPassword"]);
+        Assert.Equal("ServicePrincipal", (string?)administrator.Properties!["principalType"]);
+        Assert.Contains("administratorPrincipalId", (string?)administrator.Json["name"], StringComparison.Ordinal);
+        Assert.Contains("'identity'", (string?)module["administratorPrincipalId"]!["value"], StringComparison.Ordinal);
+        Assert.Contains("outputs.principalId", (string?)module["administratorPrincipalId"]!["value"], StringComparison.Ordinal);
+        Assert.Contains("outputs.name", (string?)module["administratorName"]!["value"], StringComparison.Ordinal);
+        Assert.Equal("0.0.0.0", (string?)firewall.Properties!["startIpAddress"]);
+        Assert.Equal("0.0.0.0", (string?)firewall.Properties!["endIpAddress"]);
+        Assert.Equal("warehouse", (string?)database.Template["parameters"]!["databaseName"]!["defaultValue"]);
+    }
+
+    [Fact]
+    public void Build_AppSettings_ConnectTheWarehouseWithTheManagedIdentityOnly()
+    {
+        // Arrange
+        var function = BicepCli.MainTemplate.ModuleDeclaring("Microsoft.Web/sites")["properties"]!["parameters"]!;
+
+        // Act
+        var settings = AppSettings();
+
+        // Assert: host, database and the identity's name and client id; the password is a token got at run time.
+        Assert.Equal("[parameters('warehouseHost')]", settings["Transfers__Connections__warehouse__host"]);
+        Assert.Equal("[parameters('warehouseDatabase')]", settings["Transfers__Connections__warehouse__database"]);
+        Assert.Equal("[parameters('identityName')]", settings["Transfers__Connections__warehouse__username"]);
+        Assert.Equal("[parameters('identityClientId')]", settings["Transfers__Connections__warehouse__clientId"]);
+        Assert.Contains("outputs.host", (string?)function["warehouseHost"]!["value"], StringComparison.Ordinal);
+        Assert.Contains("outputs.databaseName", (string?)function["warehouseDatabase"]!["value"], StringComparison.Ordinal);
+        Assert.DoesNotContain(settings, p => p.Key.StartsWith("Transfers__Connections__warehouse", StringComparison.Ordinal) && p.Key.Contains("password", StringComparison.OrdinalIgnoreCase));
+        Assert.DoesNotContain(settings.Values, v => v.Contains("Password=", StringComparison.OrdinalIgnoreCase));
     }
 
     [Fact]

@@ -106,16 +106,33 @@ public sealed class HostSettingsTests
     }
 
     [Fact]
-    public void LocalSettingsSample_Grants_OnlyTheAdminTenantReachesTheHostAccount()
+    public void LocalSettingsSample_Grants_OnlyTheAdminTenantReachesTheHostAccountAndTheWarehouse()
     {
         // Arrange / Act
         var grants = LocalValues.Where(p => p.Key.StartsWith("Transfers__Grants__", StringComparison.Ordinal)).ToList();
         var tenants = LocalValues.Where(p => p.Key.StartsWith("Transfers__ConnectionTenants__", StringComparison.Ordinal)).ToList();
 
-        // Assert: tenant default (the admin key) is granted the host's account and no other tenant anything.
-        var grant = Assert.Single(grants);
-        Assert.Equal("Transfers__Grants__default__default", grant.Key);
-        Assert.Equal("*", (string?)grant.Value);
+        // Assert: tenant default (the admin key) is granted the host's account and run.sh's warehouse, no other tenant anything.
+        Assert.Equal(["Transfers__Grants__default__default", "Transfers__Grants__default__warehouse"], grants.Select(g => g.Key).Order(StringComparer.Ordinal));
+        Assert.All(grants, g => Assert.Equal("*", (string?)g.Value));
         Assert.Empty(tenants);
+    }
+
+    [Fact]
+    public void LocalSettingsSample_Warehouse_IsTheServerRunShStartsOnItsDefaultPort()
+    {
+        // Arrange
+        var scripts = Repository.ReadText("scripts", "postgres.sh");
+        var run = Repository.ReadText("run.sh");
+
+        // Act
+        var warehouse = new Npgsql.NpgsqlConnectionStringBuilder((string?)LocalValues["Transfers__Connections__warehouse"]);
+
+        // Assert
+        Assert.Equal("127.0.0.1", warehouse.Host);
+        Assert.Contains($"POSTGRES_PORT:-{warehouse.Port}}}", run, StringComparison.Ordinal);
+        Assert.Equal("transfers", warehouse.Username);
+        Assert.Contains($"POSTGRES_DEV_PASSWORD='{warehouse.Password}'", scripts, StringComparison.Ordinal);
+        Assert.Contains("-U transfers", scripts, StringComparison.Ordinal);
     }
 }

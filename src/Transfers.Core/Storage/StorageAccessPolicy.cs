@@ -1,15 +1,17 @@
 using Microsoft.Extensions.Configuration;
 using Transfers.Core.DurableTask;
 using Transfers.Core.Tenants;
+using Transfers.Core.Warehouse;
 
 namespace Transfers.Core.Storage;
 
 /// <summary>
-/// Decides which storage a tenant may name as a source or destination. Two rules:
+/// Decides which storage and PostgreSQL warehouses a tenant may name as a source or destination. Two rules:
 /// <list type="bullet">
 /// <item>A tenant reaches only the connections granted to it (<see cref="ConnectionGrantStore"/>): none unless the admin
-/// granted one, in settings or through the admin API. A grant may confine the tenant to containers and tables whose
-/// names start with a prefix, so that several tenants can share one account.</item>
+/// granted one, in settings or through the admin API. A grant may confine the tenant to containers and tables (on a
+/// PostgreSQL connection: schemas) whose names start with a prefix, so that several tenants can share one account or
+/// server.</item>
 /// <item>On the host's own account (whatever connection name points at it) the service's own tables
 /// (<see cref="ServiceTables"/>, the task hub's) and containers are off limits even to a tenant granted the whole
 /// account: records, API key hashes, SAS URLs, durable history and the deployment package live there.</item>
@@ -21,19 +23,23 @@ public sealed class StorageAccessPolicy
     private static readonly string[] s_serviceContainerPrefixes = ["azure-webjobs-", "app-package-"];
 
     private readonly StorageConnections _connections;
+    private readonly PostgresConnections _postgres;
     private readonly ConnectionGrantStore _grants;
     private readonly IConfiguration _configuration;
 
     /// <summary>Initializes a new instance of the <see cref="StorageAccessPolicy"/> class.</summary>
     /// <param name="connections">Resolves connection names to accounts.</param>
+    /// <param name="postgres">Tells which connection names are PostgreSQL servers.</param>
     /// <param name="grants">The connections granted to each tenant.</param>
     /// <param name="configuration">Holds the task hub name.</param>
-    public StorageAccessPolicy(StorageConnections connections, ConnectionGrantStore grants, IConfiguration configuration)
+    public StorageAccessPolicy(StorageConnections connections, PostgresConnections postgres, ConnectionGrantStore grants, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(connections);
+        ArgumentNullException.ThrowIfNull(postgres);
         ArgumentNullException.ThrowIfNull(grants);
         ArgumentNullException.ThrowIfNull(configuration);
         _connections = connections;
+        _postgres = postgres;
         _grants = grants;
         _configuration = configuration;
     }
@@ -59,10 +65,15 @@ public sealed class StorageAccessPolicy
         return new TenantStorageAccess(this, tenant, grants);
     }
 
-    /// <summary>Whether a connection is configured.</summary>
-    /// <param name="connection">The connection name; <c>null</c> is the host's own account.</param>
+    /// <summary>Whether a storage connection is configured.</summary>
+    /// <param name="connection">The connection name.</param>
     /// <returns><c>true</c> when it can be resolved.</returns>
-    internal bool Exists(string connection) => _connections.Exists(connection);
+    internal bool IsStorage(string connection) => _connections.Exists(connection);
+
+    /// <summary>Whether a PostgreSQL connection is configured.</summary>
+    /// <param name="connection">The connection name.</param>
+    /// <returns><c>true</c> when it names a PostgreSQL server.</returns>
+    internal bool IsPostgres(string connection) => _postgres.Exists(connection);
 
     /// <summary>Why a table on a connection is the service's own, or <c>null</c>.</summary>
     internal string? ReservedTable(string connection, string table)

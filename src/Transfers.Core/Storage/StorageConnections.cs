@@ -6,6 +6,7 @@ using Azure.Storage.Blobs;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 using Transfers.Core.Configuration;
+using Transfers.Core.Warehouse;
 
 namespace Transfers.Core.Storage;
 
@@ -59,19 +60,39 @@ public sealed class StorageConnections
             var identity => new BlobServiceClient(identity.Endpoint("blobServiceUri", n), identity.Credential()),
         });
 
+    /// <summary>
+    /// The credential an identity-based connection (storage or PostgreSQL) signs in with: the user-assigned managed
+    /// identity its <c>clientId</c> names, else the default chain.
+    /// </summary>
+    /// <param name="section">The connection's section.</param>
+    /// <returns>The credential.</returns>
+    internal static TokenCredential IdentityCredential(IConfigurationSection? section) =>
+        section?["clientId"] is { Length: > 0 } clientId
+            ? new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(clientId))
+            : new DefaultAzureCredential();
+
     private static string Normalize(string? name) => string.IsNullOrWhiteSpace(name) ? DefaultName : name;
 
     private Connection Require(string name) =>
-        Resolve(name) ?? throw new InvalidOperationException($"The storage connection '{name}' is not configured (Transfers:Connections:{name}).");
+        Resolve(name) ?? throw new InvalidOperationException(IsPostgres(name)
+            ? $"The connection '{name}' is a PostgreSQL connection, not storage."
+            : $"The storage connection '{name}' is not configured (Transfers:Connections:{name}).");
+
+    private bool IsPostgres(string name)
+    {
+        var section = _configuration.GetSection($"{TransfersOptions.SectionName}:Connections:{name}");
+        return PostgresConnections.IsPostgres(_options.CurrentValue.Connections.GetValueOrDefault(name) ?? section.Value, section);
+    }
 
     // A connection is a connection string, or (as Functions' identity-based connections) a section with service URIs
-    // and an optional managed identity client id. The default one is AzureWebJobsStorage.
+    // and an optional managed identity client id. The default one is AzureWebJobsStorage. A PostgreSQL connection
+    // (PostgresConnections) is none.
     private Connection? Resolve(string? name)
     {
         var normalized = Normalize(name);
         if (_options.CurrentValue.Connections.TryGetValue(normalized, out var configured) && !string.IsNullOrWhiteSpace(configured))
         {
-            return new Connection(configured, null);
+            return PostgresConnections.IsConnectionString(configured) ? null : new Connection(configured, null);
         }
 
         var section = normalized.Equals(DefaultName, StringComparison.OrdinalIgnoreCase)
@@ -79,7 +100,7 @@ public sealed class StorageConnections
             : _configuration.GetSection($"{TransfersOptions.SectionName}:Connections:{normalized}");
         if (!string.IsNullOrWhiteSpace(section.Value))
         {
-            return new Connection(section.Value, null);
+            return PostgresConnections.IsConnectionString(section.Value) ? null : new Connection(section.Value, null);
         }
 
         return section["blobServiceUri"] is not null || section["tableServiceUri"] is not null ? new Connection(null, section) : null;
@@ -92,9 +113,6 @@ public sealed class StorageConnections
                 ? new Uri(uri)
                 : throw new InvalidOperationException($"The storage connection '{name}' has no {key}.");
 
-        public TokenCredential Credential() =>
-            Identity?["clientId"] is { Length: > 0 } clientId
-                ? new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(clientId))
-                : new DefaultAzureCredential();
+        public TokenCredential Credential() => IdentityCredential(Identity);
     }
 }

@@ -1,4 +1,5 @@
 using Transfers.Core.Tenants;
+using Transfers.Core.Warehouse;
 
 namespace Transfers.Core.Storage;
 
@@ -28,7 +29,7 @@ public sealed class TenantStorageAccess
     /// <summary>Checks that the tenant may use a connection.</summary>
     /// <param name="connection">The connection name; <c>null</c> is the host's own account.</param>
     /// <returns>Why not, or <c>null</c> when it may.</returns>
-    public string? CheckConnection(string? connection) => Grant(connection, out _);
+    public string? CheckConnection(string? connection) => Grant(connection, null, out _);
 
     /// <summary>Checks that the tenant may read or write a table.</summary>
     /// <param name="connection">The connection name; <c>null</c> is the host's own account.</param>
@@ -37,7 +38,7 @@ public sealed class TenantStorageAccess
     public string? CheckTable(string? connection, string table)
     {
         ArgumentNullException.ThrowIfNull(table);
-        return Grant(connection, out var grant)
+        return Grant(connection, ConnectionKind.Storage, out var grant)
             ?? OutsidePrefix(grant!, table, "tables")
             ?? _policy.ReservedTable(grant!.Connection, table);
     }
@@ -49,7 +50,7 @@ public sealed class TenantStorageAccess
     public string? CheckTablePrefix(string? connection, string tablePrefix)
     {
         ArgumentNullException.ThrowIfNull(tablePrefix);
-        return Grant(connection, out var grant)
+        return Grant(connection, ConnectionKind.Storage, out var grant)
             ?? OutsidePrefix(grant!, tablePrefix, "table prefixes")
             ?? _policy.ReservedTablePrefix(grant!.Connection, tablePrefix);
     }
@@ -61,9 +62,33 @@ public sealed class TenantStorageAccess
     public string? CheckContainer(string? connection, string container)
     {
         ArgumentNullException.ThrowIfNull(container);
-        return Grant(connection, out var grant)
+        return Grant(connection, ConnectionKind.Storage, out var grant)
             ?? OutsidePrefix(grant!, container, "containers")
             ?? _policy.ReservedContainer(grant!.Connection, container);
+    }
+
+    /// <summary>Checks that the tenant may create, load and read a schema on a PostgreSQL connection.</summary>
+    /// <param name="connection">The PostgreSQL connection name.</param>
+    /// <param name="schema">The schema name.</param>
+    /// <returns>Why not, or <c>null</c> when it may.</returns>
+    public string? CheckSchema(string? connection, string schema)
+    {
+        ArgumentNullException.ThrowIfNull(schema);
+        return Grant(connection, ConnectionKind.Postgres, out var grant)
+            ?? OutsidePrefix(grant!, schema, "schemas", ConnectionKind.Postgres)
+            ?? PostgresNames.SchemaProblem(schema);
+    }
+
+    /// <summary>Throws unless the tenant may use a schema on a PostgreSQL connection; the last line of defence behind request validation.</summary>
+    /// <param name="connection">The PostgreSQL connection name.</param>
+    /// <param name="schema">The schema name.</param>
+    /// <exception cref="UnauthorizedAccessException">The tenant may not use it.</exception>
+    public void DemandSchema(string? connection, string schema)
+    {
+        if (CheckSchema(connection, schema) is { } denied)
+        {
+            throw new UnauthorizedAccessException(denied);
+        }
     }
 
     /// <summary>Throws unless the tenant may read or write a table; the last line of defence behind request validation.</summary>
@@ -90,18 +115,32 @@ public sealed class TenantStorageAccess
         }
     }
 
-    private string? Grant(string? connection, out ConnectionGrant? grant)
+    // The connection must be configured as the kind the check needs (either kind when null) and granted to the tenant.
+    private string? Grant(string? connection, ConnectionKind? needed, out ConnectionGrant? grant)
     {
         var name = string.IsNullOrWhiteSpace(connection) ? StorageConnections.DefaultName : connection;
         grant = _grants.FirstOrDefault(g => g.Connection.Equals(name, StringComparison.OrdinalIgnoreCase));
-        return !_policy.Exists(name) ? $"No storage connection named '{name}' is configured."
-            : grant is null ? $"The storage connection '{name}' is not granted to this tenant; the admin grants connections (POST /admin/tenants/{{tenant}}/connections)."
+        ConnectionKind? kind = _policy.IsStorage(name) ? ConnectionKind.Storage : _policy.IsPostgres(name) ? ConnectionKind.Postgres : null;
+        return kind is null ? needed == ConnectionKind.Postgres ? $"No PostgreSQL connection named '{name}' is configured." : $"No storage connection named '{name}' is configured."
+            : needed is { } k && k != kind ? k == ConnectionKind.Postgres
+                ? $"The connection '{name}' is a storage connection, not PostgreSQL."
+                : $"The connection '{name}' is a PostgreSQL connection, not storage; name a storage connection."
+            : grant is null ? $"The {Describe(kind.Value)} connection '{name}' is not granted to this tenant; the admin grants connections (POST /admin/tenants/{{tenant}}/connections)."
             : null;
     }
 
-    // Names of Azure Tables are case-insensitive; container names are lower case, as prefixes are.
-    private static string? OutsidePrefix(ConnectionGrant grant, string name, string what) =>
-        grant.Prefix is { } prefix && !name.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)
-            ? $"On the storage connection '{grant.Connection}' this tenant may name only {what} that start with '{prefix}'."
+    private static string Describe(ConnectionKind kind) => kind == ConnectionKind.Postgres ? "PostgreSQL" : "storage";
+
+    // Names of Azure Tables are case-insensitive; container names are lower case, as prefixes are. PostgreSQL schema
+    // names are compared exactly: quoted names are case-sensitive.
+    private static string? OutsidePrefix(ConnectionGrant grant, string name, string what, ConnectionKind kind = ConnectionKind.Storage) =>
+        grant.Prefix is { } prefix && !name.StartsWith(prefix, kind == ConnectionKind.Postgres ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase)
+            ? $"On the {Describe(kind)} connection '{grant.Connection}' this tenant may name only {what} that start with '{prefix}'."
             : null;
+
+    private enum ConnectionKind
+    {
+        Storage,
+        Postgres,
+    }
 }

@@ -5,6 +5,7 @@ using Transfers.Core.Exports;
 using Transfers.Core.Storage;
 using Transfers.Core.Tabular;
 using Transfers.Core.Tenants;
+using Transfers.Core.Warehouse;
 
 namespace Transfers.Core.Tests.Exports;
 
@@ -148,8 +149,9 @@ public sealed class ExportValidationTests
     // Tenant acme granted the whole host account, as the admin would.
     private static TenantStorageAccess HostAccountAccess()
     {
-        var connections = new StorageConnections(s_configuration, Mock.Of<IOptionsMonitor<TransfersOptions>>(o => o.CurrentValue == new TransfersOptions()));
-        var policy = new StorageAccessPolicy(connections, new ConnectionGrantStore(connections, s_configuration, TimeProvider.System), s_configuration);
+        var options = Mock.Of<IOptionsMonitor<TransfersOptions>>(o => o.CurrentValue == new TransfersOptions());
+        var connections = new StorageConnections(s_configuration, options);
+        var policy = new StorageAccessPolicy(connections, new PostgresConnections(s_configuration, options), new ConnectionGrantStore(connections, s_configuration, TimeProvider.System), s_configuration);
         return policy.ForTenant(Tenant, [new ConnectionGrant(Tenant, StorageConnections.DefaultName, null, ConnectionGrantSources.Api, null)]);
     }
 }

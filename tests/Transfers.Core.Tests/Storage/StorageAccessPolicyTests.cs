@@ -9,6 +9,7 @@ public sealed class StorageAccessPolicyTests
 {
     private const string HostAccount = "UseDevelopmentStorage=true";
     private const string PartnerAccount = "DefaultEndpointsProtocol=https;AccountName=partner;AccountKey=a2V5;EndpointSuffix=core.windows.net";
+    private const string Warehouse = "Host=127.0.0.1;Port=15432;Username=transfers;Password=p;Database=postgres";
 
     [Theory]
     [InlineData("ApiKeys")]
@@ -139,6 +140,74 @@ public sealed class StorageAccessPolicyTests
         Assert.Contains("start with 'TransfersHub'", access.CheckTablePrefix(null, prefix), StringComparison.Ordinal);
         Assert.Null(access.CheckTablePrefix(null, "acme"));
         Assert.Null(access.CheckTablePrefix(null, "Apis"));
+    }
+
+    [Fact]
+    public void CheckSchema_StorageConnection_IsRefused()
+    {
+        var access = Create(new() { ["AzureWebJobsStorage"] = HostAccount, ["Transfers:Connections:partner"] = PartnerAccount }, Grant("default"), Grant("partner"));
+
+        var denied = access.CheckSchema("partner", "sales");
+
+        Assert.Equal("The connection 'partner' is a storage connection, not PostgreSQL.", denied);
+        Assert.Equal("The connection 'default' is a storage connection, not PostgreSQL.", access.CheckSchema(null, "sales"));
+        Assert.Equal("No PostgreSQL connection named 'missing' is configured.", access.CheckSchema("missing", "sales"));
+        Assert.Throws<UnauthorizedAccessException>(() => access.DemandSchema("partner", "sales"));
+    }
+
+    [Fact]
+    public void CheckStorageNames_PostgresConnection_AreRefused()
+    {
+        // Arrange: granted, but a warehouse has no containers or Azure tables.
+        var access = Create(new() { ["AzureWebJobsStorage"] = HostAccount, ["Transfers:Connections:warehouse"] = Warehouse }, Grant("warehouse"));
+        const string expected = "The connection 'warehouse' is a PostgreSQL connection, not storage; name a storage connection.";
+
+        // Act / Assert
+        Assert.Equal(expected, access.CheckTable("warehouse", "orders"));
+        Assert.Equal(expected, access.CheckTablePrefix("warehouse", "acme"));
+        Assert.Equal(expected, access.CheckContainer("warehouse", "orders"));
+        Assert.Throws<UnauthorizedAccessException>(() => access.DemandTable("warehouse", "orders"));
+        Assert.Null(access.CheckConnection("warehouse"));
+        Assert.Null(access.CheckSchema("warehouse", "sales"));
+    }
+
+    [Fact]
+    public void CheckSchema_NotGranted_IsRefused()
+    {
+        var access = Create(new() { ["AzureWebJobsStorage"] = HostAccount, ["Transfers:Connections:warehouse"] = Warehouse }, Grant("default"));
+
+        var denied = access.CheckSchema("warehouse", "sales");
+
+        Assert.Equal("The PostgreSQL connection 'warehouse' is not granted to this tenant; the admin grants connections (POST /admin/tenants/{tenant}/connections).", denied);
+        Assert.Equal(denied, access.CheckConnection("warehouse"));
+        Assert.Throws<UnauthorizedAccessException>(() => access.DemandSchema("warehouse", "sales"));
+    }
+
+    [Fact]
+    public void CheckSchema_PrefixGrant_AllowsOnlySchemasUnderThePrefix()
+    {
+        var access = Create(new() { ["AzureWebJobsStorage"] = HostAccount, ["Transfers:Connections:warehouse"] = Warehouse }, Grant("warehouse", "acme"));
+
+        Assert.Null(access.CheckSchema("warehouse", "acme_sales"));
+        Assert.Null(access.CheckSchema("warehouse", "acme"));
+        Assert.Equal("On the PostgreSQL connection 'warehouse' this tenant may name only schemas that start with 'acme'.", access.CheckSchema("warehouse", "globex_sales"));
+        Assert.NotNull(access.CheckSchema("warehouse", "ACME_sales"));
+        Assert.Throws<UnauthorizedAccessException>(() => access.DemandSchema("warehouse", "globex_sales"));
+    }
+
+    [Theory]
+    [InlineData("pg_catalog", "reserved")]
+    [InlineData("information_schema", "reserved")]
+    [InlineData("transfers_state", "reserved")]
+    [InlineData("Sales", "lower-case letters")]
+    [InlineData("", "lower-case letters")]
+    public void CheckSchema_ReservedOrInvalidName_IsRefused(string schema, string rule)
+    {
+        var access = Create(new() { ["AzureWebJobsStorage"] = HostAccount, ["Transfers:Connections:warehouse"] = Warehouse }, Grant("warehouse"));
+
+        var denied = access.CheckSchema("warehouse", schema);
+
+        Assert.Contains(rule, denied, StringComparison.Ordinal);
     }
 
     private static ConnectionGrant Grant(string connection, string? prefix = null) =>
