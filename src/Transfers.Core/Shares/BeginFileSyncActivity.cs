@@ -74,6 +74,6 @@ public sealed class BeginFileSyncActivity : Activity<BeginFileSyncRequest, Begin
                 : renewed is null ? null : t with { AccessDetails = renewed },
             cancellationToken);
         var status = stored?.Status ?? ShareTransferStatus.Canceled;
-        return new BeginFileSyncResult(ShareTransferStatus.IsRunnable(status), status);
+        return new BeginFileSyncResult(ShareTransferStatus.IsRunnable(status), status, FileSyncLimits.Of(_options));
     }
 }

@@ -27,7 +27,29 @@ public sealed record BeginFileSyncRequest(ShareTransferRef Transfer, long Cycle,
 /// <summary>What the start of a check found.</summary>
 /// <param name="Proceed">Whether to run the check; <c>false</c> when the record says paused, canceled or superseded.</param>
 /// <param name="Status">The transfer's status.</param>
-public sealed record BeginFileSyncResult(bool Proceed, string Status);
+/// <param name="Limits">
+/// The settings the check runs with, read by the activity so that the orchestration replays with the values its first
+/// run saw; <c>null</c> in histories recorded before it was added, which replay with <see cref="FileSyncLimits.Defaults"/>.
+/// </param>
+public sealed record BeginFileSyncResult(bool Proceed, string Status, FileSyncLimits? Limits = null);
+
+/// <summary>The settings one file check runs with.</summary>
+/// <param name="MaxConcurrentBatches">The most copy or delete batches in flight (<see cref="SharesOptions.MaxConcurrentBatches"/>).</param>
+/// <param name="MaxErrors">The most per-file errors kept (<see cref="SharesOptions.MaxErrors"/>).</param>
+public sealed record FileSyncLimits(int MaxConcurrentBatches, int MaxErrors)
+{
+    /// <summary>Gets the limits of the default settings.</summary>
+    public static FileSyncLimits Defaults { get; } = Of(new SharesOptions());
+
+    /// <summary>The limits of a set of settings, each at least 1.</summary>
+    /// <param name="options">The Shares settings.</param>
+    /// <returns>The limits.</returns>
+    public static FileSyncLimits Of(SharesOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return new(Math.Max(1, options.MaxConcurrentBatches), Math.Max(1, options.MaxErrors));
+    }
+}
 
 /// <summary>Where the diff is in the selections: selection index, listing continuation and last path seen.</summary>
 /// <param name="Selection">The index into the normalized path names.</param>

@@ -4,24 +4,12 @@ namespace Transfers.Core.Shares;
 
 /// <summary>
 /// The automated file transfer. A check lists the source in pages, diffs each page against the per-file state, copies
-/// new and changed files in batches (at most <see cref="SharesOptions.MaxConcurrentBatches"/> at once) and deletes
+/// new and changed files in batches (at most <see cref="FileSyncLimits.MaxConcurrentBatches"/> at once, as the check's first activity read the settings) and deletes
 /// destination files whose source is gone only when every copy of the check succeeded. Paths stay in tables; history
 /// holds batch ids and counts.
 /// </summary>
 public sealed class FileSyncOrchestration : ShareSyncOrchestration
 {
-    private readonly int _maxConcurrentBatches;
-    private readonly int _maxErrors;
-
-    /// <summary>Initializes a new instance of the <see cref="FileSyncOrchestration"/> class.</summary>
-    /// <param name="options">The Shares settings.</param>
-    public FileSyncOrchestration(Microsoft.Extensions.Options.IOptions<SharesOptions> options)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        _maxConcurrentBatches = Math.Max(1, options.Value.MaxConcurrentBatches);
-        _maxErrors = Math.Max(1, options.Value.MaxErrors);
-    }
-
     /// <inheritdoc/>
     protected override async Task<ShareCheckOutcome> RunCheckAsync(IOrchestrationContext context, ShareSyncInput input, Func<bool> interrupted)
     {
@@ -31,7 +19,7 @@ public sealed class FileSyncOrchestration : ShareSyncOrchestration
         var transfer = input.Transfer;
         var startedAt = context.CurrentUtcDateTime;
         var nextSyncAt = startedAt + input.Interval;
-        var totals = new CheckTotals(_maxErrors);
+        var totals = new CheckTotals(FileSyncLimits.Defaults.MaxErrors);
         var running = new List<Task>();
         try
         {
@@ -42,6 +30,11 @@ public sealed class FileSyncOrchestration : ShareSyncOrchestration
                 return NotRun(begin.Status);
             }
 
+            // Settings come from the activity's recorded result, never from DI: a setting changed while this check is
+            // in flight must not make its replay fan out differently from its first run.
+            var limits = begin.Limits ?? FileSyncLimits.Defaults;
+            totals = new CheckTotals(limits.MaxErrors);
+
             var deleteBatches = new List<string>();
             if (input.PruneUnselected)
             {
@@ -49,13 +42,14 @@ public sealed class FileSyncOrchestration : ShareSyncOrchestration
                 deleteBatches.AddRange(Enumerable.Range(0, prune.DeleteBatches).Select(i => FileBatchIds.Delete(0, i)));
             }
 
-            var complete = await CopyAsync(context, input, interrupted, totals, deleteBatches, running);
+            var complete = await CopyAsync(context, input, limits.MaxConcurrentBatches, interrupted, totals, deleteBatches, running);
 
             // Deleting is safe only once the destination holds every new version: a failed or interrupted copy keeps
             // the deletions for the next check, which finds them again.
             if (complete && totals.Failed == 0)
             {
                 await RunWindowedAsync(
+                    limits.MaxConcurrentBatches,
                     deleteBatches,
                     id => context.CallActivityAsync<DeleteBatchResult>(nameof(DeleteFileBatchActivity), new FileBatchRequest(transfer, input.Cycle, id)),
                     totals.Add,
@@ -98,17 +92,17 @@ public sealed class FileSyncOrchestration : ShareSyncOrchestration
 
     /// <summary>
     /// Lists the source page by page and copies the batches each page yields in one rolling window of
-    /// <see cref="_maxConcurrentBatches"/> activities: the next page is listed while the previous one's batches copy,
+    /// <paramref name="window"/> activities: the next page is listed while the previous one's batches copy,
     /// as long as fewer than two windows of batches wait, so copying neither waits for the listing nor runs far behind
     /// it. Progress is reported after each window's worth of completed batches.
     /// </summary>
     /// <returns>Whether the whole source was listed and every batch ran, with no pause or cancel in between.</returns>
-    private async Task<bool> CopyAsync(
-        IOrchestrationContext context, ShareSyncInput input, Func<bool> interrupted, CheckTotals totals, List<string> deleteBatches, List<Task> running)
+    private static async Task<bool> CopyAsync(
+        IOrchestrationContext context, ShareSyncInput input, int window, Func<bool> interrupted, CheckTotals totals, List<string> deleteBatches, List<Task> running)
     {
         var transfer = input.Transfer;
         var waiting = new Queue<string>();
-        var copies = new List<Task<CopyBatchResult>>(_maxConcurrentBatches);
+        var copies = new List<Task<CopyBatchResult>>(window);
         Task<DiffPageResult>? listing = null;
         DiffCursor? cursor = DiffCursor.Start;
         var page = 0;
@@ -116,14 +110,14 @@ public sealed class FileSyncOrchestration : ShareSyncOrchestration
         while (true)
         {
             var stopping = totals.Stopped || interrupted();
-            if (listing is null && cursor is not null && waiting.Count < 2 * _maxConcurrentBatches && !stopping)
+            if (listing is null && cursor is not null && waiting.Count < 2 * window && !stopping)
             {
                 listing = context.CallActivityAsync<DiffPageResult>(
                     nameof(DiffSourcePageActivity), new DiffPageRequest(transfer, input.Cycle, ++page, cursor, !input.InitialSendDone));
                 running.Add(listing);
             }
 
-            while (waiting.Count > 0 && copies.Count < _maxConcurrentBatches && !stopping)
+            while (waiting.Count > 0 && copies.Count < window && !stopping)
             {
                 var copy = context.CallActivityAsync<CopyBatchResult>(
                     nameof(CopyFileBatchActivity), new FileBatchRequest(transfer, input.Cycle, waiting.Dequeue()));
@@ -131,7 +125,7 @@ public sealed class FileSyncOrchestration : ShareSyncOrchestration
                 running.Add(copy);
             }
 
-            if (sinceReport >= _maxConcurrentBatches && copies.Count > 0)
+            if (sinceReport >= window && copies.Count > 0)
             {
                 sinceReport = 0;
                 await context.CallActivityAsync(nameof(ReportFileSyncProgressActivity), new FileSyncProgressReport(transfer, totals.Progress));
@@ -168,15 +162,15 @@ public sealed class FileSyncOrchestration : ShareSyncOrchestration
         }
     }
 
-    /// <summary>Runs batch activities with at most <see cref="_maxConcurrentBatches"/> in flight, starting the next as soon as one finishes.</summary>
-    private async Task RunWindowedAsync<T>(IEnumerable<string> batchIds, Func<string, Task<T>> run, Action<T> completed, Func<bool> stop)
+    /// <summary>Runs batch activities with at most <paramref name="window"/> in flight, starting the next as soon as one finishes.</summary>
+    private static async Task RunWindowedAsync<T>(int window, IEnumerable<string> batchIds, Func<string, Task<T>> run, Action<T> completed, Func<bool> stop)
     {
-        var inFlight = new List<Task<T>>(_maxConcurrentBatches);
+        var inFlight = new List<Task<T>>(window);
         using var pending = batchIds.GetEnumerator();
         var more = pending.MoveNext();
         while (more || inFlight.Count > 0)
         {
-            while (more && inFlight.Count < _maxConcurrentBatches && !stop())
+            while (more && inFlight.Count < window && !stop())
             {
                 inFlight.Add(run(pending.Current));
                 more = pending.MoveNext();

@@ -311,6 +311,20 @@ public sealed class FileSyncActivityTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task BeginFileSync_Settings_ReturnsTheLimitsTheCheckRunsWith()
+    {
+        // Arrange
+        UseSettings(batchSize: 100, maxConcurrentBatches: 3);
+
+        // Act
+        var begin = await BeginAsync();
+
+        // Assert: the orchestration takes its fan-out from this recorded result, never from settings it reads itself.
+        Assert.True(begin.Proceed);
+        Assert.Equal(new FileSyncLimits(3, new SharesOptions().MaxErrors), begin.Limits);
+    }
+
+    [Fact]
     public async Task CopyBatch_TransferPaused_SkipsWithoutCopying()
     {
         // Arrange

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Options;
 using Transfers.Core.DurableTask;
 using Transfers.Core.Shares;
 
@@ -86,8 +85,10 @@ public sealed class FileSyncOrchestrationTests
         Assert.Equal(149, complete.Progress.FilesDone);
     }
 
-    [Fact]
-    public async Task RunAsync_ManyBatches_KeepsAtMostTheWindowInFlight()
+    [Theory]
+    [InlineData(4, 4)]
+    [InlineData(null, 8)] // a history recorded before the check's first activity returned its limits
+    public async Task RunAsync_ManyBatches_KeepsAtMostTheWindowTheBeginActivityRecordedInFlight(int? recordedWindow, int expectedInFlight)
     {
         // Arrange
         var inFlight = 0;
@@ -106,7 +107,7 @@ public sealed class FileSyncOrchestrationTests
         _timer.SetResult();
 
         // Act
-        var run = CreateOrchestration(maxConcurrentBatches: 4).RunAsync(_context.Object, s_input);
+        var run = CreateOrchestration(maxConcurrentBatches: recordedWindow).RunAsync(_context.Object, s_input);
         while (!run.IsCompleted)
         {
             var next = pending.FirstOrDefault(p => !p.Task.IsCompleted);
@@ -124,7 +125,7 @@ public sealed class FileSyncOrchestrationTests
         await run;
 
         // Assert
-        Assert.Equal(4, maxInFlight);
+        Assert.Equal(expectedInFlight, maxInFlight);
         Assert.Equal(20, pending.Count);
         Assert.Equal(2000, Completion().Summary!.FilesCopied);
     }
@@ -490,8 +491,15 @@ public sealed class FileSyncOrchestrationTests
         Assert.DoesNotContain(nameof(DiffSourcePageActivity), _calls);
     }
 
-    private static FileSyncOrchestration CreateOrchestration(int maxConcurrentBatches = 8) =>
-        new(Options.Create(new SharesOptions { MaxConcurrentBatches = maxConcurrentBatches }));
+    private FileSyncOrchestration CreateOrchestration(int? maxConcurrentBatches = null)
+    {
+        if (maxConcurrentBatches is { } window)
+        {
+            Returns(nameof(BeginFileSyncActivity), new BeginFileSyncResult(true, ShareTransferStatus.Sending, new FileSyncLimits(window, 50)));
+        }
+
+        return new();
+    }
 
     private void Returns<T>(string activity, T result) =>
         _context.Setup(c => c.CallActivityAsync<T>(activity, It.IsAny<object?>(), It.IsAny<RetryPolicy?>()))
