@@ -14,7 +14,7 @@ namespace Transfers.Core.Ownership;
 /// <param name="store">The transfer store.</param>
 /// <param name="options">The Ownership settings.</param>
 /// <param name="time">The clock.</param>
-public sealed class OwnershipReconciler(TransferStore store, IOptionsMonitor<OwnershipOptions> options, TimeProvider time) : FamilyReconciler
+public sealed class OwnershipReconciler(OwnershipTransferStore store, IOptionsMonitor<OwnershipOptions> options, TimeProvider time) : FamilyReconciler
 {
     /// <inheritdoc/>
     public override string Family => "ownership";

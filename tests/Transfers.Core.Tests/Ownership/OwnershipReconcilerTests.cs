@@ -62,9 +62,9 @@ public sealed class OwnershipReconcilerTests : IDisposable
     private OwnershipReconciler Reconciler() => _services.GetServices<FamilyReconciler>().OfType<OwnershipReconciler>().Single();
 
     /// <summary>An unapproved invitation holding integration <c>i1</c>, and its record as a pass lists it.</summary>
-    private async Task<(TransferStore Store, OwnershipTransfer Transfer, ActiveRecord Record)> OpenAsync()
+    private async Task<(OwnershipTransferStore Store, OwnershipTransfer Transfer, ActiveRecord Record)> OpenAsync()
     {
-        var store = _services.GetRequiredService<TransferStore>();
+        var store = _services.GetRequiredService<OwnershipTransferStore>();
         var now = DateTimeOffset.UtcNow;
         var transfer = new OwnershipTransfer
         {

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json.Serialization;
 
 namespace Transfers.Core.Ownership;
@@ -80,9 +81,43 @@ public sealed record OwnershipTransfer
 /// <param name="Name">The name at the time of the invitation, if any.</param>
 public sealed record TransferResourceRef(string Collection, string Id, string? Name);
 
-/// <summary>A range of one collection's resources of a transfer, moved by one activity.</summary>
-/// <param name="Collection">The collection.</param>
-/// <param name="FirstId">The first resource id of the range.</param>
-/// <param name="LastId">The last resource id of the range.</param>
-/// <param name="Count">How many resources of the transfer the range holds.</param>
-public sealed record OwnershipMoveChunk(string Collection, string FirstId, string LastId, int Count);
+/// <summary>A transfer with its <c>toTransfer</c> and its errors, as one transfer is shown.</summary>
+/// <param name="Transfer">The record.</param>
+/// <param name="Resources">Its <c>toTransfer</c>.</param>
+/// <param name="Errors">Its <c>transferErrors</c>; read only for a failed transfer.</param>
+public sealed record OwnershipTransferDetails(OwnershipTransfer Transfer, IReadOnlyList<TransferResourceRef> Resources, IReadOnlyList<TransferError> Errors);
+
+/// <summary>A transfer in a list, with the other party: the invitee of an outbound transfer, the owner of an inbound one.</summary>
+/// <param name="Details">The transfer.</param>
+/// <param name="OtherUserId">The other party's id.</param>
+/// <param name="OtherUser">The other party; <c>null</c> when that user no longer exists.</param>
+public sealed record OwnershipListedTransfer(OwnershipTransferDetails Details, string OtherUserId, OwnershipUser? OtherUser);
+
+/// <summary>A page of a user's outbound or inbound transfers.</summary>
+/// <param name="Items">The transfers.</param>
+/// <param name="HasMore">Whether more transfers follow the last.</param>
+public sealed record OwnershipTransferPage(IReadOnlyList<OwnershipListedTransfer> Items, bool HasMore);
+
+/// <summary>Which of a user's transfers a list shows.</summary>
+public enum OwnershipDirection
+{
+    /// <summary>The transfers the user sent.</summary>
+    Outbound,
+
+    /// <summary>The transfers offered to the user.</summary>
+    Inbound,
+}
+
+/// <summary>How the seed writes statuses and times, in bodies and in messages alike.</summary>
+public static class OwnershipText
+{
+    /// <summary>The seed's name of a status.</summary>
+    /// <param name="status">The status.</param>
+    /// <returns>The lower-case name.</returns>
+    public static string Status(OwnershipTransferStatus status) => status.ToString().ToLowerInvariant();
+
+    /// <summary>Formats a timestamp as ISO 8601 in UTC with milliseconds.</summary>
+    /// <param name="value">The timestamp.</param>
+    /// <returns>The text.</returns>
+    public static string Date(DateTimeOffset value) => value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+}
