@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
+using Transfers.Api.Auth;
 using Transfers.Core.Application;
 using Transfers.Core.Ownership;
 

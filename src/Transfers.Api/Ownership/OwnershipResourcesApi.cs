@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Transfers.Api.Auth;
 using Transfers.Core.Ownership;
 
 namespace Transfers.Api.Ownership;
