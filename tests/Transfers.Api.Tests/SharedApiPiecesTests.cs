@@ -110,7 +110,7 @@ public sealed class SharedApiPiecesTests
 
     [Theory]
     [InlineData(ServiceOutcome.NotFound, 404, "{\"errors\":[{\"code\":\"not_found\",\"message\":\"gone\"}]}")]
-    [InlineData(ServiceOutcome.Conflict, 400, "{\"errors\":[{\"code\":\"invalid_state\",\"message\":\"gone\"}]}")]
+    [InlineData(ServiceOutcome.Conflict, 409, "{\"errors\":[{\"code\":\"conflict\",\"message\":\"gone\"}]}")]
     [InlineData(ServiceOutcome.Invalid, 400, "{\"errors\":[{\"code\":\"invalid_value\",\"message\":\"gone\",\"field\":\"f\"}]}")]
     public async Task OwnershipResultsFrom_Failure_WritesTheFamilyEnvelope(ServiceOutcome outcome, int status, string body)
     {

@@ -183,26 +183,15 @@ public static class OwnershipApi
         }
 
         var page = await services.Service.ListTransfersAsync(Caller(request), direction, after, pageSize, cancellationToken);
-        if (page.Items.Count == 0)
+        return OwnershipResults.From(page, found =>
         {
-            return TypedResults.NoContent();
-        }
+            if (found.HasMore)
+            {
+                Paging.AddNextLink(request.HttpContext, "after", found.Items[^1].Details.Transfer.Id);
+            }
 
-        var embedded = direction == OwnershipDirection.Outbound ? "transferToUser" : "ownerUser";
-        var items = new JsonArray();
-        foreach (var item in page.Items)
-        {
-            var json = OwnershipViews.Transfer(item.Details);
-            json[embedded] = OwnershipViews.UserSummary(item.OtherUser, item.OtherUserId);
-            items.Add(projection?.Apply(json, OwnershipViews.AlwaysOn) ?? json);
-        }
-
-        if (page.HasMore)
-        {
-            Paging.AddNextLink(request.HttpContext, "after", page.Items[^1].Details.Transfer.Id);
-        }
-
-        return OwnershipResults.Json(items);
+            return found.Items.Count == 0 ? TypedResults.NoContent() : OwnershipResults.Json(OwnershipViews.TransferList(found, direction, projection));
+        });
     }
 
     /// <summary>

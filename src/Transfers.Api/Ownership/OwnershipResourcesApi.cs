@@ -62,18 +62,16 @@ public static class OwnershipResourcesApi
             return OwnershipResults.InvalidQuery(pagingError);
         }
 
-        var (items, hasMore) = await services.Service.ListResourcesAsync(OwnershipCaller.Of(request.HttpContext).UserId, collection, after, pageSize, cancellationToken);
-        if (items.Count == 0)
+        var page = await services.Service.ListResourcesAsync(OwnershipCaller.Of(request.HttpContext).UserId, collection, after, pageSize, cancellationToken);
+        return OwnershipResults.From(page, found =>
         {
-            return TypedResults.NoContent();
-        }
+            if (found.HasMore)
+            {
+                Paging.AddNextLink(request.HttpContext, "after", found.Items[^1].Id);
+            }
 
-        if (hasMore)
-        {
-            Paging.AddNextLink(request.HttpContext, "after", items[^1].Id);
-        }
-
-        return OwnershipResults.Json(new JsonArray([.. items.Select(i => JsonNode.Parse(i.Document))]));
+            return found.Items.Count == 0 ? TypedResults.NoContent() : OwnershipResults.Json(new JsonArray([.. found.Items.Select(i => JsonNode.Parse(i.Document))]));
+        });
     }
 
     /// <summary>Gets one of the caller's resources.</summary>

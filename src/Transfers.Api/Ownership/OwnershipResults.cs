@@ -82,7 +82,7 @@ public static class OwnershipResults
 
     /// <summary>
     /// Maps a result of the family's service: ok to <paramref name="ok"/>, not found to 404 <c>not_found</c>, invalid
-    /// to 400 with its errors. The family has no conflict answer of its own; a conflict is a 400 <c>invalid_state</c>.
+    /// to 400 with its errors, conflict to 409 <c>conflict</c> (the code the family's envelope gives every status).
     /// </summary>
     /// <param name="result">The service's result.</param>
     /// <param name="ok">The answer when the use case did what was asked.</param>
@@ -95,7 +95,7 @@ public static class OwnershipResults
         {
             ServiceOutcome.Ok => ok(),
             ServiceOutcome.NotFound => NotFound(result.Message!),
-            ServiceOutcome.Conflict => BadRequest("invalid_state", result.Message!),
+            ServiceOutcome.Conflict => Errors(StatusCodes.Status409Conflict, [new FieldError("conflict", result.Message!)]),
             _ => BadRequest(result.Errors),
         };
     }

@@ -41,6 +41,29 @@ public static class OwnershipViews
         return json;
     }
 
+    /// <summary>
+    /// Builds a page of a transfer list: each <c>Transfer</c> with the other party as <c>transferToUser</c> (outbound) or
+    /// <c>ownerUser</c> (inbound), projected by the request's <c>include</c> or <c>exclude</c>.
+    /// </summary>
+    /// <param name="page">The page.</param>
+    /// <param name="direction">Which list.</param>
+    /// <param name="projection">The projection, if the request asked for one.</param>
+    /// <returns>The array.</returns>
+    public static JsonArray TransferList(OwnershipTransferPage page, OwnershipDirection direction, ListProjection? projection)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        var embedded = direction == OwnershipDirection.Outbound ? "transferToUser" : "ownerUser";
+        var items = new JsonArray();
+        foreach (var item in page.Items)
+        {
+            var json = Transfer(item.Details);
+            json[embedded] = UserSummary(item.OtherUser, item.OtherUserId);
+            items.Add(projection?.Apply(json, AlwaysOn) ?? json);
+        }
+
+        return items;
+    }
+
     /// <summary>Builds a <c>PreviewResponse</c>: the documents that would move, by collection.</summary>
     /// <param name="closure">The resources by collection.</param>
     /// <returns>The object.</returns>

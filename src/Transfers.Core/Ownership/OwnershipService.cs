@@ -215,7 +215,7 @@ public sealed class OwnershipService
     /// <param name="pageSize">The page size.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
     /// <returns>The page.</returns>
-    public async Task<OwnershipTransferPage> ListTransfersAsync(
+    public async Task<ServiceResult<OwnershipTransferPage>> ListTransfersAsync(
         string callerId, OwnershipDirection direction, string? after, int pageSize, CancellationToken cancellationToken = default)
     {
         var outbound = direction == OwnershipDirection.Outbound;
@@ -234,7 +234,7 @@ public sealed class OwnershipService
             items.Add(new OwnershipListedTransfer(await DetailsAsync(transfer, cancellationToken), userId, user));
         }
 
-        return new OwnershipTransferPage(items, hasMore);
+        return ServiceResult.Ok(new OwnershipTransferPage(items, hasMore));
     }
 
     /// <summary>The invitee accepts; the resources start moving.</summary>
@@ -348,9 +348,9 @@ public sealed class OwnershipService
     /// <param name="pageSize">The page size.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
     /// <returns>The page and whether more follow.</returns>
-    public Task<(IReadOnlyList<OwnedResource> Items, bool HasMore)> ListResourcesAsync(
+    public async Task<ServiceResult<(IReadOnlyList<OwnedResource> Items, bool HasMore)>> ListResourcesAsync(
         string callerId, string collection, string? after, int pageSize, CancellationToken cancellationToken = default) =>
-        _resources.ListAsync(callerId, collection, after, pageSize, cancellationToken);
+        ServiceResult.Ok(await _resources.ListAsync(callerId, collection, after, pageSize, cancellationToken));
 
     /// <summary>Gets one of the caller's resources.</summary>
     /// <param name="callerId">The caller.</param>
