@@ -240,7 +240,7 @@ public sealed class ReconcilerTests(ReconcilerTests.Factory factory) : IClassFix
         return (tenant, transfer);
     }
 
-    private static OwnershipTransfer NewInvitation(OwnershipTransferStatus status, string integration)
+    private static OwnershipTransfer NewInvitation(string status, string integration)
     {
         var now = DateTimeOffset.UtcNow;
         return new OwnershipTransfer

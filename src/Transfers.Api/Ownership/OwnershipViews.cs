@@ -22,7 +22,7 @@ public static class OwnershipViews
             ["_transferToUserId"] = transfer.ToUserId,
             ["accepted"] = transfer.Accepted,
             ["dismissed"] = transfer.Dismissed,
-            ["status"] = OwnershipText.Status(transfer.Status),
+            ["status"] = transfer.Status,
             ["createdAt"] = OwnershipText.Date(transfer.CreatedAt),
             ["lastModified"] = OwnershipText.Date(transfer.LastModified),
         };

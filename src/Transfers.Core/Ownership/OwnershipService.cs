@@ -292,7 +292,7 @@ public sealed class OwnershipService
         {
             return ServiceResult.Invalid(
                 "invalid_state",
-                $"The transfer is {OwnershipText.Status(transfer.Status)}; only done or canceled transfers can be deleted.");
+                $"The transfer is {transfer.Status}; only done or canceled transfers can be deleted.");
         }
 
         await _transfers.DeleteAsync(transfer, cancellationToken);
@@ -410,7 +410,7 @@ public sealed class OwnershipService
                     "invalid_state",
                     current.Status == OwnershipTransferStatus.Unapproved
                         ? $"The invitation expired at {OwnershipText.Date(current.ExpiresAt)}; it can no longer be {verb}ed."
-                        : $"The transfer is {OwnershipText.Status(current.Status)}; only an unapproved transfer can be {verb}ed.");
+                        : $"The transfer is {current.Status}; only an unapproved transfer can be {verb}ed.");
         }
 
         await OwnershipTransferOrchestration.TryScheduleAsync(_durable, current!, _options.CurrentValue, cancellationToken);

@@ -184,8 +184,8 @@ public sealed class OwnershipTransferOrchestrationTests
             Context.Setup(c => c.CreateTimer(It.IsAny<DateTime>(), It.IsAny<CancellationToken>()))
                 .Callback<DateTime, CancellationToken>((at, token) => (TimerFireAt, TimerToken) = (at, token))
                 .Returns(Timer.Task);
-            Context.Setup(c => c.CallActivityAsync<OwnershipTransferStatus>(It.IsAny<string>(), It.IsAny<object?>(), It.IsAny<RetryPolicy?>()))
-                .Returns<string, object?, RetryPolicy?>((name, input, retry) => Record(name, input, retry, () => Task.FromResult((OwnershipTransferStatus)_results[name])));
+            Context.Setup(c => c.CallActivityAsync<string>(It.IsAny<string>(), It.IsAny<object?>(), It.IsAny<RetryPolicy?>()))
+                .Returns<string, object?, RetryPolicy?>((name, input, retry) => Record(name, input, retry, () => Task.FromResult((string)_results[name])));
             Context.Setup(c => c.CallActivityAsync<IReadOnlyList<OwnershipMoveChunk>>(It.IsAny<string>(), It.IsAny<object?>(), It.IsAny<RetryPolicy?>()))
                 .Returns<string, object?, RetryPolicy?>((name, input, retry) => Record(name, input, retry, () => Task.FromResult((IReadOnlyList<OwnershipMoveChunk>)_results[name])));
             Context.Setup(c => c.CallActivityAsync<MoveOwnershipChunkResult>(It.IsAny<string>(), It.IsAny<object?>(), It.IsAny<RetryPolicy?>()))
@@ -217,7 +217,7 @@ public sealed class OwnershipTransferOrchestrationTests
 
         public List<OwnershipMoveChunk> MovedChunks { get; } = [];
 
-        public void Returns(string activity, OwnershipTransferStatus status) => _results[activity] = status;
+        public void Returns(string activity, string status) => _results[activity] = status;
 
         public void Plan(IReadOnlyList<OwnershipMoveChunk> chunks) => _results[nameof(PlanOwnershipMovesActivity)] = chunks;
 

@@ -109,6 +109,30 @@ public sealed class TransferStoreTests : IDisposable
         Assert.Equal(OwnershipTransferStatus.Queued, kept);
     }
 
+    [Fact]
+    public async Task GetAsyncAndListOpenAsync_RecordWrittenWhenStatusesWereAnEnum_ReadAndListItWithTheSeedsStatus()
+    {
+        // Arrange: a record row as the store wrote it before the statuses became the seed's strings
+        var transfer = NewTransfer([ObjectIds.NewId()]);
+        await Store.CreateAsync(transfer, []);
+        var table = await _services.GetRequiredService<OwnershipTables>().GetAsync(OwnershipTables.Transfers);
+        var row = (await table.GetEntityAsync<Azure.Data.Tables.TableEntity>(transfer.Id, "transfer")).Value;
+        row["Status"] = "Queued";
+        await table.UpdateEntityAsync(row, row.ETag);
+
+        // Act
+        var read = await Store.GetAsync(transfer.Id);
+        var open = new List<string>();
+        await foreach (var page in Store.ListOpenAsync(1000))
+        {
+            open.AddRange(page.Select(r => r.PartitionKey));
+        }
+
+        // Assert
+        Assert.Equal(OwnershipTransferStatus.Queued, read!.Status);
+        Assert.Contains(transfer.Id, open);
+    }
+
     private T Activate<T>() => ActivatorUtilities.CreateInstance<T>(_services);
 
     private OwnershipTransfer NewTransfer(IReadOnlyList<string> integrationIds) => new()

@@ -1,35 +1,32 @@
 using System.Globalization;
-using System.Text.Json.Serialization;
 
 namespace Transfers.Core.Ownership;
 
-/// <summary>The processing status of an ownership transfer, with the seed's lower-case names.</summary>
-[JsonConverter(typeof(JsonStringEnumConverter<OwnershipTransferStatus>))]
-public enum OwnershipTransferStatus
+/// <summary>The processing statuses of an ownership transfer, as the seed writes them.</summary>
+public static class OwnershipTransferStatus
 {
     /// <summary>Invited; waiting for the invitee.</summary>
-    [JsonStringEnumMemberName("unapproved")]
-    Unapproved,
+    public const string Unapproved = "unapproved";
 
     /// <summary>Accepted; waiting to start moving.</summary>
-    [JsonStringEnumMemberName("queued")]
-    Queued,
+    public const string Queued = "queued";
 
     /// <summary>Moving resources.</summary>
-    [JsonStringEnumMemberName("started")]
-    Started,
+    public const string Started = "started";
 
     /// <summary>Every resource moved.</summary>
-    [JsonStringEnumMemberName("done")]
-    Done,
+    public const string Done = "done";
 
     /// <summary>Canceled by the owner, dismissed by the invitee, or expired.</summary>
-    [JsonStringEnumMemberName("canceled")]
-    Canceled,
+    public const string Canceled = "canceled";
 
     /// <summary>Ended with <c>transferErrors</c>.</summary>
-    [JsonStringEnumMemberName("failed")]
-    Failed,
+    public const string Failed = "failed";
+
+    /// <summary>Whether a status ends a transfer for good.</summary>
+    /// <param name="status">The status.</param>
+    /// <returns><c>true</c> for done, canceled and failed.</returns>
+    public static bool IsClosed(string? status) => status is Done or Canceled or Failed;
 }
 
 /// <summary>An ownership transfer: an invitation from an owner to another user, and its progress.</summary>
@@ -44,8 +41,8 @@ public sealed record OwnershipTransfer
     /// <summary>Gets the id of the invitee.</summary>
     public required string ToUserId { get; init; }
 
-    /// <summary>Gets the status.</summary>
-    public OwnershipTransferStatus Status { get; init; }
+    /// <summary>Gets the status, one of <see cref="OwnershipTransferStatus"/>.</summary>
+    public string Status { get; init; } = OwnershipTransferStatus.Unapproved;
 
     /// <summary>Gets a value indicating whether the invitee accepted.</summary>
     public bool Accepted { get; init; }
@@ -72,7 +69,7 @@ public sealed record OwnershipTransfer
     public IReadOnlyList<string> IntegrationIds { get; init; } = [];
 
     /// <summary>Gets a value indicating whether the transfer has ended for good.</summary>
-    public bool IsClosed => Status is OwnershipTransferStatus.Done or OwnershipTransferStatus.Canceled or OwnershipTransferStatus.Failed;
+    public bool IsClosed => OwnershipTransferStatus.IsClosed(Status);
 }
 
 /// <summary>A resource listed in a transfer's <c>toTransfer</c>.</summary>
@@ -108,14 +105,9 @@ public enum OwnershipDirection
     Inbound,
 }
 
-/// <summary>How the seed writes statuses and times, in bodies and in messages alike.</summary>
+/// <summary>How the seed writes times, in bodies and in messages alike.</summary>
 public static class OwnershipText
 {
-    /// <summary>The seed's name of a status.</summary>
-    /// <param name="status">The status.</param>
-    /// <returns>The lower-case name.</returns>
-    public static string Status(OwnershipTransferStatus status) => status.ToString().ToLowerInvariant();
-
     /// <summary>Formats a timestamp as ISO 8601 in UTC with milliseconds.</summary>
     /// <param name="value">The timestamp.</param>
     /// <returns>The text.</returns>

@@ -7,7 +7,7 @@ namespace Transfers.Core.Ownership;
 /// Ends a started transfer: <c>done</c> with <c>transferredAt</c> when every resource moved, else <c>failed</c> (the
 /// resources not taken are in the transfer's errors). Returns the final status.
 /// </summary>
-public sealed class CompleteOwnershipTransferActivity : Activity<CompleteOwnershipTransferInput, OwnershipTransferStatus>
+public sealed class CompleteOwnershipTransferActivity : Activity<CompleteOwnershipTransferInput, string>
 {
     private readonly OwnershipTransferStore _transfers;
     private readonly TimeProvider _time;
@@ -24,7 +24,7 @@ public sealed class CompleteOwnershipTransferActivity : Activity<CompleteOwnersh
     }
 
     /// <inheritdoc/>
-    public override async Task<OwnershipTransferStatus> RunAsync(ActivityContext context, CompleteOwnershipTransferInput input, CancellationToken cancellationToken = default)
+    public override async Task<string> RunAsync(ActivityContext context, CompleteOwnershipTransferInput input, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(input);
         if (input.Failure is not null)

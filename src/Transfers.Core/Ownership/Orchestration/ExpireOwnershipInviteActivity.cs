@@ -3,7 +3,7 @@ using Transfers.Core.DurableTask;
 namespace Transfers.Core.Ownership;
 
 /// <summary>Cancels an invitation that is still unapproved when it expires; returns the status it ends with.</summary>
-public sealed class ExpireOwnershipInviteActivity : Activity<string, OwnershipTransferStatus>
+public sealed class ExpireOwnershipInviteActivity : Activity<string, string>
 {
     private readonly OwnershipTransferStore _transfers;
     private readonly TimeProvider _time;
@@ -20,7 +20,7 @@ public sealed class ExpireOwnershipInviteActivity : Activity<string, OwnershipTr
     }
 
     /// <inheritdoc/>
-    public override async Task<OwnershipTransferStatus> RunAsync(ActivityContext context, string input, CancellationToken cancellationToken = default)
+    public override async Task<string> RunAsync(ActivityContext context, string input, CancellationToken cancellationToken = default)
     {
         var (transfer, _) = await _transfers.TryUpdateAsync(
             input,

@@ -9,7 +9,7 @@ namespace Transfers.Core.Ownership;
 /// records <c>done</c> or <c>failed</c>. The API changes the record's state before it raises an event, so the
 /// orchestration only does what follows from it. The instance id is <see cref="InstanceIdFor"/>.
 /// </summary>
-public sealed class OwnershipTransferOrchestration : Orchestrator<OwnershipTransferInput, OwnershipTransferStatus>
+public sealed class OwnershipTransferOrchestration : Orchestrator<OwnershipTransferInput, string>
 {
     /// <summary>The instance id of a transfer's orchestration.</summary>
     /// <param name="transferId">The transfer id.</param>
@@ -44,7 +44,7 @@ public sealed class OwnershipTransferOrchestration : Orchestrator<OwnershipTrans
     }
 
     /// <inheritdoc/>
-    public override async Task<OwnershipTransferStatus> RunAsync(IOrchestrationContext context, OwnershipTransferInput input)
+    public override async Task<string> RunAsync(IOrchestrationContext context, OwnershipTransferInput input)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(input);
@@ -68,7 +68,7 @@ public sealed class OwnershipTransferOrchestration : Orchestrator<OwnershipTrans
             if (first == expiry)
             {
                 // The invitee may have accepted just before the timer fired: the record decides.
-                var status = await context.CallActivityAsync<OwnershipTransferStatus>(nameof(ExpireOwnershipInviteActivity), id, retry);
+                var status = await context.CallActivityAsync<string>(nameof(ExpireOwnershipInviteActivity), id, retry);
                 if (status != OwnershipTransferStatus.Queued)
                 {
                     return await CloseAsync(context, logger, id, status, retry);
@@ -80,7 +80,7 @@ public sealed class OwnershipTransferOrchestration : Orchestrator<OwnershipTrans
             }
         }
 
-        var started = await context.CallActivityAsync<OwnershipTransferStatus>(nameof(StartOwnershipTransferActivity), id, retry);
+        var started = await context.CallActivityAsync<string>(nameof(StartOwnershipTransferActivity), id, retry);
         if (started != OwnershipTransferStatus.Started)
         {
             return await CloseAsync(context, logger, id, started, retry);
@@ -98,7 +98,7 @@ public sealed class OwnershipTransferOrchestration : Orchestrator<OwnershipTrans
             Log.MoveFailed(logger, id, e.TaskName, failure);
         }
 
-        var final = await context.CallActivityAsync<OwnershipTransferStatus>(
+        var final = await context.CallActivityAsync<string>(
             nameof(CompleteOwnershipTransferActivity), new CompleteOwnershipTransferInput(id, context.CurrentUtcDateTime, failure), retry);
         return await CloseAsync(context, logger, id, final, retry);
     }
@@ -122,8 +122,8 @@ public sealed class OwnershipTransferOrchestration : Orchestrator<OwnershipTrans
         await Task.WhenAll(inFlight);
     }
 
-    private static async Task<OwnershipTransferStatus> CloseAsync(
-        IOrchestrationContext context, ILogger logger, string transferId, OwnershipTransferStatus status, RetryPolicy retry)
+    private static async Task<string> CloseAsync(
+        IOrchestrationContext context, ILogger logger, string transferId, string status, RetryPolicy retry)
     {
         await context.CallActivityAsync<bool>(nameof(ReleaseOwnershipLocksActivity), transferId, retry);
         Log.TransferClosed(logger, transferId, status);

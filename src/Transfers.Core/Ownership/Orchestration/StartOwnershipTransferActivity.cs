@@ -4,7 +4,7 @@ using Transfers.Core.Telemetry;
 namespace Transfers.Core.Ownership;
 
 /// <summary>Marks an accepted transfer <c>started</c>; returns the status it has afterwards.</summary>
-public sealed class StartOwnershipTransferActivity : Activity<string, OwnershipTransferStatus>
+public sealed class StartOwnershipTransferActivity : Activity<string, string>
 {
     private readonly OwnershipTransferStore _transfers;
     private readonly TimeProvider _time;
@@ -21,7 +21,7 @@ public sealed class StartOwnershipTransferActivity : Activity<string, OwnershipT
     }
 
     /// <inheritdoc/>
-    public override async Task<OwnershipTransferStatus> RunAsync(ActivityContext context, string input, CancellationToken cancellationToken = default)
+    public override async Task<string> RunAsync(ActivityContext context, string input, CancellationToken cancellationToken = default)
     {
         var (transfer, changed) = await _transfers.TryUpdateAsync(
             input,

@@ -146,7 +146,7 @@ public sealed class OwnershipTransferStore
     public async IAsyncEnumerable<IReadOnlyList<ActiveRecord>> ListOpenAsync(int pageSize, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var transfers = await _tables.GetAsync(OwnershipTables.Transfers);
-        string[] open = [nameof(OwnershipTransferStatus.Unapproved), nameof(OwnershipTransferStatus.Queued), nameof(OwnershipTransferStatus.Started)];
+        string[] open = [Stored(OwnershipTransferStatus.Unapproved), Stored(OwnershipTransferStatus.Queued), Stored(OwnershipTransferStatus.Started)];
         await foreach (var page in ActiveRecord.ListAsync(transfers, TableClient.CreateQueryFilter($"RowKey eq {RecordRow}"), open, pageSize, cancellationToken))
         {
             yield return page;
@@ -455,11 +455,17 @@ public sealed class OwnershipTransferStore
         return resources;
     }
 
+    /// <summary>
+    /// A status as the record rows store it: capitalized (<c>Unapproved</c>), as they did when the statuses were an
+    /// enum, so that rows written before and after read and filter alike.
+    /// </summary>
+    private static string Stored(string status) => string.Concat(status[..1].ToUpperInvariant(), status[1..]);
+
     private static TableEntity ToRow(OwnershipTransfer t) => new(t.Id, RecordRow)
     {
         ["OwnerId"] = t.OwnerId,
         ["ToUserId"] = t.ToUserId,
-        ["Status"] = t.Status.ToString(),
+        ["Status"] = Stored(t.Status),
         ["Accepted"] = t.Accepted,
         ["Dismissed"] = t.Dismissed,
         ["Account"] = t.Account,
@@ -475,7 +481,7 @@ public sealed class OwnershipTransferStore
         Id = row.PartitionKey,
         OwnerId = row.GetString("OwnerId"),
         ToUserId = row.GetString("ToUserId"),
-        Status = Enum.Parse<OwnershipTransferStatus>(row.GetString("Status")),
+        Status = row.GetString("Status").ToLowerInvariant(),
         Accepted = row.GetBoolean("Accepted") ?? false,
         Dismissed = row.GetBoolean("Dismissed") ?? false,
         Account = row.GetBoolean("Account") ?? false,
