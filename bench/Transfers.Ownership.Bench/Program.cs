@@ -31,7 +31,7 @@ using var services = new ServiceCollection()
     .AddTransfersCore()
     .BuildServiceProvider();
 var resources = services.GetRequiredService<ResourceStore>();
-var transfers = services.GetRequiredService<TransferStore>();
+var transfers = services.GetRequiredService<OwnershipTransferStore>();
 var report = new StringBuilder();
 report.AppendLine("# Ownership benchmark").AppendLine()
     .AppendLine(CultureInfo.InvariantCulture, $"Accept-to-done time of one ownership transfer of {resourceCount:N0} resources (1 integration; flows, exports, imports and connections tied to it), ")

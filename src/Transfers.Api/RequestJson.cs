@@ -41,6 +41,11 @@ public enum RequestJsonError
 /// </param>
 public readonly record struct RequestJsonBody(JsonElement Root, RequestJsonError Error, string? Detail = null, string? Path = null);
 
+/// <summary>The largest request body and the deepest nesting one family's routes accept.</summary>
+/// <param name="MaxBytes">The largest body, in bytes; the read stops as soon as the body passes it.</param>
+/// <param name="MaxDepth">The deepest nesting of objects and arrays.</param>
+public sealed record RequestBodyLimits(int MaxBytes, int MaxDepth);
+
 /// <summary>
 /// Reads request bodies as JSON objects for every family, bounded in size and depth, so that a malformed body becomes
 /// an error value the family turns into its own envelope, never a framework 400 or 500.
@@ -106,6 +111,46 @@ public static class RequestJson
         {
             return new RequestJsonBody(default, RequestJsonError.Malformed, e.Message);
         }
+    }
+
+    /// <summary>
+    /// Reads the body as one JSON object within a family's limits, and a body that is not one as the family's error:
+    /// each family states its limits and how it words the failure (a field error, a problem, a message), and nothing
+    /// else.
+    /// </summary>
+    /// <typeparam name="TError">The family's error type.</typeparam>
+    /// <param name="request">The request.</param>
+    /// <param name="limits">The family's limits.</param>
+    /// <param name="error">Turns a body that is not a JSON object into the family's error; see <see cref="Describe"/> for the common wording.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The root object, or the family's error.</returns>
+    public static async Task<(JsonElement Body, TError? Error)> ReadObjectAsync<TError>(
+        HttpRequest request, RequestBodyLimits limits, Func<RequestJsonBody, TError> error, CancellationToken cancellationToken = default)
+        where TError : class
+    {
+        ArgumentNullException.ThrowIfNull(limits);
+        ArgumentNullException.ThrowIfNull(error);
+        var body = await ReadObjectAsync(request, limits.MaxBytes, limits.MaxDepth, cancellationToken);
+        return body.Error == RequestJsonError.None ? (body.Root, null) : (default, error(body));
+    }
+
+    /// <summary>
+    /// Says why a body is not a JSON object in the words of the families that answer with a message: its size over the
+    /// limit, the parser's message, the text rule broken, or that it must be an object.
+    /// </summary>
+    /// <param name="body">The body as read.</param>
+    /// <param name="limits">The limits it was read with.</param>
+    /// <returns>The message.</returns>
+    public static string Describe(RequestJsonBody body, RequestBodyLimits limits)
+    {
+        ArgumentNullException.ThrowIfNull(limits);
+        return body.Error switch
+        {
+            RequestJsonError.TooLarge => $"The request body is larger than {limits.MaxBytes} bytes.",
+            RequestJsonError.Malformed => $"The request body is not valid JSON: {body.Detail}",
+            RequestJsonError.NotText => body.Detail!,
+            _ => "The request body must be a JSON object.",
+        };
     }
 
     /// <summary>Finds the first string or member name that is not Unicode text, with where it is.</summary>

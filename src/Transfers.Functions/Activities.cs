@@ -69,21 +69,21 @@ public sealed class Activities(DurableTaskRunner runner)
     public Task<string?> FinishTransferActivity([ActivityTrigger] string? input, FunctionContext context) => runner.RunActivityAsync("FinishTransferActivity", input, context);
 
     // Ownership
-    [Function("ExpireOwnershipInvite")]
-    public Task<string?> ExpireOwnershipInvite([ActivityTrigger] string? input, FunctionContext context) => runner.RunActivityAsync("ExpireOwnershipInvite", input, context);
+    [Function("ExpireOwnershipInviteActivity")]
+    public Task<string?> ExpireOwnershipInviteActivity([ActivityTrigger] string? input, FunctionContext context) => runner.RunActivityAsync("ExpireOwnershipInviteActivity", input, context);
 
-    [Function("StartOwnershipTransfer")]
-    public Task<string?> StartOwnershipTransfer([ActivityTrigger] string? input, FunctionContext context) => runner.RunActivityAsync("StartOwnershipTransfer", input, context);
+    [Function("StartOwnershipTransferActivity")]
+    public Task<string?> StartOwnershipTransferActivity([ActivityTrigger] string? input, FunctionContext context) => runner.RunActivityAsync("StartOwnershipTransferActivity", input, context);
 
-    [Function("PlanOwnershipMoves")]
-    public Task<string?> PlanOwnershipMoves([ActivityTrigger] string? input, FunctionContext context) => runner.RunActivityAsync("PlanOwnershipMoves", input, context);
+    [Function("PlanOwnershipMovesActivity")]
+    public Task<string?> PlanOwnershipMovesActivity([ActivityTrigger] string? input, FunctionContext context) => runner.RunActivityAsync("PlanOwnershipMovesActivity", input, context);
 
-    [Function("MoveOwnershipChunk")]
-    public Task<string?> MoveOwnershipChunk([ActivityTrigger] string? input, FunctionContext context) => runner.RunActivityAsync("MoveOwnershipChunk", input, context);
+    [Function("MoveOwnershipChunkActivity")]
+    public Task<string?> MoveOwnershipChunkActivity([ActivityTrigger] string? input, FunctionContext context) => runner.RunActivityAsync("MoveOwnershipChunkActivity", input, context);
 
-    [Function("CompleteOwnershipTransfer")]
-    public Task<string?> CompleteOwnershipTransfer([ActivityTrigger] string? input, FunctionContext context) => runner.RunActivityAsync("CompleteOwnershipTransfer", input, context);
+    [Function("CompleteOwnershipTransferActivity")]
+    public Task<string?> CompleteOwnershipTransferActivity([ActivityTrigger] string? input, FunctionContext context) => runner.RunActivityAsync("CompleteOwnershipTransferActivity", input, context);
 
-    [Function("ReleaseOwnershipLocks")]
-    public Task<string?> ReleaseOwnershipLocks([ActivityTrigger] string? input, FunctionContext context) => runner.RunActivityAsync("ReleaseOwnershipLocks", input, context);
+    [Function("ReleaseOwnershipLocksActivity")]
+    public Task<string?> ReleaseOwnershipLocksActivity([ActivityTrigger] string? input, FunctionContext context) => runner.RunActivityAsync("ReleaseOwnershipLocksActivity", input, context);
 }

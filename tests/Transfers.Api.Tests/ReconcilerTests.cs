@@ -146,7 +146,7 @@ public sealed class ReconcilerTests(ReconcilerTests.Factory factory) : IClassFix
     public async Task ReconcileOnce_InvitationWithoutItsOrchestrationThenTerminated_SchedulesItThenFailsItAndFreesItsIntegration()
     {
         // Arrange: an invitation recorded (its integration locked) with no orchestration
-        var transfers = factory.Services.GetRequiredService<TransferStore>();
+        var transfers = factory.Services.GetRequiredService<OwnershipTransferStore>();
         var invitation = NewInvitation(OwnershipTransferStatus.Unapproved, "i1");
         Assert.Null(await transfers.CreateAsync(invitation, [new TransferResourceRef(ResourceCollections.Integrations, "i1", null)]));
         var instanceId = OwnershipTransferOrchestration.InstanceIdFor(invitation.Id);
@@ -174,7 +174,7 @@ public sealed class ReconcilerTests(ReconcilerTests.Factory factory) : IClassFix
     public async Task ReconcileOnce_AcceptedTransferWithoutItsOrchestration_SchedulesItWithTheAcceptanceAndItEndsDone()
     {
         // Arrange: an accepted transfer (only standalone flows, none of them left) whose orchestration is gone
-        var transfers = factory.Services.GetRequiredService<TransferStore>();
+        var transfers = factory.Services.GetRequiredService<OwnershipTransferStore>();
         var accepted = NewInvitation(OwnershipTransferStatus.Queued, ResourceCollections.Standalone) with { Accepted = true };
         Assert.Null(await transfers.CreateAsync(accepted, [new TransferResourceRef(ResourceCollections.Integrations, ResourceCollections.Standalone, null)]));
 
@@ -240,7 +240,7 @@ public sealed class ReconcilerTests(ReconcilerTests.Factory factory) : IClassFix
         return (tenant, transfer);
     }
 
-    private static OwnershipTransfer NewInvitation(OwnershipTransferStatus status, string integration)
+    private static OwnershipTransfer NewInvitation(string status, string integration)
     {
         var now = DateTimeOffset.UtcNow;
         return new OwnershipTransfer

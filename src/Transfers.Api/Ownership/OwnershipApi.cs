@@ -1,24 +1,24 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Options;
+using Transfers.Api.Auth;
+using Transfers.Core.Application;
 using Transfers.Core.Ownership;
 
 namespace Transfers.Api.Ownership;
 
+/// <summary>What the family's handlers use, bound with <c>[AsParameters]</c>.</summary>
+/// <param name="Service">The family's use cases.</param>
+/// <param name="Options">The family's settings (page sizes).</param>
+public sealed record OwnershipServices([FromServices] OwnershipService Service, [FromServices] IOptionsMonitor<OwnershipOptions> Options);
+
 /// <summary>
 /// The Ownership family's transfer routes under <c>/v1/transfers</c>, exactly as the seed has them, behind the bearer
-/// filter; plus the family's resource routes and admin user routes. Handlers are public so the Functions app's HTTP
-/// triggers can call the same code.
+/// filter; plus the family's resource routes and admin user routes. Handlers parse, call <see cref="OwnershipService"/>
+/// and map its result with <see cref="OwnershipResults"/>.
 /// </summary>
 public static class OwnershipApi
 {
-    private const int MaxIntegrationIds = 1000;
-
-    private enum Party
-    {
-        Owner,
-        Invitee,
-    }
-
     /// <summary>Maps every route of the family.</summary>
     /// <param name="app">The route builder.</param>
     /// <returns>The route builder.</returns>
@@ -29,16 +29,21 @@ public static class OwnershipApi
         var transfers = v1.MapGroup("/transfers");
         transfers.MapGet("/preview", PreviewAsync);
         transfers.MapPost("/invite", InviteAsync);
-        transfers.MapGet("/", ListOutboundAsync);
-        transfers.MapGet("/invited", ListInboundAsync);
+        transfers.MapGet("/", (HttpRequest r, [AsParameters] OwnershipServices s, CancellationToken c) => ListAsync(r, s, OwnershipDirection.Outbound, c));
+        transfers.MapGet("/invited", (HttpRequest r, [AsParameters] OwnershipServices s, CancellationToken c) => ListAsync(r, s, OwnershipDirection.Inbound, c));
         transfers.MapGet("/{_id}", GetTransferAsync);
-        transfers.MapPut("/{_id}/accept", AcceptAsync);
-        transfers.MapPut("/{_id}/dismiss", DismissAsync);
-        transfers.MapPut("/{_id}/cancel", CancelAsync);
-        transfers.MapDelete("/{_id}", DeleteAsync);
+        Answer("PUT", "/{_id}/accept", (service, caller, id, c) => service.AcceptAsync(caller, id, c));
+        Answer("PUT", "/{_id}/dismiss", (service, caller, id, c) => service.DismissAsync(caller, id, c));
+        Answer("PUT", "/{_id}/cancel", (service, caller, id, c) => service.CancelAsync(caller, id, c));
+        Answer("DELETE", "/{_id}", (service, caller, id, c) => service.DeleteAsync(caller, id, c));
         v1.MapOwnershipResources();
         app.MapOwnershipUsers();
         return app;
+
+        // Accept, dismiss, cancel and delete: 204 when done.
+        void Answer(string method, string pattern, Func<OwnershipService, string, string, CancellationToken, Task<ServiceResult>> answer) =>
+            transfers.MapMethods(pattern, [method], async ([FromRoute(Name = "_id")] string id, HttpRequest r, [AsParameters] OwnershipServices s, CancellationToken c) =>
+                OwnershipResults.From(await answer(s.Service, Caller(r), id, c), TypedResults.NoContent));
     }
 
     /// <summary><c>GET /v1/transfers/preview?email&amp;_integrationIds</c>: what an invitation would transfer.</summary>
@@ -50,11 +55,10 @@ public static class OwnershipApi
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(services);
-        var caller = OwnershipCaller.Of(request.HttpContext);
-        string? email = request.Query["email"];
+        var callerId = Caller(request);
         string? idsText = request.Query["_integrationIds"];
         var errors = new List<FieldError>();
-        if (await CheckEmailAsync(email, caller, services, cancellationToken) is { } emailError)
+        if (await services.Service.CheckInviteeEmailAsync(callerId, request.Query["email"], cancellationToken) is { } emailError)
         {
             errors.Add(emailError);
         }
@@ -64,22 +68,9 @@ public static class OwnershipApi
         {
             errors.Add(new FieldError("missing_required_field", "_integrationIds is required: a JSON array of integration ids, with \"none\" for standalone flows.", "_integrationIds"));
         }
-        else
+        else if (ReadIntegrationIds(ParseOrNull(idsText), out ids) is { } idsError)
         {
-            JsonNode? parsed = null;
-            try
-            {
-                parsed = JsonNode.Parse(idsText);
-            }
-            catch (JsonException)
-            {
-                // Reported below with the other malformed values.
-            }
-
-            if (ReadIntegrationIds(parsed, out ids) is { } idsError)
-            {
-                errors.Add(idsError);
-            }
+            errors.Add(idsError);
         }
 
         if (errors.Count > 0)
@@ -87,24 +78,8 @@ public static class OwnershipApi
             return OwnershipResults.BadRequest(errors);
         }
 
-        var (closure, selectionError) = await SelectAsync(caller.UserId, ids!, account: false, services, cancellationToken);
-        if (selectionError is not null)
-        {
-            return OwnershipResults.BadRequest([selectionError]);
-        }
-
-        if (closure!.Count == 0)
-        {
-            return TypedResults.NoContent();
-        }
-
-        var preview = new JsonObject();
-        foreach (var (collection, resources) in closure)
-        {
-            preview[collection] = new JsonArray([.. resources.Select(r => JsonNode.Parse(r.Document))]);
-        }
-
-        return OwnershipResults.Json(preview);
+        var preview = await services.Service.PreviewAsync(callerId, ids!, cancellationToken);
+        return OwnershipResults.From(preview, closure => closure.Count == 0 ? TypedResults.NoContent() : OwnershipResults.Json(OwnershipViews.Preview(closure)));
     }
 
     /// <summary><c>POST /v1/transfers/invite</c>: invites a user to take ownership of integrations or the whole account.</summary>
@@ -116,19 +91,19 @@ public static class OwnershipApi
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(services);
-        var caller = OwnershipCaller.Of(request.HttpContext);
-        var (body, bodyError) = await OwnershipJson.ReadObjectAsync(request, cancellationToken: cancellationToken);
+        var callerId = Caller(request);
+        var (body, bodyError) = await OwnershipResults.ReadBodyAsync(request, cancellationToken: cancellationToken);
         if (bodyError is not null)
         {
             return OwnershipResults.BadRequest([bodyError]);
         }
 
-        var errors = OwnershipJson.UnknownFields(body!, "email", "_integrationIds", "account").ToList();
-        if (OwnershipJson.TryGetString(body!, "email", out var email) is { } typeError)
+        var errors = OwnershipResults.UnknownFields(body!, "email", "_integrationIds", "account").ToList();
+        if (OwnershipResults.TryGetString(body!, "email", out var email) is { } typeError)
         {
             errors.Add(typeError);
         }
-        else if (await CheckEmailAsync(email, caller, services, cancellationToken) is { } emailError)
+        else if (await services.Service.CheckInviteeEmailAsync(callerId, email, cancellationToken) is { } emailError)
         {
             errors.Add(emailError);
         }
@@ -165,92 +140,8 @@ public static class OwnershipApi
             return OwnershipResults.BadRequest(errors);
         }
 
-        var invitee = await services.Users.FindByEmailAsync(email!, cancellationToken);
-        if (invitee is null)
-        {
-            return OwnershipResults.NotFound($"No user with the e-mail address {email} exists.");
-        }
-
-        var (closure, selectionError) = await SelectAsync(caller.UserId, ids ?? [], account, services, cancellationToken);
-        if (selectionError is not null)
-        {
-            return OwnershipResults.BadRequest([selectionError]);
-        }
-
-        var resources = closure!.SelectMany(c => c.Value.Select(r => new TransferResourceRef(c.Key, r.Id, r.Name))).ToList();
-        if (resources.Count > services.Options.CurrentValue.MaxResourcesPerTransfer)
-        {
-            return OwnershipResults.BadRequest(
-                "too_many_resources",
-                $"The transfer would move {resources.Count} resources; at most {services.Options.CurrentValue.MaxResourcesPerTransfer} are allowed in one transfer.");
-        }
-
-        if (!account && ids!.Contains(ResourceCollections.Standalone))
-        {
-            resources.Add(new TransferResourceRef(ResourceCollections.Integrations, ResourceCollections.Standalone, null));
-        }
-
-        var options = services.Options.CurrentValue;
-        var now = services.Time.GetUtcNow();
-        var transfer = new OwnershipTransfer
-        {
-            Id = ObjectIds.NewId(now),
-            OwnerId = caller.UserId,
-            ToUserId = invitee.Id,
-            Status = OwnershipTransferStatus.Unapproved,
-            Account = account,
-            CreatedAt = now,
-            LastModified = now,
-            ExpiresAt = now + options.InviteTtl,
-            IntegrationIds = account ? [] : ids!,
-        };
-        if (await services.Transfers.CreateAsync(transfer, resources, cancellationToken) is { } held)
-        {
-            return OwnershipResults.BadRequest(
-                "already_in_transfer",
-                held == "account"
-                    ? "The whole account is in another open transfer; cancel it first."
-                    : $"Integration {held} is in another open transfer; cancel it first, or wait until it ends.",
-                "_integrationIds");
-        }
-
-        try
-        {
-            await OwnershipTransferOrchestration.TryScheduleAsync(services.Durable, transfer, options, cancellationToken);
-        }
-        catch
-        {
-            // Without its orchestration the invitation could never end: close it and free its integrations.
-            await services.Transfers.TryUpdateAsync(transfer.Id, t => t with { Status = OwnershipTransferStatus.Canceled }, CancellationToken.None);
-            await services.Transfers.ReleaseLocksAsync(transfer, CancellationToken.None);
-            throw;
-        }
-
-        return OwnershipResults.Json(TransferViews.Build(transfer, resources, []), StatusCodes.Status201Created);
-    }
-
-    /// <summary><c>GET /v1/transfers</c>: the caller's outbound transfers, each with <c>transferToUser</c>.</summary>
-    /// <param name="request">The request.</param>
-    /// <param name="services">The family's services.</param>
-    /// <param name="cancellationToken">Cancels the request.</param>
-    /// <returns>200 with a page, 204 when empty, or 400.</returns>
-    public static Task<IResult> ListOutboundAsync(HttpRequest request, [AsParameters] OwnershipServices services, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        var caller = OwnershipCaller.Of(request.HttpContext);
-        return ListAsync(request, services, TransferStore.Outbound(caller.UserId), "transferToUser", t => t.ToUserId, cancellationToken);
-    }
-
-    /// <summary><c>GET /v1/transfers/invited</c>: the transfers offered to the caller, each with <c>ownerUser</c>.</summary>
-    /// <param name="request">The request.</param>
-    /// <param name="services">The family's services.</param>
-    /// <param name="cancellationToken">Cancels the request.</param>
-    /// <returns>200 with a page, 204 when empty, or 400.</returns>
-    public static Task<IResult> ListInboundAsync(HttpRequest request, [AsParameters] OwnershipServices services, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        var caller = OwnershipCaller.Of(request.HttpContext);
-        return ListAsync(request, services, TransferStore.Inbound(caller.UserId), "ownerUser", t => t.OwnerId, cancellationToken);
+        var invited = await services.Service.InviteAsync(callerId, email!, ids, account, cancellationToken);
+        return OwnershipResults.From(invited, details => OwnershipResults.Json(OwnershipViews.Transfer(details), StatusCodes.Status201Created));
     }
 
     /// <summary><c>GET /v1/transfers/{_id}</c>: one transfer the caller sent or received.</summary>
@@ -264,247 +155,86 @@ public static class OwnershipApi
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(services);
-        var transfer = await FindVisibleAsync(id, OwnershipCaller.Of(request.HttpContext), services, cancellationToken);
-        return transfer is null
-            ? NotFound(id)
-            : OwnershipResults.Json(await TransferViews.BuildAsync(transfer, services.Transfers, cancellationToken));
+        var transfer = await services.Service.GetTransferAsync(Caller(request), id, cancellationToken);
+        return OwnershipResults.From(transfer, details => OwnershipResults.Json(OwnershipViews.Transfer(details)));
     }
 
-    /// <summary><c>PUT /v1/transfers/{_id}/accept</c>: the invitee accepts; the resources start moving.</summary>
-    /// <param name="id">The transfer id.</param>
+    /// <summary>
+    /// <c>GET /v1/transfers</c> (the caller's outbound transfers, each with <c>transferToUser</c>) and
+    /// <c>GET /v1/transfers/invited</c> (those offered to the caller, each with <c>ownerUser</c>).
+    /// </summary>
     /// <param name="request">The request.</param>
     /// <param name="services">The family's services.</param>
+    /// <param name="direction">Which of the two lists.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
-    /// <returns>204, 400 or 404.</returns>
-    public static Task<IResult> AcceptAsync(
-        [FromRoute(Name = "_id")] string id, HttpRequest request, [AsParameters] OwnershipServices services, CancellationToken cancellationToken) =>
-        AnswerAsync(
-            id, request, services, Party.Invitee, "accept",
-            t => t with { Status = OwnershipTransferStatus.Queued, Accepted = true },
-            OwnershipEvents.Accepted, userId => new InviteAccepted(userId), cancellationToken);
-
-    /// <summary><c>PUT /v1/transfers/{_id}/dismiss</c>: the invitee declines; the transfer is canceled.</summary>
-    /// <param name="id">The transfer id.</param>
-    /// <param name="request">The request.</param>
-    /// <param name="services">The family's services.</param>
-    /// <param name="cancellationToken">Cancels the request.</param>
-    /// <returns>204, 400 or 404.</returns>
-    public static Task<IResult> DismissAsync(
-        [FromRoute(Name = "_id")] string id, HttpRequest request, [AsParameters] OwnershipServices services, CancellationToken cancellationToken) =>
-        AnswerAsync(
-            id, request, services, Party.Invitee, "dismiss",
-            t => t with { Status = OwnershipTransferStatus.Canceled, Dismissed = true },
-            OwnershipEvents.Dismissed, userId => new InviteDismissed(userId), cancellationToken);
-
-    /// <summary><c>PUT /v1/transfers/{_id}/cancel</c>: the owner withdraws an invitation before it is accepted.</summary>
-    /// <param name="id">The transfer id.</param>
-    /// <param name="request">The request.</param>
-    /// <param name="services">The family's services.</param>
-    /// <param name="cancellationToken">Cancels the request.</param>
-    /// <returns>204, 400 or 404.</returns>
-    public static Task<IResult> CancelAsync(
-        [FromRoute(Name = "_id")] string id, HttpRequest request, [AsParameters] OwnershipServices services, CancellationToken cancellationToken) =>
-        AnswerAsync(
-            id, request, services, Party.Owner, "cancel",
-            t => t with { Status = OwnershipTransferStatus.Canceled },
-            OwnershipEvents.Canceled, userId => new InviteCanceled(userId), cancellationToken);
-
-    /// <summary><c>DELETE /v1/transfers/{_id}</c>: the owner deletes a <c>done</c> or <c>canceled</c> transfer.</summary>
-    /// <param name="id">The transfer id.</param>
-    /// <param name="request">The request.</param>
-    /// <param name="services">The family's services.</param>
-    /// <param name="cancellationToken">Cancels the request.</param>
-    /// <returns>204, 400 or 404.</returns>
-    public static async Task<IResult> DeleteAsync(
-        [FromRoute(Name = "_id")] string id, HttpRequest request, [AsParameters] OwnershipServices services, CancellationToken cancellationToken)
+    /// <returns>200 with a page, 204 when empty, or 400.</returns>
+    public static async Task<IResult> ListAsync(HttpRequest request, OwnershipServices services, OwnershipDirection direction, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        ArgumentNullException.ThrowIfNull(services);
-        var caller = OwnershipCaller.Of(request.HttpContext);
-        var transfer = await FindVisibleAsync(id, caller, services, cancellationToken);
-        if (transfer is null)
-        {
-            return NotFound(id);
-        }
-
-        if (transfer.OwnerId != caller.UserId)
-        {
-            return OwnershipResults.BadRequest("invalid_operation", "Only the user who sent the transfer can delete it.");
-        }
-
-        if (transfer.Status is not (OwnershipTransferStatus.Done or OwnershipTransferStatus.Canceled))
-        {
-            return OwnershipResults.BadRequest(
-                "invalid_state",
-                $"The transfer is {TransferViews.Status(transfer.Status)}; only done or canceled transfers can be deleted.");
-        }
-
-        await services.Transfers.DeleteAsync(transfer, cancellationToken);
-        return TypedResults.NoContent();
-    }
-
-    private static async Task<IResult> ListAsync(
-        HttpRequest request,
-        OwnershipServices services,
-        string indexPartition,
-        string embeddedUser,
-        Func<OwnershipTransfer, string> embeddedUserId,
-        CancellationToken cancellationToken)
-    {
         ArgumentNullException.ThrowIfNull(services);
         if (!ListProjection.TryParse(request.Query, out var projection, out var projectionError))
         {
             return OwnershipResults.InvalidQuery(projectionError!);
         }
 
-        if (!ListPaging.TryParse(request.Query, services.Options.CurrentValue, out var paging, out var pagingError))
+        if (ReadPaging(request.Query, services.Options.CurrentValue, out var after, out var pageSize) is { } pagingError)
         {
-            return OwnershipResults.InvalidQuery(pagingError!);
+            return OwnershipResults.InvalidQuery(pagingError);
         }
 
-        var (transfers, hasMore) = await services.Transfers.ListAsync(indexPartition, paging.After, paging.PageSize, cancellationToken);
-        if (transfers.Count == 0)
+        var page = await services.Service.ListTransfersAsync(Caller(request), direction, after, pageSize, cancellationToken);
+        return OwnershipResults.From(page, found =>
         {
-            return TypedResults.NoContent();
-        }
-
-        var users = new Dictionary<string, OwnershipUser?>(StringComparer.Ordinal);
-        var page = new JsonArray();
-        foreach (var transfer in transfers)
-        {
-            var userId = embeddedUserId(transfer);
-            if (!users.TryGetValue(userId, out var user))
+            if (found.HasMore)
             {
-                users[userId] = user = await services.Users.GetAsync(userId, cancellationToken);
+                Paging.AddNextLink(request.HttpContext, "after", found.Items[^1].Details.Transfer.Id);
             }
 
-            var json = await TransferViews.BuildAsync(transfer, services.Transfers, cancellationToken);
-            json[embeddedUser] = TransferViews.UserSummary(user, userId);
-            page.Add(projection?.Apply(json, TransferViews.AlwaysOn) ?? json);
-        }
-
-        if (hasMore)
-        {
-            ListPaging.AddNextLink(request.HttpContext, transfers[^1].Id);
-        }
-
-        return OwnershipResults.Json(page);
+            return found.Items.Count == 0 ? TypedResults.NoContent() : OwnershipResults.Json(OwnershipViews.TransferList(found, direction, projection));
+        });
     }
 
-    private static async Task<IResult> AnswerAsync<TPayload>(
-        string id,
-        HttpRequest request,
-        OwnershipServices services,
-        Party party,
-        string verb,
-        Func<OwnershipTransfer, OwnershipTransfer> answer,
-        string eventName,
-        Func<string, TPayload> payload,
-        CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads <c>pageSize</c> (1 to <see cref="OwnershipOptions.MaxPageSize"/>) and <c>after</c> (the last id of the
+    /// previous page) of a list route; an empty value counts as absent. The next page is in a <c>Link</c> header.
+    /// </summary>
+    /// <param name="query">The query string.</param>
+    /// <param name="options">The family's settings.</param>
+    /// <param name="after">The id to start after, if any.</param>
+    /// <param name="pageSize">The page size.</param>
+    /// <returns>Why a value is rejected, or <c>null</c>.</returns>
+    internal static string? ReadPaging(IQueryCollection query, OwnershipOptions options, out string? after, out int pageSize)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        ArgumentNullException.ThrowIfNull(services);
-        var caller = OwnershipCaller.Of(request.HttpContext);
-        var transfer = await FindVisibleAsync(id, caller, services, cancellationToken);
-        if (transfer is null)
+        string? size = query["pageSize"];
+        after = string.IsNullOrEmpty(query["after"]) ? null : query["after"].ToString();
+        if (!Paging.TryParsePageSize(string.IsNullOrEmpty(size) ? null : size, options.DefaultPageSize, options.MaxPageSize, out pageSize))
         {
-            return NotFound(id);
+            return Paging.PageSizeMessage("pageSize", options.MaxPageSize);
         }
 
-        if ((party == Party.Owner ? transfer.OwnerId : transfer.ToUserId) != caller.UserId)
-        {
-            return OwnershipResults.BadRequest(
-                "invalid_operation",
-                party == Party.Owner ? $"Only the user who sent the transfer can {verb} it." : $"Only the invited user can {verb} the transfer.");
-        }
-
-        var now = services.Time.GetUtcNow();
-        var (current, changed) = await services.Transfers.TryUpdateAsync(
-            id,
-            t => t.Status == OwnershipTransferStatus.Unapproved && now < t.ExpiresAt ? answer(t) with { LastModified = now } : null,
-            cancellationToken);
-        if (!changed)
-        {
-            return current is null
-                ? NotFound(id)
-                : OwnershipResults.BadRequest(
-                    "invalid_state",
-                    current.Status == OwnershipTransferStatus.Unapproved
-                        ? $"The invitation expired at {TransferViews.Date(current.ExpiresAt)}; it can no longer be {verb}ed."
-                        : $"The transfer is {TransferViews.Status(current.Status)}; only an unapproved transfer can be {verb}ed.");
-        }
-
-        // The record already holds the answer; the event only wakes the orchestration, which reads the record if
-        // the event is lost and the invitation expires. An invitation whose orchestration is not running (the host
-        // stopped between the record and the schedule) gets one first, so that the answer is acted on now.
-        await OwnershipTransferOrchestration.TryScheduleAsync(services.Durable, current!, services.Options.CurrentValue, cancellationToken);
-        await services.Durable.RaiseEventAsync(OwnershipTransferOrchestration.InstanceIdFor(id), eventName, payload(caller.UserId), cancellationToken);
-        return TypedResults.NoContent();
-    }
-
-    private static async Task<(IReadOnlyDictionary<string, IReadOnlyList<OwnedResource>>? Closure, FieldError? Error)> SelectAsync(
-        string ownerId, IReadOnlyList<string> integrationIds, bool account, OwnershipServices services, CancellationToken cancellationToken)
-    {
-        var owned = await services.Resources.ListAllAsync(ownerId, cancellationToken);
-        if (!account)
-        {
-            var integrations = owned.Where(r => r.Collection == ResourceCollections.Integrations).Select(r => r.Id).ToHashSet(StringComparer.Ordinal);
-            var unknown = integrationIds.Where(i => i != ResourceCollections.Standalone && !integrations.Contains(i)).ToList();
-            if (unknown.Count > 0)
-            {
-                return (null, new FieldError("invalid_ref", $"These integrations do not exist or are not yours: {string.Join(", ", unknown)}.", "_integrationIds"));
-            }
-        }
-
-        return (TransferClosure.Compute(owned, integrationIds, account), null);
+        return after is null || ObjectIds.IsValid(after) ? null : "after must be an id of 24 lower-case hex characters.";
     }
 
     private static FieldError? ReadIntegrationIds(JsonNode? node, out IReadOnlyList<string>? ids)
     {
         ids = null;
-        if (node is not JsonArray array || array.Any(i => i?.GetValueKind() != JsonValueKind.String))
-        {
-            return new FieldError("invalid_type", "_integrationIds must be a JSON array of integration ids (strings), with \"none\" for standalone flows.", "_integrationIds");
-        }
-
-        var values = array.Select(i => i!.GetValue<string>()).Distinct(StringComparer.Ordinal).ToList();
-        if (values.Count == 0 || values.Count > MaxIntegrationIds)
-        {
-            return new FieldError("invalid_value", $"_integrationIds must hold 1 to {MaxIntegrationIds} ids.", "_integrationIds");
-        }
-
-        if (values.FirstOrDefault(v => v != ResourceCollections.Standalone && !ObjectIds.IsValid(v)) is { } malformed)
-        {
-            return new FieldError("invalid_ref", $"'{malformed}' is not an integration id (24 lower-case hex characters) or \"none\".", "_integrationIds");
-        }
-
-        ids = values;
-        return null;
+        return node is not JsonArray array || array.Any(i => i?.GetValueKind() != JsonValueKind.String)
+            ? new FieldError("invalid_type", "_integrationIds must be a JSON array of integration ids (strings), with \"none\" for standalone flows.", "_integrationIds")
+            : OwnershipService.CheckIntegrationIds([.. array.Select(i => i!.GetValue<string>())], out ids);
     }
 
-    private static async Task<FieldError?> CheckEmailAsync(string? email, OwnershipCaller caller, OwnershipServices services, CancellationToken cancellationToken)
+    /// <summary>Parses a query value as JSON; malformed JSON is reported with the other malformed values.</summary>
+    private static JsonNode? ParseOrNull(string text)
     {
-        if (string.IsNullOrEmpty(email))
+        try
         {
-            return new FieldError("missing_required_field", "email is required.", "email");
+            return JsonNode.Parse(text);
         }
-
-        if (!UserStore.IsValidEmail(email))
+        catch (JsonException)
         {
-            return new FieldError("invalid_value", $"'{email}' is not a valid e-mail address.", "email");
+            return null;
         }
-
-        var self = await services.Users.GetAsync(caller.UserId, cancellationToken);
-        return string.Equals(self?.Email, email, StringComparison.OrdinalIgnoreCase)
-            ? new FieldError("invalid_value", "You cannot transfer to yourself.", "email")
-            : null;
     }
 
-    private static async Task<OwnershipTransfer?> FindVisibleAsync(string id, OwnershipCaller caller, OwnershipServices services, CancellationToken cancellationToken)
-    {
-        var transfer = await services.Transfers.GetAsync(id, cancellationToken);
-        return transfer is not null && (transfer.OwnerId == caller.UserId || transfer.ToUserId == caller.UserId) ? transfer : null;
-    }
-
-    private static IResult NotFound(string id) => OwnershipResults.NotFound($"No transfer with id '{id}' exists.");
+    private static string Caller(HttpRequest request) => OwnershipCaller.Of(request.HttpContext).UserId;
 }

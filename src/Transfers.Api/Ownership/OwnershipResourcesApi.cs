@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Transfers.Api.Auth;
 using Transfers.Core.Ownership;
 
 namespace Transfers.Api.Ownership;
@@ -35,43 +36,14 @@ public static class OwnershipResourcesApi
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(services);
-        var caller = OwnershipCaller.Of(request.HttpContext);
-        var (body, bodyError) = await OwnershipJson.ReadObjectAsync(request, cancellationToken: cancellationToken);
+        var (body, bodyError) = await OwnershipResults.ReadBodyAsync(request, cancellationToken: cancellationToken);
         if (bodyError is not null)
         {
             return OwnershipResults.BadRequest([bodyError]);
         }
 
-        var errors = ResourceSchema.Validate(collection, body!);
-        if (errors.Count > 0)
-        {
-            return OwnershipResults.BadRequest(errors);
-        }
-
-        var references = ResourceSchema.References(collection, body!).ToList();
-        var notOwned = await services.Resources.FindNotOwnedAsync(caller.UserId, references.Select(r => (r.Collection, r.Id)), cancellationToken);
-        if (notOwned.Count > 0)
-        {
-            return OwnershipResults.BadRequest([.. references
-                .Where(r => notOwned.Contains((r.Collection, r.Id)))
-                .Select(r => new FieldError("invalid_ref", $"No {r.Collection} resource {r.Id} of yours exists.", r.Field))]);
-        }
-
-        var id = ObjectIds.NewId(services.Time.GetUtcNow());
-        var document = new JsonObject { ["_id"] = id };
-        foreach (var (name, value) in body!)
-        {
-            document[name] = value?.DeepClone();
-        }
-
-        var text = document.ToJsonString();
-        if (text.Length > ResourceSchema.MaxDocumentLength)
-        {
-            return OwnershipResults.BadRequest("invalid_value", $"The document is longer than {ResourceSchema.MaxDocumentLength} characters.");
-        }
-
-        await services.Resources.AddAsync([new OwnedResource(collection, id, caller.UserId, body!["name"]?.GetValue<string>(), text)], cancellationToken);
-        return TypedResults.Created($"/v1/{collection}/{id}", document);
+        var created = await services.Service.CreateResourceAsync(OwnershipCaller.Of(request.HttpContext).UserId, collection, body!, cancellationToken);
+        return OwnershipResults.From(created, resource => TypedResults.Created($"/v1/{collection}/{resource.Id}", JsonNode.Parse(resource.Document)));
     }
 
     /// <summary>Lists the caller's resources of a collection, paged with a <c>Link</c> header.</summary>
@@ -85,24 +57,21 @@ public static class OwnershipResourcesApi
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(services);
-        var caller = OwnershipCaller.Of(request.HttpContext);
-        if (!ListPaging.TryParse(request.Query, services.Options.CurrentValue, out var paging, out var pagingError))
+        if (OwnershipApi.ReadPaging(request.Query, services.Options.CurrentValue, out var after, out var pageSize) is { } pagingError)
         {
-            return OwnershipResults.InvalidQuery(pagingError!);
+            return OwnershipResults.InvalidQuery(pagingError);
         }
 
-        var (items, hasMore) = await services.Resources.ListAsync(caller.UserId, collection, paging.After, paging.PageSize, cancellationToken);
-        if (items.Count == 0)
+        var page = await services.Service.ListResourcesAsync(OwnershipCaller.Of(request.HttpContext).UserId, collection, after, pageSize, cancellationToken);
+        return OwnershipResults.From(page, found =>
         {
-            return TypedResults.NoContent();
-        }
+            if (found.HasMore)
+            {
+                Paging.AddNextLink(request.HttpContext, "after", found.Items[^1].Id);
+            }
 
-        if (hasMore)
-        {
-            ListPaging.AddNextLink(request.HttpContext, items[^1].Id);
-        }
-
-        return OwnershipResults.Json(new JsonArray([.. items.Select(i => JsonNode.Parse(i.Document))]));
+            return found.Items.Count == 0 ? TypedResults.NoContent() : OwnershipResults.Json(new JsonArray([.. found.Items.Select(i => JsonNode.Parse(i.Document))]));
+        });
     }
 
     /// <summary>Gets one of the caller's resources.</summary>
@@ -117,10 +86,7 @@ public static class OwnershipResourcesApi
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(services);
-        var caller = OwnershipCaller.Of(request.HttpContext);
-        var resource = await services.Resources.GetAsync(collection, id, cancellationToken);
-        return resource is not null && resource.OwnerId == caller.UserId
-            ? OwnershipResults.Json(JsonNode.Parse(resource.Document)!)
-            : OwnershipResults.NotFound($"No {collection} resource with id '{id}' exists.");
+        var resource = await services.Service.GetResourceAsync(OwnershipCaller.Of(request.HttpContext).UserId, collection, id, cancellationToken);
+        return OwnershipResults.From(resource, found => OwnershipResults.Json(JsonNode.Parse(found.Document)!));
     }
 }

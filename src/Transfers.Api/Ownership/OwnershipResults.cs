@@ -3,13 +3,14 @@ using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.WebUtilities;
-using Transfers.Core.Ownership;
+using Transfers.Core.Application;
 
 namespace Transfers.Api.Ownership;
 
 /// <summary>
 /// Results in the Ownership family's envelopes: errors as <c>{errors:[{code, message, field?}]}</c>, and the two bare
-/// 401 bodies of the seed, which the auth filter sends before any handler runs.
+/// 401 bodies of the seed, which the auth filter sends before any handler runs; the service's results mapped to them;
+/// and request bodies read with the family's limits into the same field errors.
 /// </summary>
 public static class OwnershipResults
 {
@@ -18,6 +19,11 @@ public static class OwnershipResults
 
     /// <summary>The 401 body when the bearer token is malformed, unknown, revoked or expired.</summary>
     public const string AuthenticationFailedMessage = "Bearer Authentication Failed";
+
+    private static readonly FieldError EmptyBody = new("missing_required_field", "The request body must be a JSON object.");
+
+    /// <summary>Gets the family's request body limits: 1 MiB, nested at most 32 deep.</summary>
+    public static RequestBodyLimits BodyLimits { get; } = new((int)TransfersApiExtensions.MaxRequestBodyBytes, 32);
 
     /// <summary>Gets the JSON options of the family's responses: names as written, no nulls.</summary>
     public static JsonSerializerOptions JsonOptions { get; } = new(JsonSerializerDefaults.Web)
@@ -73,6 +79,96 @@ public static class OwnershipResults
     /// <returns>The result.</returns>
     public static IResult Json(JsonNode body, int status = StatusCodes.Status200OK) =>
         TypedResults.Json(body, JsonOptions, statusCode: status);
+
+    /// <summary>
+    /// Maps a result of the family's service: ok to <paramref name="ok"/>, not found to 404 <c>not_found</c>, invalid
+    /// to 400 with its errors, conflict to 409 <c>conflict</c> (the code the family's envelope gives every status).
+    /// </summary>
+    /// <param name="result">The service's result.</param>
+    /// <param name="ok">The answer when the use case did what was asked.</param>
+    /// <returns>The result.</returns>
+    public static IResult From(ServiceResult result, Func<IResult> ok)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        ArgumentNullException.ThrowIfNull(ok);
+        return result.Outcome switch
+        {
+            ServiceOutcome.Ok => ok(),
+            ServiceOutcome.NotFound => NotFound(result.Message!),
+            ServiceOutcome.Conflict => Errors(StatusCodes.Status409Conflict, [new FieldError("conflict", result.Message!)]),
+            _ => BadRequest(result.Errors),
+        };
+    }
+
+    /// <summary>Maps a result of the family's service that carries a value; see <see cref="From(ServiceResult, Func{IResult})"/>.</summary>
+    /// <typeparam name="T">The value's type.</typeparam>
+    /// <param name="result">The service's result.</param>
+    /// <param name="ok">The answer for the value.</param>
+    /// <returns>The result.</returns>
+    public static IResult From<T>(ServiceResult<T> result, Func<T, IResult> ok)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        ArgumentNullException.ThrowIfNull(ok);
+        return From(result.Status, () => ok(result.Value!));
+    }
+
+    /// <summary>Reads the body as one JSON object within <see cref="BodyLimits"/>.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="allowEmpty">Whether an empty body reads as an empty object.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The object, or the error that explains why the body is not one.</returns>
+    public static async Task<(JsonObject? Body, FieldError? Error)> ReadBodyAsync(HttpRequest request, bool allowEmpty = false, CancellationToken cancellationToken = default)
+    {
+        var (body, error) = await RequestJson.ReadObjectAsync(request, BodyLimits, BodyError, cancellationToken);
+        return error switch
+        {
+            null => (JsonObject.Create(body), null),
+            _ when allowEmpty && ReferenceEquals(error, EmptyBody) => (new JsonObject(), null),
+            _ => (null, error),
+        };
+    }
+
+    /// <summary>Reports the members of a body that are not among the allowed names.</summary>
+    /// <param name="body">The body.</param>
+    /// <param name="allowed">The allowed member names.</param>
+    /// <returns>One error per unknown member.</returns>
+    public static IEnumerable<FieldError> UnknownFields(JsonObject body, params string[] allowed)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        return body.Where(p => !allowed.Contains(p.Key, StringComparer.Ordinal))
+            .Select(p => new FieldError("unknown_field", $"'{p.Key}' is not a field of this request.", p.Key));
+    }
+
+    /// <summary>Reads an optional string member.</summary>
+    /// <param name="body">The body.</param>
+    /// <param name="name">The member name.</param>
+    /// <param name="value">The value; <c>null</c> when absent or JSON null.</param>
+    /// <returns>An error when the member has another type.</returns>
+    public static FieldError? TryGetString(JsonObject body, string name, out string? value)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        value = null;
+        if (body[name] is not { } node)
+        {
+            return null;
+        }
+
+        if (node.GetValueKind() != JsonValueKind.String)
+        {
+            return new FieldError("invalid_type", $"'{name}' must be a string.", name);
+        }
+
+        value = node.GetValue<string>();
+        return null;
+    }
+
+    /// <summary>The family's error for a body that is not a JSON object: an empty one is a missing field, the rest invalid JSON.</summary>
+    private static FieldError BodyError(RequestJsonBody body) => body.Error switch
+    {
+        RequestJsonError.Empty => EmptyBody,
+        RequestJsonError.NotText => new FieldError("invalid_json", body.Detail!, body.Path),
+        _ => new FieldError("invalid_json", RequestJson.Describe(body, BodyLimits)),
+    };
 
     private static JsonHttpResult<ErrorEnvelope> Errors(int status, IReadOnlyCollection<FieldError> errors) =>
         TypedResults.Json(new ErrorEnvelope([.. errors.Select(e => new ErrorItem(e.Code, e.Message, e.Field))]), JsonOptions, statusCode: status);

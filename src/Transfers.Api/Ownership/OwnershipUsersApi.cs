@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Transfers.Api.Auth;
+using Transfers.Core.Application;
 using Transfers.Core.Ownership;
 
 namespace Transfers.Api.Ownership;
@@ -34,13 +35,13 @@ public static class OwnershipUsersApi
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(users);
-        var (body, error) = await OwnershipJson.ReadObjectAsync(request, cancellationToken: cancellationToken);
-        var errors = error is null ? OwnershipJson.UnknownFields(body!, "email", "name").ToList() : [error];
+        var (body, error) = await OwnershipResults.ReadBodyAsync(request, cancellationToken: cancellationToken);
+        var errors = error is null ? OwnershipResults.UnknownFields(body!, "email", "name").ToList() : [error];
         string? email = null;
         string? name = null;
         if (body is not null)
         {
-            errors.AddRange(new[] { OwnershipJson.TryGetString(body, "email", out email), OwnershipJson.TryGetString(body, "name", out name) }.OfType<FieldError>());
+            errors.AddRange(new[] { OwnershipResults.TryGetString(body, "email", out email), OwnershipResults.TryGetString(body, "name", out name) }.OfType<FieldError>());
             if (errors.Count == 0 && !UserStore.IsValidEmail(email))
             {
                 errors.Add(new FieldError("invalid_value", "email must be a valid e-mail address.", "email"));
@@ -68,7 +69,7 @@ public static class OwnershipUsersApi
             ["_id"] = result.User.Id,
             ["email"] = result.User.Email,
             ["name"] = result.User.Name,
-            ["createdAt"] = TransferViews.Date(result.User.CreatedAt),
+            ["createdAt"] = OwnershipText.Date(result.User.CreatedAt),
             ["tokenId"] = result.Token.TokenId,
             ["token"] = result.Token.Token,
         };
@@ -88,8 +89,8 @@ public static class OwnershipUsersApi
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(users);
         ArgumentNullException.ThrowIfNull(time);
-        var (body, error) = await OwnershipJson.ReadObjectAsync(request, allowEmpty: true, cancellationToken: cancellationToken);
-        var errors = error is null ? OwnershipJson.UnknownFields(body!, "expiresAt").ToList() : [error];
+        var (body, error) = await OwnershipResults.ReadBodyAsync(request, allowEmpty: true, cancellationToken: cancellationToken);
+        var errors = error is null ? OwnershipResults.UnknownFields(body!, "expiresAt").ToList() : [error];
         DateTimeOffset? expiresAt = null;
         if (errors.Count == 0 && body!["expiresAt"] is { } node)
         {
@@ -119,8 +120,8 @@ public static class OwnershipUsersApi
             ["tokenId"] = token.TokenId,
             ["userId"] = token.UserId,
             ["token"] = token.Token,
-            ["createdAt"] = TransferViews.Date(token.CreatedAt),
-            ["expiresAt"] = token.ExpiresAt is { } at ? TransferViews.Date(at) : null,
+            ["createdAt"] = OwnershipText.Date(token.CreatedAt),
+            ["expiresAt"] = token.ExpiresAt is { } at ? OwnershipText.Date(at) : null,
         };
         return Created($"/admin/tokens/{token.TokenId}", json);
     }

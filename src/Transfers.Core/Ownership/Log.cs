@@ -6,7 +6,7 @@ namespace Transfers.Core.Ownership;
 internal static partial class Log
 {
     [LoggerMessage(EventId = 6001, Level = LogLevel.Information, Message = "Ownership transfer {TransferId} closed as {Status}.")]
-    public static partial void TransferClosed(ILogger logger, string transferId, OwnershipTransferStatus status);
+    public static partial void TransferClosed(ILogger logger, string transferId, string status);
 
     [LoggerMessage(EventId = 6002, Level = LogLevel.Warning, Message = "Ownership transfer {TransferId} failed in {Task}: {Reason}")]
     public static partial void MoveFailed(ILogger logger, string transferId, string task, string reason);

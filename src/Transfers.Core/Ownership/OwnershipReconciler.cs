@@ -14,7 +14,7 @@ namespace Transfers.Core.Ownership;
 /// <param name="store">The transfer store.</param>
 /// <param name="options">The Ownership settings.</param>
 /// <param name="time">The clock.</param>
-public sealed class OwnershipReconciler(TransferStore store, IOptionsMonitor<OwnershipOptions> options, TimeProvider time) : FamilyReconciler
+public sealed class OwnershipReconciler(OwnershipTransferStore store, IOptionsMonitor<OwnershipOptions> options, TimeProvider time) : FamilyReconciler
 {
     /// <inheritdoc/>
     public override string Family => "ownership";
@@ -62,15 +62,15 @@ public sealed class OwnershipReconciler(TransferStore store, IOptionsMonitor<Own
     {
         ArgumentNullException.ThrowIfNull(record);
         ArgumentNullException.ThrowIfNull(instance);
-        var status = instance.ReadOutputAs<OwnershipTransferStatus?>();
-        return status is OwnershipTransferStatus.Done or OwnershipTransferStatus.Canceled or OwnershipTransferStatus.Failed
-            ? CloseAsync(record, status.Value, status == OwnershipTransferStatus.Done ? instance.LastUpdatedAt : null, null, cancellationToken)
+        var status = instance.ReadOutputAs<string?>();
+        return OwnershipTransferStatus.IsClosed(status)
+            ? CloseAsync(record, status!, status == OwnershipTransferStatus.Done ? instance.LastUpdatedAt : null, null, cancellationToken)
             : FailAsync(record, $"Its orchestration completed unexpectedly, with {instance.SerializedOutput ?? "no output"}.", cancellationToken);
     }
 
     /// <summary>Closes a transfer unchanged since it was listed, records why when it failed, and frees its integrations.</summary>
     private async Task<bool> CloseAsync(
-        ActiveRecord record, OwnershipTransferStatus status, DateTimeOffset? transferredAt, string? failure, CancellationToken cancellationToken)
+        ActiveRecord record, string status, DateTimeOffset? transferredAt, string? failure, CancellationToken cancellationToken)
     {
         var closed = await store.TryUpdateIfUnchangedAsync(
             record.PartitionKey, record.ETag, t => t with { Status = status, TransferredAt = transferredAt, LastModified = time.GetUtcNow() }, cancellationToken);

@@ -8,7 +8,7 @@ namespace Transfers.Core.Ownership;
 /// <summary>Registration of the Ownership family.</summary>
 public static class OwnershipServiceCollectionExtensions
 {
-    /// <summary>Adds the family's settings, stores, orchestration and activities.</summary>
+    /// <summary>Adds the family's settings, stores, application service, orchestration and activities.</summary>
     /// <param name="services">The service collection.</param>
     /// <returns>The service collection.</returns>
     public static IServiceCollection AddOwnership(this IServiceCollection services)
@@ -19,16 +19,17 @@ public static class OwnershipServiceCollectionExtensions
         services.AddSingleton<OwnershipTables>();
         services.AddSingleton<UserStore>();
         services.AddSingleton<ResourceStore>();
-        services.AddSingleton<TransferStore>();
+        services.AddSingleton<OwnershipTransferStore>();
+        services.AddSingleton<OwnershipService>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<FamilyReconciler, OwnershipReconciler>());
         services.AddDurableTasks(r => r
             .AddOrchestrator<OwnershipTransferOrchestration>()
-            .AddActivity<ExpireOwnershipInvite>()
-            .AddActivity<StartOwnershipTransfer>()
-            .AddActivity<PlanOwnershipMoves>()
-            .AddActivity<MoveOwnershipChunk>()
-            .AddActivity<CompleteOwnershipTransfer>()
-            .AddActivity<ReleaseOwnershipLocks>());
+            .AddActivity<ExpireOwnershipInviteActivity>()
+            .AddActivity<StartOwnershipTransferActivity>()
+            .AddActivity<PlanOwnershipMovesActivity>()
+            .AddActivity<MoveOwnershipChunkActivity>()
+            .AddActivity<CompleteOwnershipTransferActivity>()
+            .AddActivity<ReleaseOwnershipLocksActivity>());
         return services;
     }
 }

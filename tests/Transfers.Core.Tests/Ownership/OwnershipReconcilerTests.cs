@@ -14,7 +14,7 @@ public sealed class OwnershipReconcilerTests : IDisposable
     [InlineData("\"canceled\"", OwnershipTransferStatus.Canceled, 0)]
     [InlineData("\"done\"", OwnershipTransferStatus.Done, 0)]
     [InlineData("\"started\"", OwnershipTransferStatus.Failed, 1)]
-    public async Task Finish_OrchestrationCompletedWhileOpen_ClosesWithItsOutputAndFreesTheIntegration(string output, OwnershipTransferStatus expected, int errors)
+    public async Task Finish_OrchestrationCompletedWhileOpen_ClosesWithItsOutputAndFreesTheIntegration(string output, string expected, int errors)
     {
         // Arrange: an open invitation whose orchestration completed (a cancel raised past the API, say)
         var (store, transfer, record) = await OpenAsync();
@@ -62,9 +62,9 @@ public sealed class OwnershipReconcilerTests : IDisposable
     private OwnershipReconciler Reconciler() => _services.GetServices<FamilyReconciler>().OfType<OwnershipReconciler>().Single();
 
     /// <summary>An unapproved invitation holding integration <c>i1</c>, and its record as a pass lists it.</summary>
-    private async Task<(TransferStore Store, OwnershipTransfer Transfer, ActiveRecord Record)> OpenAsync()
+    private async Task<(OwnershipTransferStore Store, OwnershipTransfer Transfer, ActiveRecord Record)> OpenAsync()
     {
-        var store = _services.GetRequiredService<TransferStore>();
+        var store = _services.GetRequiredService<OwnershipTransferStore>();
         var now = DateTimeOffset.UtcNow;
         var transfer = new OwnershipTransfer
         {

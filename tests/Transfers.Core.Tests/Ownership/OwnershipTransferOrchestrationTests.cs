@@ -18,8 +18,8 @@ public sealed class OwnershipTransferOrchestrationTests
         OwnershipMoveChunk[] chunks = [new("flows", "a", "b", 2), new("exports", "c", "c", 1), new("imports", "d", "e", 2)];
         harness.Plan(chunks);
         harness.MoveReturns(_ => Task.FromResult(new MoveOwnershipChunkResult(1, 0)));
-        harness.Returns(nameof(StartOwnershipTransfer), OwnershipTransferStatus.Started);
-        harness.Returns(nameof(CompleteOwnershipTransfer), OwnershipTransferStatus.Done);
+        harness.Returns(nameof(StartOwnershipTransferActivity), OwnershipTransferStatus.Started);
+        harness.Returns(nameof(CompleteOwnershipTransferActivity), OwnershipTransferStatus.Done);
         harness.Accepted.SetResult(new InviteAccepted("invitee"));
 
         var status = await new OwnershipTransferOrchestration().RunAsync(harness.Context.Object, s_input);
@@ -27,10 +27,10 @@ public sealed class OwnershipTransferOrchestrationTests
         Assert.Equal(OwnershipTransferStatus.Done, status);
         Assert.Equal(chunks, harness.MovedChunks);
         Assert.True(harness.TimerToken.IsCancellationRequested);
-        var complete = Assert.IsType<CompleteOwnershipTransferInput>(harness.InputOf(nameof(CompleteOwnershipTransfer)));
+        var complete = Assert.IsType<CompleteOwnershipTransferInput>(harness.InputOf(nameof(CompleteOwnershipTransferActivity)));
         Assert.Equal(new CompleteOwnershipTransferInput(TransferId, s_now, null), complete);
         Assert.Equal(
-            [nameof(StartOwnershipTransfer), nameof(PlanOwnershipMoves), nameof(MoveOwnershipChunk), nameof(MoveOwnershipChunk), nameof(MoveOwnershipChunk), nameof(CompleteOwnershipTransfer), nameof(ReleaseOwnershipLocks)],
+            [nameof(StartOwnershipTransferActivity), nameof(PlanOwnershipMovesActivity), nameof(MoveOwnershipChunkActivity), nameof(MoveOwnershipChunkActivity), nameof(MoveOwnershipChunkActivity), nameof(CompleteOwnershipTransferActivity), nameof(ReleaseOwnershipLocksActivity)],
             harness.Calls.Select(c => c.Name));
         Assert.All(harness.Calls, c => Assert.Equal(3, c.Retry?.MaxNumberOfAttempts));
     }
@@ -44,7 +44,7 @@ public sealed class OwnershipTransferOrchestrationTests
         var status = await new OwnershipTransferOrchestration().RunAsync(harness.Context.Object, s_input);
 
         Assert.Equal(OwnershipTransferStatus.Canceled, status);
-        Assert.Equal([nameof(ReleaseOwnershipLocks)], harness.Calls.Select(c => c.Name));
+        Assert.Equal([nameof(ReleaseOwnershipLocksActivity)], harness.Calls.Select(c => c.Name));
         Assert.True(harness.TimerToken.IsCancellationRequested);
     }
 
@@ -57,7 +57,7 @@ public sealed class OwnershipTransferOrchestrationTests
         var status = await new OwnershipTransferOrchestration().RunAsync(harness.Context.Object, s_input);
 
         Assert.Equal(OwnershipTransferStatus.Canceled, status);
-        Assert.Equal([nameof(ReleaseOwnershipLocks)], harness.Calls.Select(c => c.Name));
+        Assert.Equal([nameof(ReleaseOwnershipLocksActivity)], harness.Calls.Select(c => c.Name));
         Assert.True(harness.TimerToken.IsCancellationRequested);
     }
 
@@ -65,15 +65,15 @@ public sealed class OwnershipTransferOrchestrationTests
     public async Task RunAsync_TimerFiresFirst_ExpiresTheInvitationAtItsExpiry()
     {
         var harness = new Harness();
-        harness.Returns(nameof(ExpireOwnershipInvite), OwnershipTransferStatus.Canceled);
+        harness.Returns(nameof(ExpireOwnershipInviteActivity), OwnershipTransferStatus.Canceled);
         harness.Timer.SetResult();
 
         var status = await new OwnershipTransferOrchestration().RunAsync(harness.Context.Object, s_input);
 
         Assert.Equal(OwnershipTransferStatus.Canceled, status);
         Assert.Equal(s_input.ExpiresAtUtc, harness.TimerFireAt);
-        Assert.Equal([nameof(ExpireOwnershipInvite), nameof(ReleaseOwnershipLocks)], harness.Calls.Select(c => c.Name));
-        Assert.Equal(TransferId, harness.InputOf(nameof(ExpireOwnershipInvite)));
+        Assert.Equal([nameof(ExpireOwnershipInviteActivity), nameof(ReleaseOwnershipLocksActivity)], harness.Calls.Select(c => c.Name));
+        Assert.Equal(TransferId, harness.InputOf(nameof(ExpireOwnershipInviteActivity)));
     }
 
     [Fact]
@@ -82,9 +82,9 @@ public sealed class OwnershipTransferOrchestrationTests
         var harness = new Harness();
         harness.Plan([new("flows", "a", "a", 1)]);
         harness.MoveReturns(_ => Task.FromResult(new MoveOwnershipChunkResult(1, 0)));
-        harness.Returns(nameof(ExpireOwnershipInvite), OwnershipTransferStatus.Queued);
-        harness.Returns(nameof(StartOwnershipTransfer), OwnershipTransferStatus.Started);
-        harness.Returns(nameof(CompleteOwnershipTransfer), OwnershipTransferStatus.Done);
+        harness.Returns(nameof(ExpireOwnershipInviteActivity), OwnershipTransferStatus.Queued);
+        harness.Returns(nameof(StartOwnershipTransferActivity), OwnershipTransferStatus.Started);
+        harness.Returns(nameof(CompleteOwnershipTransferActivity), OwnershipTransferStatus.Done);
         harness.Timer.SetResult();
 
         var status = await new OwnershipTransferOrchestration().RunAsync(harness.Context.Object, s_input);
@@ -99,18 +99,18 @@ public sealed class OwnershipTransferOrchestrationTests
         var harness = new Harness();
         harness.Plan([new("flows", "a", "a", 1), new("exports", "b", "b", 1)]);
         harness.MoveReturns(chunk => chunk.Collection == "exports"
-            ? Task.FromException<MoveOwnershipChunkResult>(new TaskFailedException(nameof(MoveOwnershipChunk), new TaskFailureDetails("System.IO.IOException", "storage unavailable")))
+            ? Task.FromException<MoveOwnershipChunkResult>(new TaskFailedException(nameof(MoveOwnershipChunkActivity), new TaskFailureDetails("System.IO.IOException", "storage unavailable")))
             : Task.FromResult(new MoveOwnershipChunkResult(1, 0)));
-        harness.Returns(nameof(StartOwnershipTransfer), OwnershipTransferStatus.Started);
-        harness.Returns(nameof(CompleteOwnershipTransfer), OwnershipTransferStatus.Failed);
+        harness.Returns(nameof(StartOwnershipTransferActivity), OwnershipTransferStatus.Started);
+        harness.Returns(nameof(CompleteOwnershipTransferActivity), OwnershipTransferStatus.Failed);
         harness.Accepted.SetResult(new InviteAccepted("invitee"));
 
         var status = await new OwnershipTransferOrchestration().RunAsync(harness.Context.Object, s_input);
 
         Assert.Equal(OwnershipTransferStatus.Failed, status);
-        var complete = Assert.IsType<CompleteOwnershipTransferInput>(harness.InputOf(nameof(CompleteOwnershipTransfer)));
+        var complete = Assert.IsType<CompleteOwnershipTransferInput>(harness.InputOf(nameof(CompleteOwnershipTransferActivity)));
         Assert.Equal("storage unavailable", complete.Failure);
-        Assert.Equal(nameof(ReleaseOwnershipLocks), harness.Calls[^1].Name);
+        Assert.Equal(nameof(ReleaseOwnershipLocksActivity), harness.Calls[^1].Name);
     }
 
     [Fact]
@@ -119,14 +119,14 @@ public sealed class OwnershipTransferOrchestrationTests
         var harness = new Harness();
         harness.Plan([new("flows", "a", "b", 2)]);
         harness.MoveReturns(_ => Task.FromResult(new MoveOwnershipChunkResult(1, 1)));
-        harness.Returns(nameof(StartOwnershipTransfer), OwnershipTransferStatus.Started);
-        harness.Returns(nameof(CompleteOwnershipTransfer), OwnershipTransferStatus.Failed);
+        harness.Returns(nameof(StartOwnershipTransferActivity), OwnershipTransferStatus.Started);
+        harness.Returns(nameof(CompleteOwnershipTransferActivity), OwnershipTransferStatus.Failed);
         harness.Accepted.SetResult(new InviteAccepted("invitee"));
 
         var status = await new OwnershipTransferOrchestration().RunAsync(harness.Context.Object, s_input);
 
         Assert.Equal(OwnershipTransferStatus.Failed, status);
-        var complete = Assert.IsType<CompleteOwnershipTransferInput>(harness.InputOf(nameof(CompleteOwnershipTransfer)));
+        var complete = Assert.IsType<CompleteOwnershipTransferInput>(harness.InputOf(nameof(CompleteOwnershipTransferActivity)));
         Assert.Null(complete.Failure);
     }
 
@@ -145,8 +145,8 @@ public sealed class OwnershipTransferOrchestrationTests
             mostInFlight = Math.Max(mostInFlight, pending.Count(p => !p.Task.IsCompleted));
             return move.Task;
         });
-        harness.Returns(nameof(StartOwnershipTransfer), OwnershipTransferStatus.Started);
-        harness.Returns(nameof(CompleteOwnershipTransfer), OwnershipTransferStatus.Done);
+        harness.Returns(nameof(StartOwnershipTransferActivity), OwnershipTransferStatus.Started);
+        harness.Returns(nameof(CompleteOwnershipTransferActivity), OwnershipTransferStatus.Done);
         harness.Accepted.SetResult(new InviteAccepted("invitee"));
 
         var run = new OwnershipTransferOrchestration().RunAsync(harness.Context.Object, s_input);
@@ -184,8 +184,8 @@ public sealed class OwnershipTransferOrchestrationTests
             Context.Setup(c => c.CreateTimer(It.IsAny<DateTime>(), It.IsAny<CancellationToken>()))
                 .Callback<DateTime, CancellationToken>((at, token) => (TimerFireAt, TimerToken) = (at, token))
                 .Returns(Timer.Task);
-            Context.Setup(c => c.CallActivityAsync<OwnershipTransferStatus>(It.IsAny<string>(), It.IsAny<object?>(), It.IsAny<RetryPolicy?>()))
-                .Returns<string, object?, RetryPolicy?>((name, input, retry) => Record(name, input, retry, () => Task.FromResult((OwnershipTransferStatus)_results[name])));
+            Context.Setup(c => c.CallActivityAsync<string>(It.IsAny<string>(), It.IsAny<object?>(), It.IsAny<RetryPolicy?>()))
+                .Returns<string, object?, RetryPolicy?>((name, input, retry) => Record(name, input, retry, () => Task.FromResult((string)_results[name])));
             Context.Setup(c => c.CallActivityAsync<IReadOnlyList<OwnershipMoveChunk>>(It.IsAny<string>(), It.IsAny<object?>(), It.IsAny<RetryPolicy?>()))
                 .Returns<string, object?, RetryPolicy?>((name, input, retry) => Record(name, input, retry, () => Task.FromResult((IReadOnlyList<OwnershipMoveChunk>)_results[name])));
             Context.Setup(c => c.CallActivityAsync<MoveOwnershipChunkResult>(It.IsAny<string>(), It.IsAny<object?>(), It.IsAny<RetryPolicy?>()))
@@ -217,9 +217,9 @@ public sealed class OwnershipTransferOrchestrationTests
 
         public List<OwnershipMoveChunk> MovedChunks { get; } = [];
 
-        public void Returns(string activity, OwnershipTransferStatus status) => _results[activity] = status;
+        public void Returns(string activity, string status) => _results[activity] = status;
 
-        public void Plan(IReadOnlyList<OwnershipMoveChunk> chunks) => _results[nameof(PlanOwnershipMoves)] = chunks;
+        public void Plan(IReadOnlyList<OwnershipMoveChunk> chunks) => _results[nameof(PlanOwnershipMovesActivity)] = chunks;
 
         public void MoveReturns(Func<OwnershipMoveChunk, Task<MoveOwnershipChunkResult>> move) => _move = move;
 

@@ -22,7 +22,7 @@ public sealed class TransferClosureTests
         Add("flows");
         Add("exports");
 
-        var closure = TransferClosure.Compute(_owned, [integration], account: false);
+        var closure = OwnershipTransferClosure.Compute(_owned, [integration], account: false);
 
         Assert.Equal(["integrations", "flows", "exports", "imports", "connections", "notifications", "scripts", "iclients"], closure.Keys);
         Assert.Equal([integration], Ids(closure, "integrations"));
@@ -43,7 +43,7 @@ public sealed class TransferClosureTests
         var integration = Add("integrations");
         Add("flows", $"\"_integrationId\":\"{integration}\"");
 
-        var closure = TransferClosure.Compute(_owned, [ResourceCollections.Standalone], account: false);
+        var closure = OwnershipTransferClosure.Compute(_owned, [ResourceCollections.Standalone], account: false);
 
         Assert.Equal(["flows", "exports"], closure.Keys);
         Assert.Equal([standalone], Ids(closure, "flows"));
@@ -57,7 +57,7 @@ public sealed class TransferClosureTests
         Add("flows");
         Add("ialicenseinstalls");
 
-        var closure = TransferClosure.Compute(_owned, [], account: true);
+        var closure = OwnershipTransferClosure.Compute(_owned, [], account: true);
 
         Assert.Equal(3, closure.Values.Sum(v => v.Count));
     }
@@ -67,7 +67,7 @@ public sealed class TransferClosureTests
     {
         Add("flows", $"\"_integrationId\":\"{Add("integrations")}\"");
 
-        var closure = TransferClosure.Compute(_owned, [ResourceCollections.Standalone], account: false);
+        var closure = OwnershipTransferClosure.Compute(_owned, [ResourceCollections.Standalone], account: false);
 
         Assert.Empty(closure);
     }

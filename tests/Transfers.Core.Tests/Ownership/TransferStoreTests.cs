@@ -10,7 +10,7 @@ public sealed class TransferStoreTests : IDisposable
     private readonly string _owner = ObjectIds.NewId();
     private readonly string _invitee = ObjectIds.NewId();
 
-    private TransferStore Store => _services.GetRequiredService<TransferStore>();
+    private OwnershipTransferStore Store => _services.GetRequiredService<OwnershipTransferStore>();
 
     public void Dispose() => _services.Dispose();
 
@@ -52,14 +52,14 @@ public sealed class TransferStoreTests : IDisposable
         await Store.CreateAsync(transfer, [.. flows.Concat(exports).Select(r => new TransferResourceRef(r.Collection, r.Id, r.Name)), new("integrations", "none", null)]);
         var context = new ActivityContext("test", "test");
 
-        var chunks = await Activate<PlanOwnershipMoves>().RunAsync(context, transfer.Id);
+        var chunks = await Activate<PlanOwnershipMovesActivity>().RunAsync(context, transfer.Id);
         var moved = 0;
         foreach (var chunk in chunks)
         {
-            moved += (await Activate<MoveOwnershipChunk>().RunAsync(context, new MoveOwnershipChunkInput(transfer.Id, chunk))).Moved;
+            moved += (await Activate<MoveOwnershipChunkActivity>().RunAsync(context, new MoveOwnershipChunkInput(transfer.Id, chunk))).Moved;
         }
 
-        var status = await Activate<CompleteOwnershipTransfer>().RunAsync(context, new CompleteOwnershipTransferInput(transfer.Id, new DateTime(2026, 1, 2, 3, 4, 5, DateTimeKind.Utc), null));
+        var status = await Activate<CompleteOwnershipTransferActivity>().RunAsync(context, new CompleteOwnershipTransferInput(transfer.Id, new DateTime(2026, 1, 2, 3, 4, 5, DateTimeKind.Utc), null));
 
         Assert.Equal([2, 2, 1], chunks.Where(c => c.Collection == "flows").Select(c => c.Count));
         Assert.Equal([1], chunks.Where(c => c.Collection == "exports").Select(c => c.Count));
@@ -81,10 +81,10 @@ public sealed class TransferStoreTests : IDisposable
         var transfer = NewTransfer([ResourceCollections.Standalone]) with { Status = OwnershipTransferStatus.Started };
         await Store.CreateAsync(transfer, [new("imports", mine.Id, null), new("imports", movedAway.Id, null)]);
         var context = new ActivityContext("test", "test");
-        var chunk = (await Activate<PlanOwnershipMoves>().RunAsync(context, transfer.Id)).Single();
+        var chunk = (await Activate<PlanOwnershipMovesActivity>().RunAsync(context, transfer.Id)).Single();
 
-        var result = await Activate<MoveOwnershipChunk>().RunAsync(context, new MoveOwnershipChunkInput(transfer.Id, chunk));
-        var status = await Activate<CompleteOwnershipTransfer>().RunAsync(context, new CompleteOwnershipTransferInput(transfer.Id, DateTime.UtcNow, null));
+        var result = await Activate<MoveOwnershipChunkActivity>().RunAsync(context, new MoveOwnershipChunkInput(transfer.Id, chunk));
+        var status = await Activate<CompleteOwnershipTransferActivity>().RunAsync(context, new CompleteOwnershipTransferInput(transfer.Id, DateTime.UtcNow, null));
 
         Assert.Equal(new MoveOwnershipChunkResult(1, 1), result);
         Assert.Equal(OwnershipTransferStatus.Failed, status);
@@ -102,11 +102,35 @@ public sealed class TransferStoreTests : IDisposable
         await Store.CreateAsync(queued, []);
         var context = new ActivityContext("test", "test");
 
-        var expired = await Activate<ExpireOwnershipInvite>().RunAsync(context, unapproved.Id);
-        var kept = await Activate<ExpireOwnershipInvite>().RunAsync(context, queued.Id);
+        var expired = await Activate<ExpireOwnershipInviteActivity>().RunAsync(context, unapproved.Id);
+        var kept = await Activate<ExpireOwnershipInviteActivity>().RunAsync(context, queued.Id);
 
         Assert.Equal(OwnershipTransferStatus.Canceled, expired);
         Assert.Equal(OwnershipTransferStatus.Queued, kept);
+    }
+
+    [Fact]
+    public async Task GetAsyncAndListOpenAsync_RecordWrittenWhenStatusesWereAnEnum_ReadAndListItWithTheSeedsStatus()
+    {
+        // Arrange: a record row as the store wrote it before the statuses became the seed's strings
+        var transfer = NewTransfer([ObjectIds.NewId()]);
+        await Store.CreateAsync(transfer, []);
+        var table = await _services.GetRequiredService<OwnershipTables>().GetAsync(OwnershipTables.Transfers);
+        var row = (await table.GetEntityAsync<Azure.Data.Tables.TableEntity>(transfer.Id, "transfer")).Value;
+        row["Status"] = "Queued";
+        await table.UpdateEntityAsync(row, row.ETag);
+
+        // Act
+        var read = await Store.GetAsync(transfer.Id);
+        var open = new List<string>();
+        await foreach (var page in Store.ListOpenAsync(1000))
+        {
+            open.AddRange(page.Select(r => r.PartitionKey));
+        }
+
+        // Assert
+        Assert.Equal(OwnershipTransferStatus.Queued, read!.Status);
+        Assert.Contains(transfer.Id, open);
     }
 
     private T Activate<T>() => ActivatorUtilities.CreateInstance<T>(_services);

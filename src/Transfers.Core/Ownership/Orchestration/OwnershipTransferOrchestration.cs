@@ -3,26 +3,13 @@ using Transfers.Core.DurableTask;
 
 namespace Transfers.Core.Ownership;
 
-/// <summary>Input of <see cref="OwnershipTransferOrchestration"/>. Settings travel in the input so replays see the same values.</summary>
-/// <param name="TransferId">The transfer id.</param>
-/// <param name="ExpiresAtUtc">When the invitation expires unless answered.</param>
-/// <param name="MaxParallelMoves">How many move activities run at once.</param>
-/// <param name="ActivityMaxAttempts">Attempts per activity before the transfer fails.</param>
-/// <param name="ActivityFirstRetryInterval">The first retry delay; it doubles per retry.</param>
-public sealed record OwnershipTransferInput(
-    string TransferId,
-    DateTime ExpiresAtUtc,
-    int MaxParallelMoves,
-    int ActivityMaxAttempts,
-    TimeSpan ActivityFirstRetryInterval);
-
 /// <summary>
 /// One invitation, from invite to its end: waits for accept, dismiss or cancel, or the expiry timer, whichever comes
 /// first; on accept moves the resources, one activity per chunk of a collection with a bounded number in flight, and
 /// records <c>done</c> or <c>failed</c>. The API changes the record's state before it raises an event, so the
 /// orchestration only does what follows from it. The instance id is <see cref="InstanceIdFor"/>.
 /// </summary>
-public sealed class OwnershipTransferOrchestration : Orchestrator<OwnershipTransferInput, OwnershipTransferStatus>
+public sealed class OwnershipTransferOrchestration : Orchestrator<OwnershipTransferInput, string>
 {
     /// <summary>The instance id of a transfer's orchestration.</summary>
     /// <param name="transferId">The transfer id.</param>
@@ -41,15 +28,23 @@ public sealed class OwnershipTransferOrchestration : Orchestrator<OwnershipTrans
     public static Task<bool> TryScheduleAsync(IDurableClient durable, OwnershipTransfer transfer, OwnershipOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(durable);
+        return durable.TryScheduleAsync(nameof(OwnershipTransferOrchestration), InputFor(transfer, options), InstanceIdFor(transfer.Id), cancellationToken);
+    }
+
+    /// <summary>The input of a transfer's orchestration: its id and expiry, and the settings it runs with.</summary>
+    /// <param name="transfer">The transfer as recorded.</param>
+    /// <param name="options">The Ownership settings, which travel in the input.</param>
+    /// <returns>The input.</returns>
+    public static OwnershipTransferInput InputFor(OwnershipTransfer transfer, OwnershipOptions options)
+    {
         ArgumentNullException.ThrowIfNull(transfer);
         ArgumentNullException.ThrowIfNull(options);
-        var input = new OwnershipTransferInput(
+        return new OwnershipTransferInput(
             transfer.Id, transfer.ExpiresAt.UtcDateTime, options.MaxParallelMoves, options.ActivityMaxAttempts, options.ActivityFirstRetryInterval);
-        return durable.TryScheduleAsync(nameof(OwnershipTransferOrchestration), input, InstanceIdFor(transfer.Id), cancellationToken);
     }
 
     /// <inheritdoc/>
-    public override async Task<OwnershipTransferStatus> RunAsync(IOrchestrationContext context, OwnershipTransferInput input)
+    public override async Task<string> RunAsync(IOrchestrationContext context, OwnershipTransferInput input)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(input);
@@ -73,7 +68,7 @@ public sealed class OwnershipTransferOrchestration : Orchestrator<OwnershipTrans
             if (first == expiry)
             {
                 // The invitee may have accepted just before the timer fired: the record decides.
-                var status = await context.CallActivityAsync<OwnershipTransferStatus>(nameof(ExpireOwnershipInvite), id, retry);
+                var status = await context.CallActivityAsync<string>(nameof(ExpireOwnershipInviteActivity), id, retry);
                 if (status != OwnershipTransferStatus.Queued)
                 {
                     return await CloseAsync(context, logger, id, status, retry);
@@ -85,7 +80,7 @@ public sealed class OwnershipTransferOrchestration : Orchestrator<OwnershipTrans
             }
         }
 
-        var started = await context.CallActivityAsync<OwnershipTransferStatus>(nameof(StartOwnershipTransfer), id, retry);
+        var started = await context.CallActivityAsync<string>(nameof(StartOwnershipTransferActivity), id, retry);
         if (started != OwnershipTransferStatus.Started)
         {
             return await CloseAsync(context, logger, id, started, retry);
@@ -94,7 +89,7 @@ public sealed class OwnershipTransferOrchestration : Orchestrator<OwnershipTrans
         string? failure = null;
         try
         {
-            var chunks = await context.CallActivityAsync<IReadOnlyList<OwnershipMoveChunk>>(nameof(PlanOwnershipMoves), id, retry);
+            var chunks = await context.CallActivityAsync<IReadOnlyList<OwnershipMoveChunk>>(nameof(PlanOwnershipMovesActivity), id, retry);
             await MoveAsync(context, id, chunks, Math.Max(1, input.MaxParallelMoves), retry);
         }
         catch (TaskFailedException e)
@@ -103,8 +98,8 @@ public sealed class OwnershipTransferOrchestration : Orchestrator<OwnershipTrans
             Log.MoveFailed(logger, id, e.TaskName, failure);
         }
 
-        var final = await context.CallActivityAsync<OwnershipTransferStatus>(
-            nameof(CompleteOwnershipTransfer), new CompleteOwnershipTransferInput(id, context.CurrentUtcDateTime, failure), retry);
+        var final = await context.CallActivityAsync<string>(
+            nameof(CompleteOwnershipTransferActivity), new CompleteOwnershipTransferInput(id, context.CurrentUtcDateTime, failure), retry);
         return await CloseAsync(context, logger, id, final, retry);
     }
 
@@ -121,16 +116,16 @@ public sealed class OwnershipTransferOrchestration : Orchestrator<OwnershipTrans
                 await done;
             }
 
-            inFlight.Add(context.CallActivityAsync<MoveOwnershipChunkResult>(nameof(MoveOwnershipChunk), new MoveOwnershipChunkInput(transferId, chunk), retry));
+            inFlight.Add(context.CallActivityAsync<MoveOwnershipChunkResult>(nameof(MoveOwnershipChunkActivity), new MoveOwnershipChunkInput(transferId, chunk), retry));
         }
 
         await Task.WhenAll(inFlight);
     }
 
-    private static async Task<OwnershipTransferStatus> CloseAsync(
-        IOrchestrationContext context, ILogger logger, string transferId, OwnershipTransferStatus status, RetryPolicy retry)
+    private static async Task<string> CloseAsync(
+        IOrchestrationContext context, ILogger logger, string transferId, string status, RetryPolicy retry)
     {
-        await context.CallActivityAsync<bool>(nameof(ReleaseOwnershipLocks), transferId, retry);
+        await context.CallActivityAsync<bool>(nameof(ReleaseOwnershipLocksActivity), transferId, retry);
         Log.TransferClosed(logger, transferId, status);
         return status;
     }

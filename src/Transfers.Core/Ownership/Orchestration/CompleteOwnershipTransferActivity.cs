@@ -3,25 +3,19 @@ using Transfers.Core.Telemetry;
 
 namespace Transfers.Core.Ownership;
 
-/// <summary>Input of <see cref="CompleteOwnershipTransfer"/>.</summary>
-/// <param name="TransferId">The transfer id.</param>
-/// <param name="CompletedAtUtc">The orchestration's time at completion, which becomes <c>transferredAt</c>.</param>
-/// <param name="Failure">Why the moves stopped, when an activity failed for good.</param>
-public sealed record CompleteOwnershipTransferInput(string TransferId, DateTime CompletedAtUtc, string? Failure);
-
 /// <summary>
 /// Ends a started transfer: <c>done</c> with <c>transferredAt</c> when every resource moved, else <c>failed</c> (the
 /// resources not taken are in the transfer's errors). Returns the final status.
 /// </summary>
-public sealed class CompleteOwnershipTransfer : Activity<CompleteOwnershipTransferInput, OwnershipTransferStatus>
+public sealed class CompleteOwnershipTransferActivity : Activity<CompleteOwnershipTransferInput, string>
 {
-    private readonly TransferStore _transfers;
+    private readonly OwnershipTransferStore _transfers;
     private readonly TimeProvider _time;
 
-    /// <summary>Initializes a new instance of the <see cref="CompleteOwnershipTransfer"/> class.</summary>
+    /// <summary>Initializes a new instance of the <see cref="CompleteOwnershipTransferActivity"/> class.</summary>
     /// <param name="transfers">The transfer store.</param>
     /// <param name="time">The clock.</param>
-    public CompleteOwnershipTransfer(TransferStore transfers, TimeProvider time)
+    public CompleteOwnershipTransferActivity(OwnershipTransferStore transfers, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(transfers);
         ArgumentNullException.ThrowIfNull(time);
@@ -30,7 +24,7 @@ public sealed class CompleteOwnershipTransfer : Activity<CompleteOwnershipTransf
     }
 
     /// <inheritdoc/>
-    public override async Task<OwnershipTransferStatus> RunAsync(ActivityContext context, CompleteOwnershipTransferInput input, CancellationToken cancellationToken = default)
+    public override async Task<string> RunAsync(ActivityContext context, CompleteOwnershipTransferInput input, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(input);
         if (input.Failure is not null)

@@ -1,62 +1,82 @@
-using System.Globalization;
 using System.Text.Json.Nodes;
 using Transfers.Core.Ownership;
 
 namespace Transfers.Api.Ownership;
 
-/// <summary>The JSON shapes of the seed: <c>Transfer</c>, <c>ToTransfer</c>, <c>UserSummary</c>.</summary>
-public static class TransferViews
+/// <summary>The JSON shapes of the seed: <c>Transfer</c>, <c>PreviewResponse</c>, <c>ToTransfer</c>, <c>UserSummary</c>.</summary>
+public static class OwnershipViews
 {
     /// <summary>Fields every <c>include</c> summary of a transfer keeps, and no <c>exclude</c> removes.</summary>
     public static IReadOnlyCollection<string> AlwaysOn { get; } = ["_id", "status", "account", "createdAt"];
 
-    /// <summary>Builds a transfer with its <c>toTransfer</c> and <c>transferErrors</c> read from the store.</summary>
-    /// <param name="transfer">The transfer.</param>
-    /// <param name="store">The transfer store.</param>
-    /// <param name="cancellationToken">Cancels the reads.</param>
+    /// <summary>Builds a <c>Transfer</c>.</summary>
+    /// <param name="details">The transfer with its <c>toTransfer</c> and errors.</param>
     /// <returns>The <c>Transfer</c> object.</returns>
-    public static async Task<JsonObject> BuildAsync(OwnershipTransfer transfer, TransferStore store, CancellationToken cancellationToken = default)
+    public static JsonObject Transfer(OwnershipTransferDetails details)
     {
-        ArgumentNullException.ThrowIfNull(transfer);
-        ArgumentNullException.ThrowIfNull(store);
-        var resources = await store.GetResourcesAsync(transfer.Id, cancellationToken);
-        var errors = transfer.Status == OwnershipTransferStatus.Failed ? await store.GetErrorsAsync(transfer.Id, cancellationToken) : [];
-        return Build(transfer, resources, errors);
-    }
-
-    /// <summary>Builds a transfer.</summary>
-    /// <param name="transfer">The transfer.</param>
-    /// <param name="resources">Its <c>toTransfer</c>.</param>
-    /// <param name="errors">Its errors.</param>
-    /// <returns>The <c>Transfer</c> object.</returns>
-    public static JsonObject Build(OwnershipTransfer transfer, IReadOnlyCollection<TransferResourceRef> resources, IReadOnlyCollection<TransferError> errors)
-    {
-        ArgumentNullException.ThrowIfNull(transfer);
-        ArgumentNullException.ThrowIfNull(resources);
-        ArgumentNullException.ThrowIfNull(errors);
+        ArgumentNullException.ThrowIfNull(details);
+        var transfer = details.Transfer;
         var json = new JsonObject
         {
             ["_id"] = transfer.Id,
             ["_transferToUserId"] = transfer.ToUserId,
             ["accepted"] = transfer.Accepted,
             ["dismissed"] = transfer.Dismissed,
-            ["status"] = Status(transfer.Status),
-            ["createdAt"] = Date(transfer.CreatedAt),
-            ["lastModified"] = Date(transfer.LastModified),
+            ["status"] = transfer.Status,
+            ["createdAt"] = OwnershipText.Date(transfer.CreatedAt),
+            ["lastModified"] = OwnershipText.Date(transfer.LastModified),
         };
         if (transfer.TransferredAt is { } transferredAt)
         {
-            json["transferredAt"] = Date(transferredAt);
+            json["transferredAt"] = OwnershipText.Date(transferredAt);
         }
 
         json["account"] = transfer.Account;
-        json["toTransfer"] = ToTransfer(resources);
-        if (errors.Count > 0)
+        json["toTransfer"] = ToTransfer(details.Resources);
+        if (details.Errors.Count > 0)
         {
-            json["transferErrors"] = new JsonArray([.. errors.Select(Error)]);
+            json["transferErrors"] = new JsonArray([.. details.Errors.Select(Error)]);
         }
 
         return json;
+    }
+
+    /// <summary>
+    /// Builds a page of a transfer list: each <c>Transfer</c> with the other party as <c>transferToUser</c> (outbound) or
+    /// <c>ownerUser</c> (inbound), projected by the request's <c>include</c> or <c>exclude</c>.
+    /// </summary>
+    /// <param name="page">The page.</param>
+    /// <param name="direction">Which list.</param>
+    /// <param name="projection">The projection, if the request asked for one.</param>
+    /// <returns>The array.</returns>
+    public static JsonArray TransferList(OwnershipTransferPage page, OwnershipDirection direction, ListProjection? projection)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        var embedded = direction == OwnershipDirection.Outbound ? "transferToUser" : "ownerUser";
+        var items = new JsonArray();
+        foreach (var item in page.Items)
+        {
+            var json = Transfer(item.Details);
+            json[embedded] = UserSummary(item.OtherUser, item.OtherUserId);
+            items.Add(projection?.Apply(json, AlwaysOn) ?? json);
+        }
+
+        return items;
+    }
+
+    /// <summary>Builds a <c>PreviewResponse</c>: the documents that would move, by collection.</summary>
+    /// <param name="closure">The resources by collection.</param>
+    /// <returns>The object.</returns>
+    public static JsonObject Preview(IReadOnlyDictionary<string, IReadOnlyList<OwnedResource>> closure)
+    {
+        ArgumentNullException.ThrowIfNull(closure);
+        var preview = new JsonObject();
+        foreach (var (collection, resources) in closure)
+        {
+            preview[collection] = new JsonArray([.. resources.Select(r => JsonNode.Parse(r.Document))]);
+        }
+
+        return preview;
     }
 
     /// <summary>Builds a <c>ToTransfer</c> object: collections in the preview's order, each a list of id/name pairs.</summary>
@@ -92,16 +112,6 @@ public static class TransferViews
 
         return json;
     }
-
-    /// <summary>The seed's name of a status.</summary>
-    /// <param name="status">The status.</param>
-    /// <returns>The lower-case name.</returns>
-    public static string Status(OwnershipTransferStatus status) => status.ToString().ToLowerInvariant();
-
-    /// <summary>Formats a timestamp as ISO 8601 in UTC with milliseconds.</summary>
-    /// <param name="value">The timestamp.</param>
-    /// <returns>The text.</returns>
-    public static string Date(DateTimeOffset value) => value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
 
     private static JsonObject Reference(TransferResourceRef resource)
     {

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 
-namespace Transfers.Api.Ownership;
+namespace Transfers.Api;
 
 /// <summary>
 /// The <c>include</c>/<c>exclude</c> query parameters of list routes. <c>include</c> returns a summary: the always-on

@@ -1,6 +1,5 @@
-using System.Collections.Concurrent;
-using Azure;
 using Azure.Data.Tables;
+using Transfers.Core.Application;
 using Transfers.Core.Storage;
 
 namespace Transfers.Core.Ownership;
@@ -32,22 +31,20 @@ public sealed class OwnershipTables
     /// <summary>The most entities one table transaction may hold.</summary>
     public const int MaxBatch = 100;
 
-    private readonly TableServiceClient _service;
-    private readonly ConcurrentDictionary<string, Lazy<Task<TableClient>>> _tables = new(StringComparer.Ordinal);
+    private readonly CreatedTables _tables;
 
     /// <summary>Initializes a new instance of the <see cref="OwnershipTables"/> class.</summary>
     /// <param name="connections">The storage connections; the family uses the host's own account.</param>
     public OwnershipTables(StorageConnections connections)
     {
         ArgumentNullException.ThrowIfNull(connections);
-        _service = connections.Tables();
+        _tables = new CreatedTables(connections.Tables());
     }
 
     /// <summary>Gets a table, creating it on first use.</summary>
     /// <param name="name">One of the table name constants.</param>
     /// <returns>The table client.</returns>
-    public Task<TableClient> GetAsync(string name) =>
-        _tables.GetOrAdd(name, n => new Lazy<Task<TableClient>>(() => CreateAsync(n))).Value;
+    public Task<TableClient> GetAsync(string name) => _tables.GetAsync(name);
 
     /// <summary>Submits entity actions of one partition in transactions of at most <see cref="MaxBatch"/>.</summary>
     /// <param name="table">The table.</param>
@@ -61,18 +58,5 @@ public sealed class OwnershipTables
         {
             await table.SubmitTransactionAsync(chunk, cancellationToken);
         }
-    }
-
-    /// <summary>Whether a request failed because the entity or its expected version is gone or changed.</summary>
-    /// <param name="exception">The failure.</param>
-    /// <returns><c>true</c> for 404, 409 and 412.</returns>
-    public static bool IsConflict(RequestFailedException exception) =>
-        exception?.Status is 404 or 409 or 412;
-
-    private async Task<TableClient> CreateAsync(string name)
-    {
-        var table = _service.GetTableClient(name);
-        await table.CreateIfNotExistsAsync();
-        return table;
     }
 }

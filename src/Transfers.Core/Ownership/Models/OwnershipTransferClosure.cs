@@ -8,7 +8,7 @@ namespace Transfers.Core.Ownership;
 /// or <c>_flowId</c>. <c>none</c> adds the flows with no integration and their closure; an account transfer takes
 /// everything the owner has.
 /// </summary>
-public static class TransferClosure
+public static class OwnershipTransferClosure
 {
     /// <summary>Computes the closure over the owner's resources.</summary>
     /// <param name="owned">Every resource of the owner.</param>

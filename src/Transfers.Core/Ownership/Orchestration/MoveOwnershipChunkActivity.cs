@@ -5,33 +5,23 @@ using Transfers.Core.Telemetry;
 
 namespace Transfers.Core.Ownership;
 
-/// <summary>Input of <see cref="MoveOwnershipChunk"/>.</summary>
-/// <param name="TransferId">The transfer id.</param>
-/// <param name="Chunk">The range of resources to move.</param>
-public sealed record MoveOwnershipChunkInput(string TransferId, OwnershipMoveChunk Chunk);
-
-/// <summary>Result of <see cref="MoveOwnershipChunk"/>.</summary>
-/// <param name="Moved">Resources that belong to the invitee now.</param>
-/// <param name="Failed">Resources not taken; recorded as the transfer's errors.</param>
-public sealed record MoveOwnershipChunkResult(int Moved, int Failed);
-
 /// <summary>
 /// Moves one chunk of a transfer's resources from the owner to the invitee and records the resources it could not
 /// take. Idempotent: a repeated run moves nothing twice and records the same errors.
 /// </summary>
-public sealed class MoveOwnershipChunk : Activity<MoveOwnershipChunkInput, MoveOwnershipChunkResult>
+public sealed class MoveOwnershipChunkActivity : Activity<MoveOwnershipChunkInput, MoveOwnershipChunkResult>
 {
-    private readonly TransferStore _transfers;
+    private readonly OwnershipTransferStore _transfers;
     private readonly ResourceStore _resources;
     private readonly IOptionsMonitor<OwnershipOptions> _options;
-    private readonly ILogger<MoveOwnershipChunk> _logger;
+    private readonly ILogger<MoveOwnershipChunkActivity> _logger;
 
-    /// <summary>Initializes a new instance of the <see cref="MoveOwnershipChunk"/> class.</summary>
+    /// <summary>Initializes a new instance of the <see cref="MoveOwnershipChunkActivity"/> class.</summary>
     /// <param name="transfers">The transfer store.</param>
     /// <param name="resources">The resource store.</param>
     /// <param name="options">The family's settings.</param>
     /// <param name="logger">The logger.</param>
-    public MoveOwnershipChunk(TransferStore transfers, ResourceStore resources, IOptionsMonitor<OwnershipOptions> options, ILogger<MoveOwnershipChunk> logger)
+    public MoveOwnershipChunkActivity(OwnershipTransferStore transfers, ResourceStore resources, IOptionsMonitor<OwnershipOptions> options, ILogger<MoveOwnershipChunkActivity> logger)
     {
         ArgumentNullException.ThrowIfNull(transfers);
         ArgumentNullException.ThrowIfNull(resources);

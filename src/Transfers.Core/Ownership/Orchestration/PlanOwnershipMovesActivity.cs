@@ -7,15 +7,15 @@ namespace Transfers.Core.Ownership;
 /// Splits a transfer's resources into chunks of one collection, each an id range of at most
 /// <see cref="OwnershipOptions.MoveChunkSize"/> resources, so the orchestration's history holds ranges, not ids.
 /// </summary>
-public sealed class PlanOwnershipMoves : Activity<string, IReadOnlyList<OwnershipMoveChunk>>
+public sealed class PlanOwnershipMovesActivity : Activity<string, IReadOnlyList<OwnershipMoveChunk>>
 {
-    private readonly TransferStore _transfers;
+    private readonly OwnershipTransferStore _transfers;
     private readonly IOptionsMonitor<OwnershipOptions> _options;
 
-    /// <summary>Initializes a new instance of the <see cref="PlanOwnershipMoves"/> class.</summary>
+    /// <summary>Initializes a new instance of the <see cref="PlanOwnershipMovesActivity"/> class.</summary>
     /// <param name="transfers">The transfer store.</param>
     /// <param name="options">The family's settings.</param>
-    public PlanOwnershipMoves(TransferStore transfers, IOptionsMonitor<OwnershipOptions> options)
+    public PlanOwnershipMovesActivity(OwnershipTransferStore transfers, IOptionsMonitor<OwnershipOptions> options)
     {
         ArgumentNullException.ThrowIfNull(transfers);
         ArgumentNullException.ThrowIfNull(options);

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Azure;
 using Azure.Data.Tables;
+using Transfers.Core.Application;
 
 namespace Transfers.Core.Ownership;
 
@@ -258,7 +259,7 @@ public sealed class ResourceStore
                 await records.UpdateEntityAsync(Moved(row, toOwnerId, transferId), row.ETag, TableUpdateMode.Merge, cancellationToken);
                 updated.Add(row);
             }
-            catch (RequestFailedException e) when (OwnershipTables.IsConflict(e))
+            catch (RequestFailedException e) when (TableConflicts.IsLostOrGone(e))
             {
                 var current = await records.GetEntityIfExistsAsync<TableEntity>(collection, row.RowKey, cancellationToken: cancellationToken);
                 if (!current.HasValue)

@@ -3,15 +3,15 @@ using Transfers.Core.DurableTask;
 namespace Transfers.Core.Ownership;
 
 /// <summary>Cancels an invitation that is still unapproved when it expires; returns the status it ends with.</summary>
-public sealed class ExpireOwnershipInvite : Activity<string, OwnershipTransferStatus>
+public sealed class ExpireOwnershipInviteActivity : Activity<string, string>
 {
-    private readonly TransferStore _transfers;
+    private readonly OwnershipTransferStore _transfers;
     private readonly TimeProvider _time;
 
-    /// <summary>Initializes a new instance of the <see cref="ExpireOwnershipInvite"/> class.</summary>
+    /// <summary>Initializes a new instance of the <see cref="ExpireOwnershipInviteActivity"/> class.</summary>
     /// <param name="transfers">The transfer store.</param>
     /// <param name="time">The clock.</param>
-    public ExpireOwnershipInvite(TransferStore transfers, TimeProvider time)
+    public ExpireOwnershipInviteActivity(OwnershipTransferStore transfers, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(transfers);
         ArgumentNullException.ThrowIfNull(time);
@@ -20,7 +20,7 @@ public sealed class ExpireOwnershipInvite : Activity<string, OwnershipTransferSt
     }
 
     /// <inheritdoc/>
-    public override async Task<OwnershipTransferStatus> RunAsync(ActivityContext context, string input, CancellationToken cancellationToken = default)
+    public override async Task<string> RunAsync(ActivityContext context, string input, CancellationToken cancellationToken = default)
     {
         var (transfer, _) = await _transfers.TryUpdateAsync(
             input,

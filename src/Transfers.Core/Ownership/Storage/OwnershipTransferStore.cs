@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
+using Transfers.Core.Application;
 using Transfers.Core.Reconciliation;
 
 namespace Transfers.Core.Ownership;
@@ -13,7 +14,7 @@ namespace Transfers.Core.Ownership;
 /// orchestration history. <see cref="OwnershipTables.TransferIndex"/> lists transfer ids by owner (<c>out:{user}</c>)
 /// and invitee (<c>in:{user}</c>); <see cref="OwnershipTables.TransferLocks"/> holds the integrations of open transfers.
 /// </summary>
-public sealed class TransferStore
+public sealed class OwnershipTransferStore
 {
     private const string RecordRow = "transfer";
     private const string ResourcePrefix = "res:";
@@ -23,9 +24,9 @@ public sealed class TransferStore
 
     private readonly OwnershipTables _tables;
 
-    /// <summary>Initializes a new instance of the <see cref="TransferStore"/> class.</summary>
+    /// <summary>Initializes a new instance of the <see cref="OwnershipTransferStore"/> class.</summary>
     /// <param name="tables">The family's tables.</param>
-    public TransferStore(OwnershipTables tables)
+    public OwnershipTransferStore(OwnershipTables tables)
     {
         ArgumentNullException.ThrowIfNull(tables);
         _tables = tables;
@@ -128,7 +129,7 @@ public sealed class TransferStore
                 await transfers.UpdateEntityAsync(ToRow(updated), row.Value!.ETag, TableUpdateMode.Replace, cancellationToken);
                 return (updated, true);
             }
-            catch (RequestFailedException e) when (e.Status == 412 && attempt < MaxAttempts)
+            catch (RequestFailedException e) when (TableConflicts.IsLostWrite(e) && attempt < MaxAttempts)
             {
                 // Someone else changed it first; decide again on the new state.
             }
@@ -145,7 +146,7 @@ public sealed class TransferStore
     public async IAsyncEnumerable<IReadOnlyList<ActiveRecord>> ListOpenAsync(int pageSize, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var transfers = await _tables.GetAsync(OwnershipTables.Transfers);
-        string[] open = [nameof(OwnershipTransferStatus.Unapproved), nameof(OwnershipTransferStatus.Queued), nameof(OwnershipTransferStatus.Started)];
+        string[] open = [Stored(OwnershipTransferStatus.Unapproved), Stored(OwnershipTransferStatus.Queued), Stored(OwnershipTransferStatus.Started)];
         await foreach (var page in ActiveRecord.ListAsync(transfers, TableClient.CreateQueryFilter($"RowKey eq {RecordRow}"), open, pageSize, cancellationToken))
         {
             yield return page;
@@ -182,7 +183,7 @@ public sealed class TransferStore
             await transfers.UpdateEntityAsync(ToRow(updated), row.ETag, TableUpdateMode.Replace, cancellationToken);
             return updated;
         }
-        catch (RequestFailedException e) when (OwnershipTables.IsConflict(e))
+        catch (RequestFailedException e) when (TableConflicts.IsLostOrGone(e))
         {
             return null;
         }
@@ -295,7 +296,7 @@ public sealed class TransferStore
                 {
                     await locks.DeleteEntityAsync(transfer.OwnerId, key, row.Value.ETag, cancellationToken);
                 }
-                catch (RequestFailedException e) when (OwnershipTables.IsConflict(e))
+                catch (RequestFailedException e) when (TableConflicts.IsLostOrGone(e))
                 {
                     // Released or taken over concurrently; either way it is no longer ours.
                 }
@@ -383,7 +384,7 @@ public sealed class TransferStore
                 await locks.AddEntityAsync(row, cancellationToken);
                 return true;
             }
-            catch (RequestFailedException e) when (e.Status == 409)
+            catch (RequestFailedException e) when (TableConflicts.IsLostWrite(e))
             {
                 // Taken: by an open transfer, or by one that closed and is releasing it right now (or crashed
                 // before it could), whose lock is stale and can be taken over.
@@ -405,7 +406,7 @@ public sealed class TransferStore
                 await locks.UpdateEntityAsync(row, existing.Value!.ETag, TableUpdateMode.Replace, cancellationToken);
                 return true;
             }
-            catch (RequestFailedException e) when (OwnershipTables.IsConflict(e))
+            catch (RequestFailedException e) when (TableConflicts.IsLostOrGone(e))
             {
                 // Released or taken over meanwhile: look again.
             }
@@ -454,11 +455,17 @@ public sealed class TransferStore
         return resources;
     }
 
+    /// <summary>
+    /// A status as the record rows store it: capitalized (<c>Unapproved</c>), as they did when the statuses were an
+    /// enum, so that rows written before and after read and filter alike.
+    /// </summary>
+    private static string Stored(string status) => string.Concat(status[..1].ToUpperInvariant(), status[1..]);
+
     private static TableEntity ToRow(OwnershipTransfer t) => new(t.Id, RecordRow)
     {
         ["OwnerId"] = t.OwnerId,
         ["ToUserId"] = t.ToUserId,
-        ["Status"] = t.Status.ToString(),
+        ["Status"] = Stored(t.Status),
         ["Accepted"] = t.Accepted,
         ["Dismissed"] = t.Dismissed,
         ["Account"] = t.Account,
@@ -474,7 +481,7 @@ public sealed class TransferStore
         Id = row.PartitionKey,
         OwnerId = row.GetString("OwnerId"),
         ToUserId = row.GetString("ToUserId"),
-        Status = Enum.Parse<OwnershipTransferStatus>(row.GetString("Status")),
+        Status = row.GetString("Status").ToLowerInvariant(),
         Accepted = row.GetBoolean("Accepted") ?? false,
         Dismissed = row.GetBoolean("Dismissed") ?? false,
         Account = row.GetBoolean("Account") ?? false,

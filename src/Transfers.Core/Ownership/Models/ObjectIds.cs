@@ -19,7 +19,7 @@ public static partial class ObjectIds
     public static string NewId(DateTimeOffset? time = null)
     {
         Span<byte> bytes = stackalloc byte[12];
-        BinaryPrimitives.WriteUInt32BigEndian(bytes, (uint)(time ?? DateTimeOffset.UtcNow).ToUnixTimeSeconds());
+        BinaryPrimitives.WriteUInt32BigEndian(bytes, (uint)(time ?? TimeProvider.System.GetUtcNow()).ToUnixTimeSeconds());
         s_process.CopyTo(bytes[4..]);
         var counter = Interlocked.Increment(ref s_counter) & 0xFFFFFF;
         bytes[9] = (byte)(counter >> 16);

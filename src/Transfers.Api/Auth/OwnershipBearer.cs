@@ -1,6 +1,7 @@
+using Transfers.Api.Ownership;
 using Transfers.Core.Ownership;
 
-namespace Transfers.Api.Ownership;
+namespace Transfers.Api.Auth;
 
 /// <summary>The user a bearer token authenticated.</summary>
 /// <param name="UserId">The user id.</param>

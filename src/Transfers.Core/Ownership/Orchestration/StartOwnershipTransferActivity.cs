@@ -4,15 +4,15 @@ using Transfers.Core.Telemetry;
 namespace Transfers.Core.Ownership;
 
 /// <summary>Marks an accepted transfer <c>started</c>; returns the status it has afterwards.</summary>
-public sealed class StartOwnershipTransfer : Activity<string, OwnershipTransferStatus>
+public sealed class StartOwnershipTransferActivity : Activity<string, string>
 {
-    private readonly TransferStore _transfers;
+    private readonly OwnershipTransferStore _transfers;
     private readonly TimeProvider _time;
 
-    /// <summary>Initializes a new instance of the <see cref="StartOwnershipTransfer"/> class.</summary>
+    /// <summary>Initializes a new instance of the <see cref="StartOwnershipTransferActivity"/> class.</summary>
     /// <param name="transfers">The transfer store.</param>
     /// <param name="time">The clock.</param>
-    public StartOwnershipTransfer(TransferStore transfers, TimeProvider time)
+    public StartOwnershipTransferActivity(OwnershipTransferStore transfers, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(transfers);
         ArgumentNullException.ThrowIfNull(time);
@@ -21,7 +21,7 @@ public sealed class StartOwnershipTransfer : Activity<string, OwnershipTransferS
     }
 
     /// <inheritdoc/>
-    public override async Task<OwnershipTransferStatus> RunAsync(ActivityContext context, string input, CancellationToken cancellationToken = default)
+    public override async Task<string> RunAsync(ActivityContext context, string input, CancellationToken cancellationToken = default)
     {
         var (transfer, changed) = await _transfers.TryUpdateAsync(
             input,

@@ -3,13 +3,13 @@ using Transfers.Core.DurableTask;
 namespace Transfers.Core.Ownership;
 
 /// <summary>Frees the integrations of a closed transfer for new invitations; idempotent.</summary>
-public sealed class ReleaseOwnershipLocks : Activity<string, bool>
+public sealed class ReleaseOwnershipLocksActivity : Activity<string, bool>
 {
-    private readonly TransferStore _transfers;
+    private readonly OwnershipTransferStore _transfers;
 
-    /// <summary>Initializes a new instance of the <see cref="ReleaseOwnershipLocks"/> class.</summary>
+    /// <summary>Initializes a new instance of the <see cref="ReleaseOwnershipLocksActivity"/> class.</summary>
     /// <param name="transfers">The transfer store.</param>
-    public ReleaseOwnershipLocks(TransferStore transfers)
+    public ReleaseOwnershipLocksActivity(OwnershipTransferStore transfers)
     {
         ArgumentNullException.ThrowIfNull(transfers);
         _transfers = transfers;

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Azure;
 using Azure.Data.Tables;
+using Transfers.Core.Application;
 using Transfers.Core.Security;
 
 namespace Transfers.Core.Ownership;
@@ -67,7 +68,7 @@ public sealed partial class UserStore
         {
             await table.AddEntityAsync(new TableEntity(EmailPartition, user.Email) { ["UserId"] = user.Id }, cancellationToken);
         }
-        catch (RequestFailedException e) when (e.Status == 409)
+        catch (RequestFailedException e) when (TableConflicts.IsLostWrite(e))
         {
             return null;
         }

@@ -1,14 +1,9 @@
 using System.Collections.Frozen;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Transfers.Core.Application;
 
 namespace Transfers.Core.Ownership;
-
-/// <summary>A problem with one field of a request.</summary>
-/// <param name="Code">A machine-readable code such as <c>invalid_ref</c> or <c>missing_required_field</c>.</param>
-/// <param name="Message">What is wrong, for people.</param>
-/// <param name="Field">The field at fault, if any.</param>
-public sealed record FieldError(string Code, string Message, string? Field = null);
 
 /// <summary>
 /// The fields of the lean resource documents: a name, scalar properties and references to other resources of the same
