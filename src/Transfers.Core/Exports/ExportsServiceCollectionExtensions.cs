@@ -24,12 +24,12 @@ public static class ExportsServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<FamilyReconciler, ExportReconciler>());
         services.AddDurableTasks(r => r
             .AddOrchestrator<ExportTransferOrchestration>()
-            .AddActivity<CheckTransferTurnActivity>()
-            .AddActivity<StartTransferActivity>()
+            .AddActivity<CheckExportTurnActivity>()
+            .AddActivity<StartExportActivity>()
             .AddActivity<ExportChunkActivity>()
-            .AddActivity<WriteManifestActivity>()
-            .AddActivity<RecordModelResultActivity>()
-            .AddActivity<FinishTransferActivity>());
+            .AddActivity<WriteExportManifestActivity>()
+            .AddActivity<RecordExportModelResultActivity>()
+            .AddActivity<FinishExportActivity>());
         return services;
     }
 }

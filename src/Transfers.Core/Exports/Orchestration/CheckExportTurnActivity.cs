@@ -9,7 +9,7 @@ namespace Transfers.Core.Exports;
 /// </summary>
 /// <param name="transfers">The transfer store.</param>
 /// <param name="options">The Exports settings.</param>
-public sealed class CheckTransferTurnActivity(ExportTransferStore transfers, IOptionsMonitor<ExportsOptions> options)
+public sealed class CheckExportTurnActivity(ExportTransferStore transfers, IOptionsMonitor<ExportsOptions> options)
     : Activity<ExportTransferInput, ExportTurn>
 {
     /// <inheritdoc/>
