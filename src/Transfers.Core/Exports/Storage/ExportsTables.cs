@@ -1,51 +1,45 @@
 using System.Text.Json;
 using Azure.Data.Tables;
+using Transfers.Core.Application;
 using Transfers.Core.Storage;
 
 namespace Transfers.Core.Exports;
 
-/// <summary>The Exports family's record tables in the host's account, created on first use.</summary>
+/// <summary>The Exports family's record tables in the host's account, each created once on first use.</summary>
 public sealed class ExportsTables
 {
-    private readonly Lazy<Task> _created;
+    /// <summary>The models: partition tenant, row model name (and the reserved table name of each).</summary>
+    public const string Models = ServiceTables.ExportModels;
+
+    /// <summary>The destinations: partition tenant, row destination id.</summary>
+    public const string Destinations = ServiceTables.ExportDestinations;
+
+    /// <summary>The transfers: partition tenant, row transfer id (newest first), with the destinations' queue rows.</summary>
+    public const string Transfers = ServiceTables.ExportTransfers;
+
+    /// <summary>The per-model progress of transfers: partition transfer id, row model name.</summary>
+    public const string TransferModels = ServiceTables.ExportTransferModels;
+
+    /// <summary>The watermarks: partition tenant, row destination and model.</summary>
+    public const string Watermarks = ServiceTables.ExportWatermarks;
+
+    /// <summary>The debug logs: partition transfer id.</summary>
+    public const string DebugLogs = ServiceTables.ExportDebugLogs;
+
+    private readonly CreatedTables _tables;
 
     /// <summary>Initializes a new instance of the <see cref="ExportsTables"/> class.</summary>
     /// <param name="connections">The storage connections; records live in the host's own account.</param>
     public ExportsTables(StorageConnections connections)
     {
         ArgumentNullException.ThrowIfNull(connections);
-        var service = connections.Tables();
-        Models = service.GetTableClient(ServiceTables.ExportModels);
-        Destinations = service.GetTableClient(ServiceTables.ExportDestinations);
-        Transfers = service.GetTableClient(ServiceTables.ExportTransfers);
-        TransferModels = service.GetTableClient(ServiceTables.ExportTransferModels);
-        Watermarks = service.GetTableClient(ServiceTables.ExportWatermarks);
-        DebugLogs = service.GetTableClient(ServiceTables.ExportDebugLogs);
-        TableClient[] all = [Models, Destinations, Transfers, TransferModels, Watermarks, DebugLogs];
-        _created = new Lazy<Task>(() => Task.WhenAll(all.Select(t => t.CreateIfNotExistsAsync())));
+        _tables = new CreatedTables(connections.Tables());
     }
 
-    /// <summary>Gets the models: partition tenant, row model name.</summary>
-    public TableClient Models { get; }
-
-    /// <summary>Gets the destinations: partition tenant, row destination id.</summary>
-    public TableClient Destinations { get; }
-
-    /// <summary>Gets the transfers: partition tenant, row transfer id (newest first).</summary>
-    public TableClient Transfers { get; }
-
-    /// <summary>Gets the per-model progress of transfers: partition transfer id, row model name.</summary>
-    public TableClient TransferModels { get; }
-
-    /// <summary>Gets the watermarks: partition tenant, row destination and model.</summary>
-    public TableClient Watermarks { get; }
-
-    /// <summary>Gets the debug logs: partition transfer id.</summary>
-    public TableClient DebugLogs { get; }
-
-    /// <summary>Creates the tables once per process.</summary>
-    /// <returns>A task that completes when they exist.</returns>
-    public Task EnsureCreatedAsync() => _created.Value;
+    /// <summary>Gets a table, creating it on first use.</summary>
+    /// <param name="name">One of the table name constants.</param>
+    /// <returns>The table client.</returns>
+    public Task<TableClient> GetAsync(string name) => _tables.GetAsync(name);
 
     /// <summary>Serializes a list or map for a string property.</summary>
     /// <param name="value">The value.</param>
