@@ -23,7 +23,7 @@ public static class ExportsServiceCollectionExtensions
         services.AddSingleton<ExportWatermarkStore>();
         services.AddSingleton<ExportDebugLog>();
         services.AddSingleton<ExportsService>();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<FamilyReconciler, ExportReconciler>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<FamilyReconciler, ExportsReconciler>());
         services.AddDurableTasks(r => r
             .AddOrchestrator<ExportTransferOrchestration>()
             .AddActivity<CheckExportTurnActivity>()
