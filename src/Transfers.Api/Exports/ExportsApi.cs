@@ -57,12 +57,10 @@ public static class ExportsApi
             ExportsResults.From(await s.Service.GetTransferAsync(Tenant(c), id, ct), transfer => ExportsResults.Success(transfer, "Transfer found.")));
         group.MapPost("/transfers/{transfer_id}/cancel", async ([FromRoute(Name = "transfer_id")] string id, HttpContext c, [AsParameters] ExportsServices s, CancellationToken ct) =>
             ExportsResults.From(await s.Service.CancelTransferAsync(Tenant(c), id, ct), cancel => ExportsResults.Success(
-                cancel.Transfer,
-                cancel.Outcome == ExportCancelOutcome.Cancelled ? "Transfer cancelled." : "Cancellation requested; the transfer stops between chunks.")));
+                cancel.Transfer, cancel.Outcome == ExportCancelOutcome.Cancelled ? "Transfer cancelled." : "Cancellation requested; the transfer stops between chunks.")));
         group.MapGet("/transfers/{transfer_id}/logs", async ([FromRoute(Name = "transfer_id")] string id, HttpContext c, [AsParameters] ExportsServices s, CancellationToken ct) =>
             ExportsResults.From(await s.Service.GetTransferLogAsync(Tenant(c), id, ct), log => ExportsResults.Success(
-                ExportsViews.TransferLog(log),
-                log.Transfer.IsDebugMode ? $"{log.Entries.Count} log entries." : "The transfer was not run in debug mode; it has no debug log.")));
+                ExportsViews.TransferLog(log), log.Transfer.IsDebugMode ? $"{log.Entries.Count} log entries." : "The transfer was not run in debug mode; it has no debug log.")));
         return group;
     }
 
@@ -143,7 +141,7 @@ public static class ExportsApi
         ArgumentNullException.ThrowIfNull(services);
         var tenant = Tenant(context);
         var found = await services.Service.GetDestinationAsync(tenant, destinationId, cancellationToken);
-        if (!found.IsOk)
+        if (found.Value is not { } current)
         {
             return ExportsResults.Failure(found.Status);
         }
@@ -154,7 +152,6 @@ public static class ExportsApi
             return ExportsResults.BadRequest(error!);
         }
 
-        var current = found.Value!;
         var updated = current with
         {
             Name = body.Has("name") ? body.String("name", required: true) ?? string.Empty : current.Name,
