@@ -18,7 +18,7 @@ public sealed record ExportsServices([FromServices] ExportsService Service, [Fro
 public static class ExportsApi
 {
     private static readonly string[] s_modelFields = ["model_name", "source_table", "source_connection", "primary_key", "last_updated_at_column", "columns"];
-    private static readonly string[] s_destinationFields = ["name", "vendor", "connection", "bucket_name", "table_prefix", "path_prefix", "format", "compression", "enabled_models"];
+    private static readonly string[] s_destinationFields = ["name", "vendor", "connection", "bucket_name", "table_prefix", "path_prefix", "schema", "format", "compression", "enabled_models"];
     private static readonly string[] s_transferFields = ["full_refresh", "is_debug_mode", "models", "start_transfer_window_at", "end_transfer_window_at", "tags"];
 
     /// <summary>Maps the Exports routes.</summary>
@@ -70,7 +70,7 @@ public static class ExportsApi
     /// <param name="cancellationToken">Cancels the request.</param>
     /// <returns>
     /// 200 with the model; 400 for a bad body or a name that makes an invalid table name in one of the tenant's table
-    /// destinations; 409 when the name is taken or another model would write to the same destination tables.
+    /// or postgres destinations; 409 when the name is taken or another model would write to the same destination tables.
     /// </returns>
     public static async Task<IResult> CreateModelAsync(HttpContext context, [AsParameters] ExportsServices services, CancellationToken cancellationToken)
     {
@@ -118,6 +118,7 @@ public static class ExportsApi
             body.String("bucket_name"),
             body.String("table_prefix"),
             body.String("path_prefix"),
+            body.String("schema"),
             body.String("format") ?? "jsonl",
             body.String("compression") ?? "gzip",
             body.StringArray("enabled_models"),
@@ -160,6 +161,7 @@ public static class ExportsApi
             BucketName = body.Has("bucket_name") ? body.String("bucket_name") : current.BucketName,
             TablePrefix = body.Has("table_prefix") ? body.String("table_prefix") : current.TablePrefix,
             PathPrefix = body.Has("path_prefix") ? body.String("path_prefix") : current.PathPrefix,
+            Schema = body.Has("schema") ? body.String("schema") : current.Schema,
             Format = body.Has("format") ? body.String("format") ?? "jsonl" : current.Format,
             Compression = body.Has("compression") ? body.String("compression") ?? "gzip" : current.Compression,
             EnabledModels = body.Has("enabled_models") ? body.StringArray("enabled_models") : current.EnabledModels,

@@ -90,7 +90,7 @@ public sealed partial class ExportsService
 
     /// <summary>
     /// Defines a model, stamped with the current time: its own fields checked against the storage the tenant may read,
-    /// and its name against the tables of every table destination of the tenant that would receive it.
+    /// and its name against the tables of every table or postgres destination of the tenant that would receive it.
     /// </summary>
     /// <param name="tenant">The tenant.</param>
     /// <param name="model">The model as asked for; its creation time is set here.</param>
@@ -174,9 +174,9 @@ public sealed partial class ExportsService
 
     /// <summary>
     /// Saves a changed destination (read with <see cref="GetDestinationAsync"/>), stamped with the current time: its
-    /// own fields checked against the storage the tenant may name, a table destination's table names for every model
-    /// it would receive (those it enables, or every model of the tenant), and, when they changed, that its enabled
-    /// models exist.
+    /// own fields checked against the storage the tenant may name, a table or postgres destination's table names for
+    /// every model it would receive (those it enables, or every model of the tenant), and, when they changed, that its
+    /// enabled models exist.
     /// </summary>
     /// <param name="tenant">The tenant.</param>
     /// <param name="destination">The destination with the changes.</param>
@@ -421,8 +421,8 @@ public sealed partial class ExportsService
     }
 
     /// <summary>
-    /// Why a destination cannot be saved: its own fields, or a table destination that cannot receive one of the models
-    /// it would receive (those it enables, or every model of the tenant).
+    /// Why a destination cannot be saved: its own fields, or a table or postgres destination that cannot receive one of
+    /// the models it would receive (those it enables, or every model of the tenant).
     /// </summary>
     private async Task<string?> ValidateAsync(string tenant, ExportDestination destination, CancellationToken cancellationToken)
     {
@@ -432,7 +432,7 @@ public sealed partial class ExportsService
             return invalid;
         }
 
-        if (destination.Vendor != ExportVendors.AzureTableStorage)
+        if (destination.Vendor is not (ExportVendors.AzureTableStorage or ExportVendors.Postgres))
         {
             return null;
         }

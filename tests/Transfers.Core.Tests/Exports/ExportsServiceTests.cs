@@ -389,7 +389,7 @@ public sealed class ExportsServiceTests : IDisposable
     private static ExportModel Model(string name) => new(name, "srcorders", StorageConnections.DefaultName, ["id"], "updated_at", null, default);
 
     private static ExportDestination Destination(IReadOnlyList<string>? enabled = null) => new(
-        string.Empty, "lake", ExportVendors.AzureBlobStorage, StorageConnections.DefaultName, "exports", null, null, "jsonl", "gzip", enabled, default, default);
+        string.Empty, "lake", ExportVendors.AzureBlobStorage, StorageConnections.DefaultName, "exports", null, null, null, "jsonl", "gzip", enabled, default, default);
 
     private static ExportTransferRequest Request(
         IReadOnlyList<string>? models = null, DateTimeOffset? start = null, DateTimeOffset? end = null, IReadOnlyDictionary<string, string>? tags = null) =>

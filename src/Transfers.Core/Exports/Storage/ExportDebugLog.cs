@@ -15,6 +15,13 @@ public sealed record ExportDebugLogEntry(DateTimeOffset At, string Message);
 /// <param name="time">The clock that stamps each line.</param>
 public sealed class ExportDebugLog(ExportsTables tables, TimeProvider time)
 {
+    /// <summary>Initializes a new instance of the <see cref="ExportDebugLog"/> class that stamps lines with the system clock.</summary>
+    /// <param name="tables">The family's tables.</param>
+    public ExportDebugLog(ExportsTables tables)
+        : this(tables, TimeProvider.System)
+    {
+    }
+
     /// <summary>Writes a log line.</summary>
     /// <param name="transferId">The transfer id.</param>
     /// <param name="key">A key unique within the transfer and stable across retries.</param>
