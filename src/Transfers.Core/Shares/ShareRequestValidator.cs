@@ -55,7 +55,7 @@ public static partial class ShareRequestValidator
         }
         else if (e.Object(src, "source", "connection", "container", "prefix"))
         {
-            var connection = e.Connection(src, "source.connection", storage);
+            var connection = e.Connection(src, "source.connection", storage, postgres: false);
             var container = e.Container(src, "source.container", connection, "source.connection", storage);
             var prefix = e.OptionalPath(src, "prefix", "source.prefix");
             source = container is null ? null : new ShareSource(connection, container, prefix);
@@ -215,14 +215,10 @@ public static partial class ShareRequestValidator
 
         var at = (string name) => field.Length == 0 ? name : field + "." + name;
         var kind = e.RequiredString(dst, "kind", at("kind"), 10);
-        var connection = e.Connection(dst, at("connection"), storage);
         var postgres = kind == ShareDestinationKinds.Postgres;
-        if (kind is ShareDestinationKinds.Files or ShareDestinationKinds.Table or ShareDestinationKinds.Postgres && !e.Has(at("connection")) &&
-            storage.CheckConnection(connection, postgres) is { } wrongKind)
-        {
-            e.Add(at("connection"), wrongKind);
-        }
 
+        // A known kind needs its kind of connection: storage for files and tables, PostgreSQL for postgres.
+        var connection = e.Connection(dst, at("connection"), storage, kind is ShareDestinationKinds.Files or ShareDestinationKinds.Table or ShareDestinationKinds.Postgres ? postgres : null);
         if (!postgres)
         {
             e.Forbidden(dst, "schema", at("schema"), "schema belongs to a postgres destination.");
@@ -482,7 +478,7 @@ public static partial class ShareRequestValidator
             return CheckString(value, name, field, maxLength);
         }
 
-        public string? Connection(JsonElement element, string field, TenantStorageAccess storage)
+        public string? Connection(JsonElement element, string field, TenantStorageAccess storage, bool? postgres = null)
         {
             string? name = null;
             if (element.TryGetProperty("connection", out var value) && value.ValueKind != JsonValueKind.Null)
@@ -494,7 +490,7 @@ public static partial class ShareRequestValidator
                 }
             }
 
-            if (storage.CheckConnection(name) is { } denied)
+            if ((postgres is { } kind ? storage.CheckConnection(name, kind) : storage.CheckConnection(name)) is { } denied)
             {
                 Add(field, denied);
                 return null;
