@@ -43,10 +43,10 @@ public sealed class PostgresShareTests(PostgresSharesFactory factory) : IClassFi
         using var client = await factory.CreateWarehouseTenantClientAsync();
 
         // Act
-        using var response = await PostRawAsync(client, "/v1/shares", ShareBody(destination));
+        using var response = await SharesValidationTests.PostRawAsync(client, "/v1/shares", ShareBody(destination));
 
         // Assert
-        await AssertValidationAsync(response, field, rule);
+        await SharesValidationTests.AssertValidationAsync(response, field, rule);
     }
 
     [Fact]
@@ -56,10 +56,10 @@ public sealed class PostgresShareTests(PostgresSharesFactory factory) : IClassFi
         using var client = await factory.CreateTenantClientAsync();
 
         // Act
-        using var response = await PostRawAsync(client, "/v1/shares", ShareBody("""{"kind":"postgres","connection":"warehouse","schema":"sales"}"""));
+        using var response = await SharesValidationTests.PostRawAsync(client, "/v1/shares", ShareBody("""{"kind":"postgres","connection":"warehouse","schema":"sales"}"""));
 
         // Assert
-        await AssertValidationAsync(response, "destination.connection", "The PostgreSQL connection 'warehouse' is not granted to this tenant");
+        await SharesValidationTests.AssertValidationAsync(response, "destination.connection", "The PostgreSQL connection 'warehouse' is not granted to this tenant");
     }
 
     [Fact]
@@ -70,12 +70,12 @@ public sealed class PostgresShareTests(PostgresSharesFactory factory) : IClassFi
         using var client = await factory.CreateWarehouseTenantClientAsync(prefix);
 
         // Act
-        using var outside = await PostRawAsync(client, "/v1/shares", ShareBody("""{"kind":"postgres","connection":"warehouse","schema":"sales"}"""));
-        using var inside = await PostRawAsync(client, "/v1/shares", ShareBody($$"""{"kind":"postgres","connection":"warehouse","schema":"{{prefix}}_sales"}"""));
+        using var outside = await SharesValidationTests.PostRawAsync(client, "/v1/shares", ShareBody("""{"kind":"postgres","connection":"warehouse","schema":"sales"}"""));
+        using var inside = await SharesValidationTests.PostRawAsync(client, "/v1/shares", ShareBody($$"""{"kind":"postgres","connection":"warehouse","schema":"{{prefix}}_sales"}"""));
         var share = await inside.Content.ReadFromJsonAsync<JsonElement>();
 
         // Assert
-        await AssertValidationAsync(outside, "destination.schema", $"this tenant may name only schemas that start with '{prefix}'");
+        await SharesValidationTests.AssertValidationAsync(outside, "destination.schema", $"this tenant may name only schemas that start with '{prefix}'");
         Assert.Equal(HttpStatusCode.Created, inside.StatusCode);
         var destination = share.GetProperty("destination");
         Assert.Equal("postgres", destination.GetProperty("kind").GetString());
@@ -93,10 +93,10 @@ public sealed class PostgresShareTests(PostgresSharesFactory factory) : IClassFi
         var shareId = await CreateShareAsync(client, "sales");
 
         // Act
-        using var response = await PostRawAsync(client, $"/v1/shares/{shareId}/transfers", body);
+        using var response = await SharesValidationTests.PostRawAsync(client, $"/v1/shares/{shareId}/transfers", body);
 
         // Assert
-        await AssertValidationAsync(response, field, rule);
+        await SharesValidationTests.AssertValidationAsync(response, field, rule);
     }
 
     [Fact]
@@ -106,8 +106,8 @@ public sealed class PostgresShareTests(PostgresSharesFactory factory) : IClassFi
         using var client = await factory.CreateWarehouseTenantClientAsync();
         var valid = await CreateShareAsync(client, null);
         var invalid = await CreateShareAsync(client, null);
-        using var lower = await PostRawAsync(client, $"/v1/shares/{valid}/transfers", """{"transferEntity":[{"type":"table","name":"orders","sourceTable":"Orders","loadingPattern":"OVERWRITE"}]}""");
-        using var upper = await PostRawAsync(client, $"/v1/shares/{invalid}/transfers", """{"transferEntity":[{"type":"table","name":"Orders","sourceTable":"Orders","loadingPattern":"OVERWRITE"}]}""");
+        using var lower = await SharesValidationTests.PostRawAsync(client, $"/v1/shares/{valid}/transfers", """{"transferEntity":[{"type":"table","name":"orders","sourceTable":"Orders","loadingPattern":"OVERWRITE"}]}""");
+        using var upper = await SharesValidationTests.PostRawAsync(client, $"/v1/shares/{invalid}/transfers", """{"transferEntity":[{"type":"table","name":"Orders","sourceTable":"Orders","loadingPattern":"OVERWRITE"}]}""");
         const string destination = """{"kind":"postgres","connection":"warehouse","schema":"sales"}""";
 
         // Act
@@ -119,7 +119,7 @@ public sealed class PostgresShareTests(PostgresSharesFactory factory) : IClassFi
         Assert.Equal(HttpStatusCode.Created, upper.StatusCode);
         Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
         Assert.Equal("sales", (await accepted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("destination").GetProperty("schema").GetString());
-        await AssertValidationAsync(refused, "schema", "table 'Orders': name, for a postgres destination");
+        await SharesValidationTests.AssertValidationAsync(refused, "schema", "table 'Orders': name, for a postgres destination");
     }
 
     [Fact]
@@ -164,10 +164,7 @@ public sealed class PostgresShareTests(PostgresSharesFactory factory) : IClassFi
         await source.UpsertEntityAsync(new TableEntity("orders", "r000") { ["OrderId"] = 0, ["Amount"] = 999 });
         await source.UpsertEntityAsync(new TableEntity("orders", "r100") { ["OrderId"] = 100, ["Amount"] = 1000 });
         await source.DeleteEntityAsync("orders", "r001");
-        await Eventually.MatchAsync(
-            () => ShareFiles.GetTransferAsync(client, shareId, transferId),
-            t => t.TryGetProperty("lastSync", out var last) && last.GetProperty("startedAt").GetDateTimeOffset() > changedAt.AddSeconds(3.5),
-            TimeSpan.FromSeconds(90));
+        var second = await ShareFiles.WaitForCheckAfterAsync(client, shareId, transferId, changedAt.AddSeconds(3.5));
         var secondCounts = await CountsAsync(schema);
 
         // Assert: the first load
@@ -177,6 +174,7 @@ public sealed class PostgresShareTests(PostgresSharesFactory factory) : IClassFi
 
         // Assert: APPEND_ONLY keeps both versions of r000 and adds r100 once; UPDATE_AND_APPEND replaces r000's row;
         // OVERWRITE holds the source as it is, r001 gone.
+        Assert.Empty(second.GetProperty("errors").EnumerateArray());
         Assert.Equal((32, 31, 30), secondCounts);
         Assert.Equal(1L, await factory.ScalarAsync<long>($"SELECT count(*) FROM {schema}.appended WHERE \"RowKey\" = 'r100'"));
         Assert.Equal(2L, await factory.ScalarAsync<long>($"SELECT count(*) FROM {schema}.appended WHERE \"RowKey\" = 'r000'"));
@@ -294,7 +292,7 @@ public sealed class PostgresShareTests(PostgresSharesFactory factory) : IClassFi
     /// <summary>Creates a share with a postgres destination on the schema, or with a table destination when it is null.</summary>
     private static async Task<string> CreateShareAsync(HttpClient client, string? schema)
     {
-        using var response = await PostRawAsync(client, "/v1/shares", ShareBody(schema is null
+        using var response = await SharesValidationTests.PostRawAsync(client, "/v1/shares", ShareBody(schema is null
             ? """{"kind":"table","tablePrefix":"shared"}"""
             : $$"""{"kind":"postgres","connection":"warehouse","schema":"{{schema}}"}"""));
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
@@ -362,20 +360,5 @@ public sealed class PostgresShareTests(PostgresSharesFactory factory) : IClassFi
         {
             return e.SqlState;
         }
-    }
-
-    private static Task<HttpResponseMessage> PostRawAsync(HttpClient client, string path, string body) =>
-        client.PostAsync(path, new StringContent(body, Encoding.UTF8, "application/json"));
-
-    private static async Task AssertValidationAsync(HttpResponseMessage response, string field, string rule)
-    {
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{(int)response.StatusCode}: {text}");
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        var errors = JsonDocument.Parse(text).RootElement.GetProperty("errors");
-        Assert.True(errors.TryGetProperty(field, out var messages) && messages.GetArrayLength() > 0, $"no error for '{field}': {text}");
-        Assert.True(
-            messages.EnumerateArray().Any(m => m.GetString()!.Contains(rule, StringComparison.Ordinal)),
-            $"no error for '{field}' names the rule '{rule}': {text}");
     }
 }

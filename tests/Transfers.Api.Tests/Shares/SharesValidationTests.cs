@@ -504,13 +504,13 @@ public sealed class SharesValidationTests(SharesFactory factory) : IClassFixture
     private static string FilesBody(IEnumerable<string> paths) =>
         $$$"""{"transferEntity":{"type":"files","pathNames":[{{{string.Join(",", paths.Select(p => $"\"{p}\""))}}}]}}""";
 
-    private static Task<HttpResponseMessage> PostRawAsync(HttpClient client, string path, string body) =>
+    internal static Task<HttpResponseMessage> PostRawAsync(HttpClient client, string path, string body) =>
         client.PostAsync(path, new StringContent(body, Encoding.UTF8, "application/json"));
 
     private static Task<HttpResponseMessage> PutRawAsync(HttpClient client, string path, string body) =>
         client.PutAsync(path, new StringContent(body, Encoding.UTF8, "application/json"));
 
-    private static async Task AssertValidationAsync(HttpResponseMessage response, string field, string rule)
+    internal static async Task AssertValidationAsync(HttpResponseMessage response, string field, string rule)
     {
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{(int)response.StatusCode}: {text}");
