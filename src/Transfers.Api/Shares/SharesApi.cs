@@ -189,14 +189,14 @@ public static class SharesApi
     /// <param name="shareId">The share id.</param>
     /// <param name="request">The request.</param>
     /// <param name="services">The services.</param>
-    /// <param name="cancellationToken">Cancels the request.</param>
     /// <param name="warehouse">The consumer's access to postgres destinations; a deleted share's role is dropped.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
     /// <returns>204, 404 or 409.</returns>
     public static async Task<IResult> DeleteShareAsync(
         string shareId, HttpRequest request, [AsParameters] SharesServices services, ShareWarehouseAccess warehouse, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(warehouse);
         ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(warehouse);
         var share = await services.Store.GetShareAsync(Tenant(request), shareId, cancellationToken);
         if (share is null)
         {
