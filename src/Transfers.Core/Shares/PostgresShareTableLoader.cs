@@ -118,8 +118,7 @@ public sealed class PostgresShareTableLoader : IShareTableLoader
         }
         catch (PostgresException e) when (!e.IsTransient)
         {
-            // The server refused the chunk (a constraint, a type, a permission): a fault of this load, not of the host.
-            throw new InvalidOperationException($"Table '{table.Name}': PostgreSQL refused the chunk: {e.MessageText} ({e.SqlState}).", e);
+            throw PostgresTableWriter.RefusedChunk(table.Name, e);
         }
     }
 
