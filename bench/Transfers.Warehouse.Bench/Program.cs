@@ -91,7 +91,7 @@ foreach (var pattern in patterns)
     // The query PostgresShareTableLoader builds for the first load of a table (no watermark yet).
     var query = pattern == LoadingPatterns.Overwrite
         ? new TableRowQuery()
-        : new TableRowQuery { TimestampColumn = WindowColumn, To = DateTimeOffset.UtcNow.AddSeconds(-1) };
+        : new TableRowQuery { TimestampColumn = WindowColumn, To = DateTimeOffset.UtcNow.AddSeconds(-1), WindowCheckedInHost = true };
     var table = pattern.ToLowerInvariant();
 
     var scan = await MeasureAsync($"scan {pattern}", () => ScanAsync(query, null));
