@@ -31,6 +31,13 @@ public sealed class TenantStorageAccess
     /// <returns>Why not, or <c>null</c> when it may.</returns>
     public string? CheckConnection(string? connection) => Grant(connection, null, out _);
 
+    /// <summary>Checks that the tenant may use a connection, and that it is of the kind a destination needs.</summary>
+    /// <param name="connection">The connection name; <c>null</c> is the host's own account.</param>
+    /// <param name="postgres"><c>true</c> for a PostgreSQL connection, <c>false</c> for a storage one.</param>
+    /// <returns>Why not, or <c>null</c> when it may.</returns>
+    public string? CheckConnection(string? connection, bool postgres) =>
+        Grant(connection, postgres ? ConnectionKind.Postgres : ConnectionKind.Storage, out _);
+
     /// <summary>Checks that the tenant may read or write a table.</summary>
     /// <param name="connection">The connection name; <c>null</c> is the host's own account.</param>
     /// <param name="table">The table name.</param>
