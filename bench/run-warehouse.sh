@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the warehouse benchmark (bench/Transfers.Warehouse.Bench) against a fresh private Azurite and PostgreSQL on free
 # ports; writes its table to bench/results/warehouse-run.md unless --out is given.
-# Usage: bench/run-warehouse.sh [--rows N] [--patterns APPEND_ONLY,OVERWRITE] [--write-concurrency C] [--out FILE]
+# Usage: bench/run-warehouse.sh [--rows N] [--patterns APPEND_ONLY,OVERWRITE] [--skip-scan] [--write-concurrency C] [--out FILE]
 # Run it alone on the machine (wrap it in flock on a shared one): Azurite, PostgreSQL and the bench share the cores.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,6 +25,7 @@ mapfile -t pg_port < <(free_ports)
 start_postgres "$data/postgres" "${pg_port[0]}"
 export TRANSFERS_TEST_STORAGE="$AZURITE_CONNECTION_STRING" TRANSFERS_TEST_POSTGRES="$POSTGRES_CONNECTION_STRING" AZURITE_PID POSTGRES_PID
 
+dotnet build src/Transfers.Host -c Release -nologo -clp:ErrorsOnly
 dotnet build bench/Transfers.Warehouse.Bench -c Release -nologo -clp:ErrorsOnly
 out=()
 [[ " $* " == *" --out "* ]] || out=(--out bench/results/warehouse-run.md)

@@ -1,16 +1,12 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Reflection;
+using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Azure.Data.Tables;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using NpgsqlTypes;
-using Transfers.Core;
 using Transfers.Core.Shares;
-using Transfers.Core.Storage;
 using Transfers.Core.Tabular;
 using Transfers.Core.Warehouse;
 using Transfers.Testing;
@@ -18,8 +14,8 @@ using Transfers.Testing;
 // Warehouse benchmark. Seeds N rows into one Azurite table (the seeding is a raw batch write, for reference), then per
 // loading pattern: scans the rows with the loader's own query and page size and writes nothing (the read alone), the
 // baseline (the same scan feeding one plain binary COPY into a fresh PostgreSQL table, no engine) and the engine (the
-// real PostgresShareTableLoader, chunk after chunk as the host's activities call it, in a child process with the host's
-// GC settings, whose peak RSS stands for the host's). Prints one table and writes it to --out.
+// real host, Transfers.Host as a separate process, loading a share table transfer to a postgres destination through
+// the API: submission to the end of its first check, and the host's peak RSS). Prints one table and writes it to --out.
 // Needs TRANSFERS_TEST_STORAGE (Azurite) and TRANSFERS_TEST_POSTGRES (an administrative login); bench/run-warehouse.sh
 // starts both.
 const string Warehouse = "warehouse";
@@ -27,14 +23,11 @@ const string EngineSchema = "bench";
 const string BaselineSchema = "baseline";
 const string WindowColumn = "Timestamp";
 
-if (BenchArgs.Text(args, "--engine") is { } enginePattern)
-{
-    return await LoadAsEngineAsync(enginePattern, BenchArgs.Text(args, "--source")!, BenchArgs.Text(args, "--table")!);
-}
-
 var rows = BenchArgs.Int(args, "--rows", 1_000_000);
 var writers = BenchArgs.Int(args, "--write-concurrency", 32);
 var patterns = (BenchArgs.Text(args, "--patterns") ?? $"{LoadingPatterns.AppendOnly},{LoadingPatterns.Overwrite}").Split(',');
+// Without --skip-scan each pattern also times the scan alone (what the reads cost without any writes).
+var scanAlone = !BenchArgs.Flag(args, "--skip-scan");
 var output = BenchArgs.Text(args, "--out") ?? "bench/results/warehouse-run.md";
 var azurite = int.TryParse(Environment.GetEnvironmentVariable("AZURITE_PID"), out var azuritePid) ? azuritePid : (int?)null;
 var postgres = int.TryParse(Environment.GetEnvironmentVariable("POSTGRES_PID"), out var postgresPid) ? postgresPid : (int?)null;
@@ -83,6 +76,24 @@ await Parallel.ForEachAsync(
 write.Stop();
 Report($"Seeding: raw batch write (100-entity batches, {writers} in flight)", rows, write.Elapsed);
 
+// The host, with the warehouse as a connection granted to the bench's tenant and one share loading into its schema; no
+// second check within the run.
+await using var host = await HostProcess.StartAsync(new Dictionary<string, string>
+{
+    ["Transfers__Durable__HubName"] = "benchhub" + Guid.NewGuid().ToString("N")[..8],
+    [$"Transfers__Connections__{Warehouse}"] = database,
+    ["Transfers__Shares__SyncInterval"] = "1.00:00:00",
+});
+using var admin = host.CreateClient("test-admin-key");
+var key = await TenantKeys.IssueWithHostAccountAsync(admin, "bench");
+(await admin.PostAsJsonAsync("/admin/tenants/bench/connections", new { connection = Warehouse })).EnsureSuccessStatusCode();
+using var client = host.CreateClient(key);
+client.Timeout = TimeSpan.FromMinutes(2);
+using var shareCreated = await client.PostAsJsonAsync(
+    "/v1/shares", new { name = "bench", source = new { container = "bench" }, destination = new { kind = ShareDestinationKinds.Postgres, connection = Warehouse, schema = EngineSchema } });
+shareCreated.EnsureSuccessStatusCode();
+var shareId = (await shareCreated.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+
 // The loader's window ends a second before its first chunk starts: let that second pass, so every row is in it.
 await Task.Delay(TimeSpan.FromSeconds(1.5));
 var summary = new List<string>();
@@ -94,27 +105,33 @@ foreach (var pattern in patterns)
         : new TableRowQuery { TimestampColumn = WindowColumn, To = DateTimeOffset.UtcNow.AddSeconds(-1), WindowCheckedInHost = true };
     var table = pattern.ToLowerInvariant();
 
-    var scan = await MeasureAsync($"scan {pattern}", () => ScanAsync(query, null));
-    Report($"{pattern}: raw scan (the loader's query, {TableRowReader.MaxPageSize}-row pages, nothing written)", scan.Rows, scan.Elapsed, scan.Cpu);
+    if (scanAlone)
+    {
+        var scan = await MeasureAsync($"scan {pattern}", () => ScanAsync(query, null));
+        Report($"{pattern}: raw scan (the loader's query, {TableRowReader.MaxPageSize}-row pages, nothing written)", scan.Rows, scan.Elapsed, scan.Cpu);
+    }
 
     var baseline = await MeasureAsync($"baseline {pattern}", () => CopyAsync(query, table));
     Report($"{pattern}: baseline (the same scan into one plain binary COPY)", baseline.Rows, baseline.Elapsed, baseline.Cpu);
 
-    EngineRun? engine = null;
-    var measured = await MeasureAsync($"engine {pattern}", async () =>
+    PeakRss.Reset(host.ProcessId);
+    TimeSpan check = default;
+    var engine = await MeasureAsync($"host {pattern}", async () =>
     {
-        engine = await EngineAsync(pattern, table);
-        return (engine.Rows, TimeSpan.FromSeconds(engine.Seconds));
+        var (count, elapsed, sync) = await TransferAsync(pattern, table);
+        check = sync;
+        return (count, elapsed);
     });
-    var cpu = new Dictionary<string, double>(measured.Cpu) { ["engine process"] = engine!.CpuSeconds };
-    Report($"{pattern}: engine (PostgresShareTableLoader, {engine.Chunks} chunks of at most {PostgresShareTableLoader.ChunkRows:N0} rows)", measured.Rows, measured.Elapsed, cpu);
+    var peakRssMb = PeakRss.Mb(host.ProcessId);
+    Report($"{pattern}: host (share table transfer through the API, submitted to first check done)", engine.Rows, engine.Elapsed, engine.Cpu);
+    Report("  of which the check (its lastSync startedAt to endedAt)", engine.Rows, check);
 
     await RequireRowsAsync($"{BaselineSchema}.{table}");
     await RequireRowsAsync($"{EngineSchema}.{table}");
-    var ratio = baseline.Elapsed / measured.Elapsed;
+    var ratio = baseline.Elapsed / engine.Elapsed;
     summary.Add(string.Create(
         CultureInfo.InvariantCulture,
-        $"- {pattern}: engine / baseline **{ratio:F2}x** (target >= 0.8); engine process peak RSS **{engine.PeakRssMb:F0} MB** (target <= 500 MB); the scan alone is {scan.Elapsed / baseline.Elapsed:P0} of the baseline's time"));
+        $"- {pattern}: engine / baseline **{ratio:F2}x** (target >= 0.8); host peak RSS **{peakRssMb:F0} MB** (target <= 500 MB)"));
 }
 
 var loadFigures = load.Stop();
@@ -127,7 +144,7 @@ foreach (var line in summary)
 var markdown = new StringBuilder()
     .AppendLine(CultureInfo.InvariantCulture, $"Run {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, Azurite (fresh, in memory), PostgreSQL {serverVersion}, {rows:N0} rows in one table, ~{bytesPerRow:F0} JSON bytes per row.")
     .AppendLine()
-    .AppendLine("| what | rows | seconds | rows/s | CPU s (bench or engine process, Azurite, PostgreSQL) |")
+    .AppendLine("| what | rows | seconds | rows/s | CPU s over the phase |")
     .AppendLine("|---|---:|---:|---:|---|");
 foreach (var line in results)
 {
@@ -148,7 +165,8 @@ return 0;
 // Runs a phase with the CPU of the processes it loads measured around it.
 async Task<(long Rows, TimeSpan Elapsed, IReadOnlyDictionary<string, double> Cpu)> MeasureAsync(string phase, Func<Task<(long Rows, TimeSpan Elapsed)>> run)
 {
-    using var cpu = new CpuMeter(phase, ("bench", Environment.ProcessId, false), ("Azurite", azurite, false), ("PostgreSQL", postgres, true));
+    using var cpu = new CpuMeter(
+        phase, ("bench", Environment.ProcessId, false), ("host", host.ProcessId, false), ("Azurite", azurite, false), ("PostgreSQL", postgres, true));
     var (count, elapsed) = await run();
     return (count, elapsed, cpu.Used);
 }
@@ -189,31 +207,50 @@ async Task<(long Rows, TimeSpan Elapsed)> CopyAsync(TableRowQuery query, string 
     return (count, clock.Elapsed);
 }
 
-// Runs the loader in a child process (this program with --engine) and reads what it measured of itself.
-async Task<EngineRun> EngineAsync(string pattern, string table)
+// Creates a table transfer of one table and waits for its first check: the time from submission to the check's end as
+// the API shows it, and the check's own duration.
+async Task<(long Rows, TimeSpan Elapsed, TimeSpan Check)> TransferAsync(string pattern, string table)
 {
-    var start = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true, UseShellExecute = false };
-    if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet")
+    var clock = Stopwatch.StartNew();
+    using var created = await client.PostAsJsonAsync(
+        $"/v1/shares/{shareId}/transfers",
+        new { transferEntity = new[] { new { type = "table", name = table, sourceTable = source.Name, loadingPattern = pattern } }, options = new { transferNow = true } });
+    created.EnsureSuccessStatusCode();
+    var transferId = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+    while (true)
     {
-        start.ArgumentList.Add(Assembly.GetEntryAssembly()!.Location);
-    }
+        await Task.Delay(250);
+        JsonElement transfer;
+        try
+        {
+            transfer = await client.GetFromJsonAsync<JsonElement>($"/v1/shares/{shareId}/transfers/{transferId}");
+        }
+        catch (TaskCanceledException)
+        {
+            // A status read that times out on a saturated machine is retried; the clock keeps running.
+            continue;
+        }
 
-    foreach (var arg in new[] { "--engine", pattern, "--source", source.Name, "--table", table })
-    {
-        start.ArgumentList.Add(arg);
-    }
+        var status = transfer.GetProperty("status").GetString();
+        if (status is ShareTransferStatus.Failed or ShareTransferStatus.Canceled or ShareTransferStatus.Superseded or ShareTransferStatus.Paused)
+        {
+            throw new InvalidOperationException($"Transfer {transferId} is {status}: {transfer}");
+        }
 
-    // Configuration, as the host reads its connections; not on the command line, where any process could read it.
-    start.Environment[$"Transfers__Connections__{Warehouse}"] = database;
-    using var process = Process.Start(start)!;
-    var printed = await process.StandardOutput.ReadToEndAsync();
-    await process.WaitForExitAsync();
-    if (process.ExitCode != 0)
-    {
-        throw new InvalidOperationException($"The engine process failed ({process.ExitCode}): {printed}");
-    }
+        if (status == ShareTransferStatus.Synced && transfer.TryGetProperty("lastSync", out var last))
+        {
+            clock.Stop();
+            if (transfer.GetProperty("errors").GetArrayLength() > 0)
+            {
+                throw new InvalidOperationException($"Transfer {transferId} reported errors: {transfer}");
+            }
 
-    return JsonSerializer.Deserialize<EngineRun>(printed.Trim().Split('\n')[^1])!;
+            return (
+                last.GetProperty("rowsWritten").GetInt64(),
+                clock.Elapsed,
+                last.GetProperty("endedAt").GetDateTimeOffset() - last.GetProperty("startedAt").GetDateTimeOffset());
+        }
+    }
 }
 
 async Task RequireRowsAsync(string table)
@@ -254,38 +291,3 @@ void Report(string what, long count, TimeSpan elapsed, IReadOnlyDictionary<strin
     results.Add(line);
     Console.WriteLine(line);
 }
-
-// The engine phase's process: loads the table chunk after chunk, as the host's chunk activities do, and prints what it
-// measured of itself as its last line.
-static async Task<int> LoadAsEngineAsync(string pattern, string sourceTable, string table)
-{
-    var configuration = new ConfigurationBuilder()
-        .AddInMemoryCollection(new Dictionary<string, string?> { ["AzureWebJobsStorage"] = Azurite.ConnectionString })
-        .AddEnvironmentVariables()
-        .Build();
-    await using var services = new ServiceCollection().AddSingleton<IConfiguration>(configuration).AddLogging().AddTransfersCore().BuildServiceProvider();
-    var loader = new PostgresShareTableLoader(
-        services.GetRequiredService<IPostgresDataSources>(), services.GetRequiredService<StorageConnections>(), TimeProvider.System);
-    var destination = new ShareDestination(ShareDestinationKinds.Postgres, Warehouse, null, null, null, EngineSchema);
-    var entity = new ShareTableEntity(table, sourceTable, pattern, null, null);
-    var clock = Stopwatch.StartNew();
-    long rows = 0;
-    var chunks = 0;
-    string? continuation = null;
-    do
-    {
-        var result = await loader.LoadChunkAsync(new ShareTableLoad("bench-" + table, 1, new ShareSource(null, "bench", null), destination, entity, continuation));
-        rows += result.RowsWritten;
-        continuation = result.Continuation;
-        chunks++;
-    }
-    while (continuation is not null);
-
-    clock.Stop();
-    using var self = Process.GetCurrentProcess();
-    Console.WriteLine(JsonSerializer.Serialize(new EngineRun(rows, chunks, clock.Elapsed.TotalSeconds, PeakRss.Mb(Environment.ProcessId), self.TotalProcessorTime.TotalSeconds)));
-    return 0;
-}
-
-/// <summary>What the engine process measured of itself.</summary>
-internal sealed record EngineRun(long Rows, int Chunks, double Seconds, double PeakRssMb, double CpuSeconds);
