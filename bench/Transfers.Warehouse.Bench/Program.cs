@@ -51,7 +51,6 @@ using var load = new LoadSampler();
 var baseTime = new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero);
 var bytesPerRow = Enumerable.Range(0, 1000).Average(i => JsonSerializer.SerializeToUtf8Bytes<IDictionary<string, object>>(Row(i)).Length);
 var results = new List<string>();
-var notes = new List<string>();
 Console.WriteLine($"Warehouse benchmark: {rows:N0} rows in one table, ~{bytesPerRow:F0} JSON bytes per row, patterns {string.Join(", ", patterns)}.");
 
 // The warehouse: a fresh database on the server, one schema for the engine and one for the baseline.
@@ -63,7 +62,6 @@ await using (var version = dataSource.CreateCommand("SHOW server_version"))
 {
     serverVersion = (string?)await version.ExecuteScalarAsync();
 }
-
 
 // The source, written in 100-entity batches of one partition, many in flight.
 var source = Azurite.Tables.GetTableClient(Azurite.UniqueName("whsrc"));
@@ -129,9 +127,13 @@ foreach (var pattern in patterns)
     await RequireRowsAsync($"{BaselineSchema}.{table}");
     await RequireRowsAsync($"{EngineSchema}.{table}");
     var ratio = baseline.Elapsed / engine.Elapsed;
+
+    // Azurite is the bottleneck and gets a share of the cores that moves with the machine's load: the ratio of its CPU
+    // over the two phases compares them as if both had run at the same load.
+    var azuriteRatio = baseline.Cpu["Azurite"] / engine.Cpu["Azurite"];
     summary.Add(string.Create(
         CultureInfo.InvariantCulture,
-        $"- {pattern}: engine / baseline **{ratio:F2}x** (target >= 0.8); host peak RSS **{peakRssMb:F0} MB** (target <= 500 MB)"));
+        $"- {pattern}: engine / baseline **{ratio:F2}x** (target >= 0.8), {azuriteRatio:F2}x by Azurite's CPU; host peak RSS **{peakRssMb:F0} MB** (target <= 500 MB)"));
 }
 
 var loadFigures = load.Stop();
