@@ -52,6 +52,7 @@ public static class SharesApi
         shares.MapGet("/{shareId}", GetShareAsync);
         shares.MapPut("/{shareId}/destination", SetDestinationAsync);
         shares.MapDelete("/{shareId}", DeleteShareAsync);
+        shares.MapPost("/{shareId}/credentials", IssueCredentialsAsync);
         shares.MapPost("/{shareId}/transfers", CreateTransferAsync);
         shares.MapGet("/{shareId}/transfers", ListTransfersAsync);
         shares.MapGet("/{shareId}/transfers/{transferId}", GetTransferAsync);
@@ -159,7 +160,7 @@ public static class SharesApi
             return Problems.Conflict($"The destination cannot change while transfer '{active.Id}' is {active.Status}; cancel it first.");
         }
 
-        if (transfers.FirstOrDefault(t => t.Status == ShareTransferStatus.Created && t.Contents.Kind != destination.Kind) is { } mismatched)
+        if (transfers.FirstOrDefault(t => t.Status == ShareTransferStatus.Created && !ShareDestinationKinds.Takes(destination.Kind, t.Contents.Kind)) is { } mismatched)
         {
             return Problems.Conflict($"Transfer '{mismatched.Id}' sends {mismatched.Contents.Kind}, which a {destination.Kind} destination cannot take; cancel it first.");
         }
@@ -175,7 +176,7 @@ public static class SharesApi
         {
             return Problems.Validation(
                 "The destination cannot take the tables of the share's created transfers.",
-                new Dictionary<string, string[]> { ["tablePrefix"] = tableProblems });
+                new Dictionary<string, string[]> { [destination.Kind == ShareDestinationKinds.Postgres ? "schema" : "tablePrefix"] = tableProblems });
         }
 
         var updated = share with { Destination = destination };
@@ -188,11 +189,14 @@ public static class SharesApi
     /// <param name="shareId">The share id.</param>
     /// <param name="request">The request.</param>
     /// <param name="services">The services.</param>
+    /// <param name="warehouse">The consumer's access to postgres destinations; a deleted share's role is dropped.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
     /// <returns>204, 404 or 409.</returns>
-    public static async Task<IResult> DeleteShareAsync(string shareId, HttpRequest request, [AsParameters] SharesServices services, CancellationToken cancellationToken)
+    public static async Task<IResult> DeleteShareAsync(
+        string shareId, HttpRequest request, [AsParameters] SharesServices services, ShareWarehouseAccess warehouse, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(warehouse);
         var share = await services.Store.GetShareAsync(Tenant(request), shareId, cancellationToken);
         if (share is null)
         {
@@ -204,7 +208,59 @@ public static class SharesApi
             return Problems.Conflict($"The share has an active transfer '{active.Id}' ({active.Status}); cancel it first.");
         }
 
+        await warehouse.DropRoleAsync(share.Destination, share.Id, cancellationToken);
         return TypedResults.NoContent();
+    }
+
+    /// <summary>
+    /// <c>POST /v1/shares/{shareId}/credentials</c>: gives the share's read-only PostgreSQL role a fresh password and
+    /// answers it once; it is stored nowhere, and a later call replaces it.
+    /// </summary>
+    /// <param name="shareId">The share id.</param>
+    /// <param name="request">The request.</param>
+    /// <param name="services">The services.</param>
+    /// <param name="warehouse">The consumer's access to postgres destinations.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>200 with <c>{role, password, access, schema}</c>, 404, 409 when the destination is not postgres or the server refuses, or 503.</returns>
+    public static async Task<IResult> IssueCredentialsAsync(
+        string shareId, HttpRequest request, [AsParameters] SharesServices services, ShareWarehouseAccess warehouse, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(warehouse);
+        var share = await services.Store.GetShareAsync(Tenant(request), shareId, cancellationToken);
+        if (share is null)
+        {
+            return ShareNotFound(shareId);
+        }
+
+        if (share.Destination is not { Kind: ShareDestinationKinds.Postgres } destination)
+        {
+            return Problems.Conflict("Credentials are issued for a postgres destination only; this share has " +
+                (share.Destination is null ? "no destination." : $"a {share.Destination.Kind} destination."));
+        }
+
+        // The grant may have been withdrawn since the destination was set.
+        var storage = await services.Storage.ForTenantAsync(Tenant(request), cancellationToken);
+        if (storage.CheckSchema(destination.Connection, destination.Schema ?? string.Empty) is { } denied)
+        {
+            return Problems.Conflict(denied);
+        }
+
+        try
+        {
+            var issued = await warehouse.RotateAsync(destination, share.Id, cancellationToken);
+            request.HttpContext.Response.Headers.CacheControl = "no-store";
+            return Json(new { role = issued.Role, password = issued.Password, access = issued.Access, schema = issued.Schema });
+        }
+        catch (Npgsql.PostgresException e) when (!e.IsTransient)
+        {
+            // The server refused (the service's login may not create roles, say): the warehouse's setup, not this host's fault.
+            return Problems.Conflict($"PostgreSQL refused to set up the share's role: {e.MessageText} ({e.SqlState}).");
+        }
+        catch (Npgsql.NpgsqlException)
+        {
+            return Problems.Status(StatusCodes.Status503ServiceUnavailable, "Service unavailable", "The PostgreSQL server could not be reached; try again later.");
+        }
     }
 
     /// <summary><c>POST /v1/shares/{shareId}/transfers</c>: creates a transfer, and starts it when <c>transferNow</c> is true.</summary>
@@ -427,7 +483,7 @@ public static class SharesApi
                         "The transfer cannot start.", new Dictionary<string, string[]> { ["destination"] = ["Set the share's destination first."] });
                 }
 
-                if (share.Destination.Kind != transfer.Contents.Kind)
+                if (!ShareDestinationKinds.Takes(share.Destination.Kind, transfer.Contents.Kind))
                 {
                     return Problems.Validation(
                         "The transfer cannot start.",
