@@ -25,21 +25,22 @@ public static class SharesServiceCollectionExtensions
             .Validate(o => o.MaxSharesPerTenant >= 1, $"{SharesOptions.SectionName}:MaxSharesPerTenant must be at least 1.")
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<SharesTables>();
         services.TryAddSingleton<ShareStore>();
         services.TryAddSingleton<FileSyncStore>();
         services.TryAddSingleton<IShareTableLoader, TabularShareTableLoader>();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<FamilyReconciler, ShareReconciler>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<FamilyReconciler, SharesReconciler>());
         services.AddDurableTasks(r => r
             .AddOrchestrator<FileSyncOrchestration>()
             .AddOrchestrator<TableSyncOrchestration>()
-            .AddActivity<BeginFileSyncActivity>()
-            .AddActivity<DiffSourcePageActivity>()
-            .AddActivity<CopyFileBatchActivity>()
-            .AddActivity<DeleteFileBatchActivity>()
-            .AddActivity<PruneUnselectedActivity>()
-            .AddActivity<ReportFileSyncProgressActivity>()
-            .AddActivity<CompleteFileSyncActivity>()
-            .AddActivity<BeginTableSyncActivity>()
+            .AddActivity<BeginShareFileSyncActivity>()
+            .AddActivity<DiffShareSourcePageActivity>()
+            .AddActivity<CopyShareFileBatchActivity>()
+            .AddActivity<DeleteShareFileBatchActivity>()
+            .AddActivity<PruneUnselectedShareFilesActivity>()
+            .AddActivity<ReportShareFileSyncProgressActivity>()
+            .AddActivity<CompleteShareCheckActivity>()
+            .AddActivity<BeginShareTableSyncActivity>()
             .AddActivity<LoadShareTableChunkActivity>());
         return services;
     }

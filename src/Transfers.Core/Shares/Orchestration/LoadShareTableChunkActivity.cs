@@ -5,7 +5,7 @@ using Transfers.Core.Telemetry;
 namespace Transfers.Core.Shares;
 
 /// <summary>Loads one chunk of one table through <see cref="IShareTableLoader"/>; a failing table is reported, not thrown.</summary>
-public sealed class LoadShareTableChunkActivity : Activity<TableChunkRequest, TableChunkResult>
+public sealed class LoadShareTableChunkActivity : Activity<LoadShareTableChunkInput, LoadShareTableChunkResult>
 {
     private readonly ShareStore _store;
     private readonly IShareTableLoader _loader;
@@ -23,7 +23,7 @@ public sealed class LoadShareTableChunkActivity : Activity<TableChunkRequest, Ta
     }
 
     /// <inheritdoc/>
-    public override async Task<TableChunkResult> RunAsync(ActivityContext context, TableChunkRequest input, CancellationToken cancellationToken = default)
+    public override async Task<LoadShareTableChunkResult> RunAsync(ActivityContext context, LoadShareTableChunkInput input, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(input);
         var reference = input.Transfer;
@@ -35,7 +35,7 @@ public sealed class LoadShareTableChunkActivity : Activity<TableChunkRequest, Ta
             ?? throw new InvalidOperationException($"The transfer has no table number {input.TableIndex}.");
         if (transfer.DestinationIn(share) is not { Kind: ShareDestinationKinds.Table } destination)
         {
-            return new TableChunkResult(table.Name, 0, null, "The transfer has no table destination.");
+            return new LoadShareTableChunkResult(table.Name, 0, null, "The transfer has no table destination.");
         }
 
         try
@@ -43,15 +43,15 @@ public sealed class LoadShareTableChunkActivity : Activity<TableChunkRequest, Ta
             // Checked on every chunk, not only when the request was saved: grants and settings may have changed since.
             var access = await _storage.ForTenantAsync(share.Tenant, cancellationToken);
             access.DemandTable(share.Source.Connection, table.SourceTable);
-            access.DemandTable(destination.Connection, BeginTableSyncActivity.DestinationTableName(destination, table));
+            access.DemandTable(destination.Connection, BeginShareTableSyncActivity.DestinationTableName(destination, table));
             var chunk = await _loader.LoadChunkAsync(
                 new ShareTableLoad(reference.StateKey, input.Cycle, share.Source, destination, table, input.Continuation), cancellationToken);
             TransfersTelemetry.RecordMoved(TransfersTelemetry.Shares, reference.Tenant, rows: chunk.RowsWritten);
-            return new TableChunkResult(table.Name, chunk.RowsWritten, chunk.Continuation, null);
+            return new LoadShareTableChunkResult(table.Name, chunk.RowsWritten, chunk.Continuation, null);
         }
         catch (Exception e) when (e is NotSupportedException or InvalidOperationException or UnauthorizedAccessException or Azure.RequestFailedException)
         {
-            return new TableChunkResult(table.Name, 0, null, StorageErrors.Describe("Loading the table", e));
+            return new LoadShareTableChunkResult(table.Name, 0, null, StorageErrors.Describe("Loading the table", e));
         }
     }
 }

@@ -6,16 +6,16 @@ namespace Transfers.Core.Shares;
 /// Starts a table check: publishes the destination table names as <c>accessDetails</c>, resets the progress and sets the
 /// status to sending (first load) or syncing.
 /// </summary>
-public sealed class BeginTableSyncActivity : Activity<BeginFileSyncRequest, BeginTableSyncResult>
+public sealed class BeginShareTableSyncActivity : Activity<BeginShareCheckInput, BeginShareTableSyncResult>
 {
     private readonly ShareStore _store;
 
-    /// <summary>Initializes a new instance of the <see cref="BeginTableSyncActivity"/> class.</summary>
+    /// <summary>Initializes a new instance of the <see cref="BeginShareTableSyncActivity"/> class.</summary>
     /// <param name="store">The share records.</param>
-    public BeginTableSyncActivity(ShareStore store) => _store = store;
+    public BeginShareTableSyncActivity(ShareStore store) => _store = store;
 
     /// <inheritdoc/>
-    public override async Task<BeginTableSyncResult> RunAsync(ActivityContext context, BeginFileSyncRequest input, CancellationToken cancellationToken = default)
+    public override async Task<BeginShareTableSyncResult> RunAsync(ActivityContext context, BeginShareCheckInput input, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(input);
         var reference = input.Transfer;
@@ -42,8 +42,8 @@ public sealed class BeginTableSyncActivity : Activity<BeginFileSyncRequest, Begi
             cancellationToken);
         var status = stored?.Status ?? ShareTransferStatus.Canceled;
         return ShareTransferStatus.IsRunnable(status)
-            ? new BeginTableSyncResult(true, stored!.Contents.Tables?.Count ?? 0, status)
-            : new BeginTableSyncResult(false, 0, status);
+            ? new BeginShareTableSyncResult(true, stored!.Contents.Tables?.Count ?? 0, status)
+            : new BeginShareTableSyncResult(false, 0, status);
     }
 
     /// <summary>The destination table of a table entity: the destination's prefix and the entity's name.</summary>
