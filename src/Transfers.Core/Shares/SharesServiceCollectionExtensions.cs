@@ -8,7 +8,7 @@ namespace Transfers.Core.Shares;
 /// <summary>Registration of the Shares family.</summary>
 public static class SharesServiceCollectionExtensions
 {
-    /// <summary>Adds the Shares settings, stores, orchestrations and activities.</summary>
+    /// <summary>Adds the Shares settings, tables, stores, application service, orchestrations and activities.</summary>
     /// <param name="services">The service collection.</param>
     /// <returns>The service collection.</returns>
     public static IServiceCollection AddShares(this IServiceCollection services)
@@ -28,6 +28,7 @@ public static class SharesServiceCollectionExtensions
         services.TryAddSingleton<SharesTables>();
         services.TryAddSingleton<ShareStore>();
         services.TryAddSingleton<FileSyncStore>();
+        services.TryAddSingleton<SharesService>();
         services.TryAddSingleton<IShareTableLoader, TabularShareTableLoader>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<FamilyReconciler, SharesReconciler>());
         services.AddDurableTasks(r => r
