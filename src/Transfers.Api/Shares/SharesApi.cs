@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Transfers.Api.Auth;
 using Transfers.Core.Application;
 using Transfers.Core.Shares;
@@ -30,12 +31,15 @@ public static class SharesApi
             .WithTags("Shares");
         shares.MapPost("/", CreateShareAsync);
         shares.MapGet("/", ListSharesAsync);
-        shares.MapGet("/{shareId}", GetShareAsync);
+        shares.MapGet("/{shareId}", async (string shareId, HttpRequest r, [AsParameters] SharesServices s, CancellationToken c) =>
+            SharesResults.From(await s.Service.GetShareAsync(Tenant(r), shareId, c), share => SharesResults.Json(SharesViews.Share(share))));
         shares.MapPut("/{shareId}/destination", SetDestinationAsync);
-        shares.MapDelete("/{shareId}", DeleteShareAsync);
+        shares.MapDelete("/{shareId}", async (string shareId, HttpRequest r, [AsParameters] SharesServices s, CancellationToken c) =>
+            SharesResults.From(await s.Service.DeleteShareAsync(Tenant(r), shareId, c), TypedResults.NoContent));
         shares.MapPost("/{shareId}/transfers", CreateTransferAsync);
         shares.MapGet("/{shareId}/transfers", ListTransfersAsync);
-        shares.MapGet("/{shareId}/transfers/{transferId}", GetTransferAsync);
+        shares.MapGet("/{shareId}/transfers/{transferId}", async (string shareId, string transferId, HttpRequest r, [AsParameters] SharesServices s, CancellationToken c) =>
+            SharesResults.From(await s.Service.GetTransferAsync(Tenant(r), shareId, transferId, c), found => SharesResults.Json(SharesViews.Transfer(found.Transfer))));
         shares.MapPut("/{shareId}/transfers/{transferId}", UpdateTransferAsync);
         Accepted("/{shareId}/transfers/{transferId}/start", "POST", (s, tenant, shareId, transferId, c) => s.StartTransferAsync(tenant, shareId, transferId, c));
         Accepted("/{shareId}/transfers/{transferId}/pause", "POST", (s, tenant, shareId, transferId, c) => s.PauseTransferAsync(tenant, shareId, transferId, c));
@@ -87,19 +91,6 @@ public static class SharesApi
         return SharesResults.From(page, found => SharesResults.Json(SharesViews.Page(found, SharesViews.Share, next => $"/v1/shares?limit={limit}&cursor={next}")));
     }
 
-    /// <summary><c>GET /v1/shares/{shareId}</c>.</summary>
-    /// <param name="shareId">The share id.</param>
-    /// <param name="request">The request.</param>
-    /// <param name="services">The services.</param>
-    /// <param name="cancellationToken">Cancels the request.</param>
-    /// <returns>200 with the share, or 404.</returns>
-    public static async Task<IResult> GetShareAsync(string shareId, HttpRequest request, [AsParameters] SharesServices services, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(services);
-        var share = await services.Service.GetShareAsync(Tenant(request), shareId, cancellationToken);
-        return SharesResults.From(share, found => SharesResults.Json(SharesViews.Share(found)));
-    }
-
     /// <summary><c>PUT /v1/shares/{shareId}/destination</c>: sets or replaces the destination while no transfer runs.</summary>
     /// <param name="shareId">The share id.</param>
     /// <param name="request">The request.</param>
@@ -110,31 +101,8 @@ public static class SharesApi
     {
         ArgumentNullException.ThrowIfNull(services);
         var share = await services.Service.GetShareAsync(Tenant(request), shareId, cancellationToken);
-        if (!share.IsOk)
-        {
-            return SharesResults.Failure(share.Status);
-        }
-
-        var (body, invalid) = await SharesResults.ReadBodyAsync(request, cancellationToken);
-        if (invalid is not null)
-        {
-            return invalid;
-        }
-
-        var updated = await services.Service.SetDestinationAsync(share.Value!, body, cancellationToken);
-        return SharesResults.From(updated, found => SharesResults.Json(SharesViews.Share(found)));
-    }
-
-    /// <summary><c>DELETE /v1/shares/{shareId}</c>: deletes a share that has no active transfer.</summary>
-    /// <param name="shareId">The share id.</param>
-    /// <param name="request">The request.</param>
-    /// <param name="services">The services.</param>
-    /// <param name="cancellationToken">Cancels the request.</param>
-    /// <returns>204, 404 or 409.</returns>
-    public static async Task<IResult> DeleteShareAsync(string shareId, HttpRequest request, [AsParameters] SharesServices services, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(services);
-        return SharesResults.From(await services.Service.DeleteShareAsync(Tenant(request), shareId, cancellationToken), TypedResults.NoContent);
+        return await WithBodyAsync(share, request, async (found, body) => SharesResults.From(
+            await services.Service.SetDestinationAsync(found, body, cancellationToken), updated => SharesResults.Json(SharesViews.Share(updated))), cancellationToken);
     }
 
     /// <summary><c>POST /v1/shares/{shareId}/transfers</c>: creates a transfer, and starts it when <c>transferNow</c> is true.</summary>
@@ -147,19 +115,8 @@ public static class SharesApi
     {
         ArgumentNullException.ThrowIfNull(services);
         var share = await services.Service.GetShareAsync(Tenant(request), shareId, cancellationToken);
-        if (!share.IsOk)
-        {
-            return SharesResults.Failure(share.Status);
-        }
-
-        var (body, invalid) = await SharesResults.ReadBodyAsync(request, cancellationToken);
-        if (invalid is not null)
-        {
-            return invalid;
-        }
-
-        var created = await services.Service.CreateTransferAsync(share.Value!, body, cancellationToken);
-        return SharesResults.From(created, transfer => TransferCreated(transfer));
+        return await WithBodyAsync(share, request, async (found, body) => SharesResults.From(
+            await services.Service.CreateTransferAsync(found, body, cancellationToken), TransferCreated), cancellationToken);
     }
 
     /// <summary><c>GET /v1/shares/{shareId}/transfers</c>: newest first, filtered by <c>status</c>, paged by <c>limit</c> and <c>cursor</c>.</summary>
@@ -197,20 +154,6 @@ public static class SharesApi
             found, SharesViews.Transfer, next => $"/v1/shares/{id}/transfers?limit={limit}&cursor={next}" + (status is null ? string.Empty : $"&status={status}"))));
     }
 
-    /// <summary><c>GET /v1/shares/{shareId}/transfers/{transferId}</c>.</summary>
-    /// <param name="shareId">The share id.</param>
-    /// <param name="transferId">The transfer id.</param>
-    /// <param name="request">The request.</param>
-    /// <param name="services">The services.</param>
-    /// <param name="cancellationToken">Cancels the request.</param>
-    /// <returns>200 with the transfer, or 404.</returns>
-    public static async Task<IResult> GetTransferAsync(string shareId, string transferId, HttpRequest request, [AsParameters] SharesServices services, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(services);
-        var found = await services.Service.GetTransferAsync(Tenant(request), shareId, transferId, cancellationToken);
-        return SharesResults.From(found, f => SharesResults.Json(SharesViews.Transfer(f.Transfer)));
-    }
-
     /// <summary>
     /// <c>PUT /v1/shares/{shareId}/transfers/{transferId}</c>: updates a created transfer in place; on a paused transfer,
     /// creates the edited transfer that replaces it once started.
@@ -224,20 +167,10 @@ public static class SharesApi
     public static async Task<IResult> UpdateTransferAsync(string shareId, string transferId, HttpRequest request, [AsParameters] SharesServices services, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(services);
-        var found = await services.Service.GetTransferAsync(Tenant(request), shareId, transferId, cancellationToken);
-        if (!found.IsOk)
-        {
-            return SharesResults.Failure(found.Status);
-        }
-
-        var (body, invalid) = await SharesResults.ReadBodyAsync(request, cancellationToken);
-        if (invalid is not null)
-        {
-            return invalid;
-        }
-
-        var updated = await services.Service.UpdateTransferAsync(found.Value!, body, cancellationToken);
-        return SharesResults.From(updated, u => u.Created ? TransferCreated(u.Transfer) : SharesResults.Json(SharesViews.Transfer(u.Transfer)));
+        var transfer = await services.Service.GetTransferAsync(Tenant(request), shareId, transferId, cancellationToken);
+        return await WithBodyAsync(transfer, request, async (found, body) => SharesResults.From(
+            await services.Service.UpdateTransferAsync(found, body, cancellationToken),
+            u => u.Created ? TransferCreated(u.Transfer) : SharesResults.Json(SharesViews.Transfer(u.Transfer))), cancellationToken);
     }
 
     /// <summary>Reads <c>limit</c> and <c>cursor</c>, adding an error for each that is malformed.</summary>
@@ -256,6 +189,21 @@ public static class SharesApi
         }
 
         return (limit, cursor);
+    }
+
+    /// <summary>
+    /// Reads the body for what a lookup found and runs the use case on both; a missing share or transfer answers 404
+    /// before its body is looked at.
+    /// </summary>
+    private static async Task<IResult> WithBodyAsync<T>(ServiceResult<T> found, HttpRequest request, Func<T, JsonElement, Task<IResult>> then, CancellationToken cancellationToken)
+    {
+        if (!found.IsOk)
+        {
+            return SharesResults.Failure(found.Status);
+        }
+
+        var (body, invalid) = await SharesResults.ReadBodyAsync(request, cancellationToken);
+        return invalid ?? await then(found.Value!, body);
     }
 
     private static IResult TransferCreated(ShareTransfer transfer) =>
