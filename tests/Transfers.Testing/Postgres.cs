@@ -31,4 +31,28 @@ public static class Postgres
 
         return new NpgsqlConnectionStringBuilder(ConnectionString) { Database = name }.ConnectionString;
     }
+
+    /// <summary>Runs a query and returns its rows.</summary>
+    /// <param name="database">The database.</param>
+    /// <param name="sql">The query.</param>
+    /// <returns>The rows, values in column order (<c>null</c> for SQL NULL).</returns>
+    public static async Task<List<object?[]>> RowsAsync(NpgsqlDataSource database, string sql)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        await using var command = database.CreateCommand(sql);
+        await using var reader = await command.ExecuteReaderAsync();
+        var rows = new List<object?[]>();
+        while (await reader.ReadAsync())
+        {
+            var row = new object?[reader.FieldCount];
+            for (var i = 0; i < row.Length; i++)
+            {
+                row[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
+            }
+
+            rows.Add(row);
+        }
+
+        return rows;
+    }
 }

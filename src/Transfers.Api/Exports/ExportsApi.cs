@@ -36,7 +36,7 @@ public sealed record ExportsServices(
 public static partial class ExportsApi
 {
     private static readonly string[] s_modelFields = ["model_name", "source_table", "source_connection", "primary_key", "last_updated_at_column", "columns"];
-    private static readonly string[] s_destinationFields = ["name", "vendor", "connection", "bucket_name", "table_prefix", "path_prefix", "format", "compression", "enabled_models"];
+    private static readonly string[] s_destinationFields = ["name", "vendor", "connection", "bucket_name", "table_prefix", "path_prefix", "schema", "format", "compression", "enabled_models"];
     private static readonly string[] s_transferFields = ["full_refresh", "is_debug_mode", "models", "start_transfer_window_at", "end_transfer_window_at", "tags"];
 
     /// <summary>Maps the Exports routes.</summary>
@@ -71,7 +71,7 @@ public static partial class ExportsApi
     /// <param name="cancellationToken">Cancels the request.</param>
     /// <returns>
     /// 200 with the model; 400 for a bad body or a name that makes an invalid table name in one of the tenant's table
-    /// destinations; 409 when the name is taken or another model would write to the same destination tables.
+    /// or postgres destinations; 409 when the name is taken or another model would write to the same destination tables.
     /// </returns>
     public static async Task<IResult> CreateModelAsync(HttpContext context, [AsParameters] ExportsServices services, CancellationToken cancellationToken)
     {
@@ -179,6 +179,7 @@ public static partial class ExportsApi
             body.String("bucket_name"),
             body.String("table_prefix"),
             body.String("path_prefix"),
+            body.String("schema"),
             body.String("format") ?? "jsonl",
             body.String("compression") ?? "gzip",
             body.StringArray("enabled_models"),
@@ -253,6 +254,7 @@ public static partial class ExportsApi
             BucketName = body.Has("bucket_name") ? body.String("bucket_name") : current.BucketName,
             TablePrefix = body.Has("table_prefix") ? body.String("table_prefix") : current.TablePrefix,
             PathPrefix = body.Has("path_prefix") ? body.String("path_prefix") : current.PathPrefix,
+            Schema = body.Has("schema") ? body.String("schema") : current.Schema,
             Format = body.Has("format") ? body.String("format") ?? "jsonl" : current.Format,
             Compression = body.Has("compression") ? body.String("compression") ?? "gzip" : current.Compression,
             EnabledModels = body.Has("enabled_models") ? body.StringArray("enabled_models") : current.EnabledModels,
@@ -532,8 +534,8 @@ public static partial class ExportsApi
     }
 
     /// <summary>
-    /// Why a destination cannot be saved: its own fields, or a table destination that cannot receive one of the models
-    /// it would receive (those it enables, or every model of the tenant).
+    /// Why a destination cannot be saved: its own fields, or a table or postgres destination that cannot receive one of
+    /// the models it would receive (those it enables, or every model of the tenant).
     /// </summary>
     private static async Task<string?> ValidateAsync(string tenant, ExportDestination destination, ExportsServices services, CancellationToken cancellationToken)
     {
@@ -543,7 +545,7 @@ public static partial class ExportsApi
             return invalid;
         }
 
-        if (destination.Vendor != ExportVendors.AzureTableStorage)
+        if (destination.Vendor is not (ExportVendors.AzureTableStorage or ExportVendors.Postgres))
         {
             return null;
         }

@@ -3,19 +3,22 @@ using Azure.Storage.Blobs.Models;
 using Azure.Storage.Blobs.Specialized;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Npgsql;
 using Transfers.Core.DurableTask;
 using Transfers.Core.Storage;
 using Transfers.Core.Tabular;
 using Transfers.Core.Telemetry;
+using Transfers.Core.Warehouse;
 
 namespace Transfers.Core.Exports;
 
 /// <summary>
 /// Exports one chunk of one model: scans at most <c>RowsPerChunk</c> rows of the chunk's partition-key range
 /// from its continuation token and writes those in the window to the chunk's own blob (overwritten when retried) or upserts them into the model's table
-/// (idempotent), then records progress. Rows stream through; memory holds a few pages.
+/// or PostgreSQL table (idempotent), then records progress. Rows stream through; memory holds a few pages.
 /// </summary>
 /// <param name="connections">The storage connections.</param>
+/// <param name="warehouses">The PostgreSQL connections of postgres destinations.</param>
 /// <param name="storage">Decides which storage the transfer's tenant may read and write.</param>
 /// <param name="transfers">The transfer store.</param>
 /// <param name="debugLog">The debug log.</param>
@@ -23,6 +26,7 @@ namespace Transfers.Core.Exports;
 /// <param name="logger">The logger.</param>
 public sealed class ExportChunkActivity(
     StorageConnections connections,
+    IPostgresDataSources warehouses,
     StorageAccessPolicy storage,
     ExportTransferStore transfers,
     ExportDebugLog debugLog,
@@ -39,13 +43,18 @@ public sealed class ExportChunkActivity(
         // changed since, so the rows are not touched unless the tenant may still use both ends.
         var access = await storage.ForTenantAsync(input.Tenant, cancellationToken);
         access.DemandTable(model.SourceConnection, model.SourceTable);
-        if (input.Destination.IsBlob)
+        var destination = input.Destination;
+        switch (destination.Vendor)
         {
-            access.DemandContainer(input.Destination.Connection, input.Destination.Container!);
-        }
-        else
-        {
-            access.DemandTable(input.Destination.Connection, ExportPaths.Table(input.Destination, model.ModelName));
+            case ExportVendors.AzureBlobStorage:
+                access.DemandContainer(destination.Connection, destination.Container!);
+                break;
+            case ExportVendors.Postgres:
+                access.DemandSchema(destination.Connection, destination.Schema ?? throw new InvalidOperationException("The postgres destination has no schema."));
+                break;
+            default:
+                access.DemandTable(destination.Connection, ExportPaths.Table(destination, model.ModelName));
+                break;
         }
 
         var source = connections.Tables(model.SourceConnection).GetTableClient(model.SourceTable);
@@ -62,9 +71,12 @@ public sealed class ExportChunkActivity(
             WindowCheckedInHost = model.Window.Start <= DateTimeOffset.UnixEpoch,
         };
 
-        var (read, bytes, file) = input.Destination.IsBlob
-            ? await WriteBlobAsync(input, source, query, cancellationToken)
-            : await WriteTableAsync(input, source, query, cancellationToken);
+        var (read, bytes, file) = destination.Vendor switch
+        {
+            ExportVendors.AzureBlobStorage => await WriteBlobAsync(input, source, query, cancellationToken),
+            ExportVendors.Postgres => await WritePostgresAsync(input, source, query, cancellationToken),
+            _ => await WriteTableAsync(input, source, query, cancellationToken),
+        };
 
         if (file is not null)
         {
@@ -156,9 +168,68 @@ public sealed class ExportChunkActivity(
         return (read, bytes, null);
     }
 
+    /// <summary>
+    /// Upserts the chunk's rows by the model's primary key into <c>schema.model</c>, in one transaction: a retried chunk
+    /// (or a later window holding the same rows) replaces them, so every key lands once.
+    /// </summary>
+    private async Task<(TableReadResult Read, long Bytes, ExportFile? File)> WritePostgresAsync(
+        ExportChunkInput input, TableClient source, TableRowQuery query, CancellationToken cancellationToken)
+    {
+        var model = input.Model;
+        var schema = input.Destination.Schema!;
+        await using var connection = await warehouses.Get(input.Destination.Connection).OpenConnectionAsync(cancellationToken);
+        try
+        {
+            await PostgresTableWriter.EnsureSchemaAsync(connection, schema, cancellationToken);
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            await using var writer = await PostgresTableWriter.BeginAsync(
+                connection, new PostgresTableTarget(schema, model.ModelName, PostgresWriteMode.Upsert, model.PrimaryKey), startsLoad: false, cancellationToken);
+            long bytes = 0;
+            var read = await TableRowReader.ReadAsync(source, query, input.ContinuationToken, input.RowsPerChunk, async (rows, ct) =>
+            {
+                foreach (var row in rows)
+                {
+                    Project(row, model.Columns);
+                    bytes += EstimateBytes(row);
+                }
+
+                await writer.WriteAsync(rows, ct);
+            }, cancellationToken);
+            await writer.CompleteAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return (read, bytes, null);
+        }
+        catch (PostgresException e) when (!e.IsTransient)
+        {
+            // The server refused the chunk (a type, a constraint, a permission): the text says which, without the row's values.
+            throw new InvalidOperationException($"Table '{schema}.{model.ModelName}': PostgreSQL refused the chunk: {e.MessageText} ({e.SqlState}).", e);
+        }
+    }
+
+    /// <summary>
+    /// Leaves in a row the columns a warehouse table gets, as a blob export writes them: the model's columns, else every
+    /// column the source has but the table service's own <c>Timestamp</c> and ETag. The keys are read even when the model
+    /// does not list them, so they go unless listed. In place, as the table export re-keys its rows.
+    /// </summary>
+    private static void Project(TableEntity row, IReadOnlyList<string>? columns)
+    {
+        if (columns is null)
+        {
+            row.Remove("Timestamp");
+            row.Remove("odata.etag");
+            return;
+        }
+
+        foreach (var name in row.Keys.Where(name => !columns.Contains(name, StringComparer.Ordinal)).ToList())
+        {
+            row.Remove(name);
+        }
+    }
+
     private static long EstimateBytes(TableEntity entity)
     {
-        long bytes = (entity.PartitionKey.Length + entity.RowKey.Length) * 2L;
+        // A warehouse row keeps the keys only when the model lists them (Project).
+        long bytes = ((entity.PartitionKey?.Length ?? 0) + (entity.RowKey?.Length ?? 0)) * 2L;
         foreach (var (name, value) in entity)
         {
             bytes += name.Length + value switch

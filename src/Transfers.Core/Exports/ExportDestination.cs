@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
 using Transfers.Core.Storage;
 using Transfers.Core.Tabular;
+using Transfers.Core.Warehouse;
 
 namespace Transfers.Core.Exports;
 
@@ -14,18 +15,22 @@ public static class ExportVendors
 
     /// <summary>One table per model.</summary>
     public const string AzureTableStorage = "azure_table_storage";
+
+    /// <summary>One table per model in a schema of a PostgreSQL warehouse.</summary>
+    public const string Postgres = "postgres";
 }
 
 /// <summary>A recipient's destination: where transfers write each model's rows.</summary>
 /// <param name="Id">The destination id.</param>
 /// <param name="Name">A display name.</param>
-/// <param name="Vendor"><see cref="ExportVendors.AzureBlobStorage"/> or <see cref="ExportVendors.AzureTableStorage"/>.</param>
-/// <param name="Connection">The named storage connection.</param>
+/// <param name="Vendor"><see cref="ExportVendors.AzureBlobStorage"/>, <see cref="ExportVendors.AzureTableStorage"/> or <see cref="ExportVendors.Postgres"/>.</param>
+/// <param name="Connection">The named storage connection, or for postgres destinations the named PostgreSQL connection.</param>
 /// <param name="BucketName">The blob container (blob destinations).</param>
 /// <param name="TablePrefix">The prefix of the per-model table names (table destinations).</param>
 /// <param name="PathPrefix">The folder under which files are written (blob destinations); may be empty.</param>
-/// <param name="Format"><c>jsonl</c> or <c>csv</c>.</param>
-/// <param name="Compression"><c>gzip</c> or <c>none</c>.</param>
+/// <param name="Schema">The schema that holds the per-model tables (postgres destinations).</param>
+/// <param name="Format"><c>jsonl</c> or <c>csv</c> (blob destinations).</param>
+/// <param name="Compression"><c>gzip</c> or <c>none</c> (blob destinations).</param>
 /// <param name="EnabledModels">The models this destination receives; all when null.</param>
 /// <param name="CreatedAt">When it was created.</param>
 /// <param name="UpdatedAt">When it was last changed.</param>
@@ -37,6 +42,7 @@ public sealed partial record ExportDestination(
     string? BucketName,
     string? TablePrefix,
     string? PathPrefix,
+    string? Schema,
     string Format,
     string Compression,
     IReadOnlyList<string>? EnabledModels,
@@ -66,15 +72,23 @@ public sealed partial record ExportDestination(
     public bool IsEnabled(string modelName) => EnabledModels is null || EnabledModels.Contains(modelName, StringComparer.Ordinal);
 
     /// <summary>
-    /// Why a table destination cannot receive a model: the table name its prefix and the model's name make is not one
-    /// Azure Tables accepts, or not one the tenant may write.
+    /// Why a table or postgres destination cannot receive a model: the table name the model makes there is not one the
+    /// store (Azure Tables, or this service in PostgreSQL) accepts, or not one the tenant may write.
     /// </summary>
     /// <param name="modelName">The model name.</param>
     /// <param name="storage">Decides which tables the owning tenant may write.</param>
-    /// <returns>The error message, or <c>null</c> when the model's table name is valid (or the destination is not a table destination).</returns>
+    /// <returns>The error message, or <c>null</c> when the model's table name is valid (or the destination writes files).</returns>
     public string? TableNameProblem(string modelName, TenantStorageAccess storage)
     {
         ArgumentNullException.ThrowIfNull(storage);
+        if (Vendor == ExportVendors.Postgres)
+        {
+            // The schema is granted as a whole (CheckSchema); within it the model's name is the table's.
+            return PostgresNames.IsValidName(modelName)
+                ? null
+                : $"model '{modelName}' makes the table name '{modelName}' in schema '{Schema}', which postgres destinations do not accept (lower-case letters, digits and underscores, starting with a letter or underscore); choose a lower-case model name.";
+        }
+
         if (Vendor != ExportVendors.AzureTableStorage || TablePrefix is null)
         {
             return null;
@@ -91,7 +105,7 @@ public sealed partial record ExportDestination(
     }
 
     /// <summary>Checks a destination; the first problem found, or <c>null</c>.</summary>
-    /// <param name="storage">Decides which connections, containers and tables the owning tenant may write.</param>
+    /// <param name="storage">Decides which connections, containers, tables and schemas the owning tenant may write.</param>
     /// <returns>The error message, or <c>null</c> when valid.</returns>
     public string? Validate(TenantStorageAccess storage)
     {
@@ -108,9 +122,16 @@ public sealed partial record ExportDestination(
             return "name must not contain control or invisible formatting characters (such as NUL, BEL or the right-to-left override U+202E).";
         }
 
-        if (storage.CheckConnection(Connection) is { } denied)
+        // The connection must be of the kind the vendor writes to: a storage account, or a PostgreSQL server.
+        var deniedConnection = Vendor switch
         {
-            return $"connection: {denied}";
+            ExportVendors.Postgres => storage.CheckPostgresConnection(Connection),
+            ExportVendors.AzureBlobStorage or ExportVendors.AzureTableStorage => storage.CheckStorageConnection(Connection),
+            _ => storage.CheckConnection(Connection),
+        };
+        if (deniedConnection is not null)
+        {
+            return $"connection: {deniedConnection}";
         }
 
         if (Format is not ("jsonl" or "csv"))
@@ -131,6 +152,11 @@ public sealed partial record ExportDestination(
         if (EnabledModels?.Count > ExportLimits.MaxModelNames)
         {
             return $"enabled_models may list at most {ExportLimits.MaxModelNames} models.";
+        }
+
+        if (Vendor != ExportVendors.Postgres && Schema is not null)
+        {
+            return "schema applies to postgres destinations only.";
         }
 
         switch (Vendor)
@@ -165,8 +191,28 @@ public sealed partial record ExportDestination(
 
                 // The tables themselves are checked by name with the models they receive (TableNameProblem).
                 return storage.CheckTablePrefix(Connection, TablePrefix) is { } deniedPrefix ? $"table_prefix: {deniedPrefix}" : null;
+            case ExportVendors.Postgres:
+                if (BucketName is not null || TablePrefix is not null || PathPrefix is not null)
+                {
+                    return "bucket_name, table_prefix and path_prefix do not apply to postgres destinations, which load each model into a table of their schema.";
+                }
+
+                // Rows land in tables, not files: a format or compression other than the defaults would promise files.
+                if (Format != "jsonl" || Compression != "gzip")
+                {
+                    return "format and compression apply to azure_blob_storage destinations only; leave them out for a postgres destination.";
+                }
+
+                // The name's own rules first, so that a bad name is not reported as outside the tenant's prefix.
+                if (PostgresNames.SchemaProblem(Schema) is { } badSchema)
+                {
+                    return badSchema;
+                }
+
+                // The tables are checked by name with the models they receive (TableNameProblem).
+                return storage.CheckSchema(Connection, Schema!) is { } deniedSchema ? $"schema: {deniedSchema}" : null;
             default:
-                return "vendor must be 'azure_blob_storage' or 'azure_table_storage'.";
+                return $"vendor must be '{ExportVendors.AzureBlobStorage}', '{ExportVendors.AzureTableStorage}' or '{ExportVendors.Postgres}'.";
         }
     }
 

@@ -21,12 +21,13 @@ public sealed record ExportTurn(bool Exists, bool IsTurn, bool CancelRequested, 
 /// <summary>Where a transfer writes, as resolved when it started.</summary>
 /// <param name="Id">The destination id.</param>
 /// <param name="Vendor">The destination kind.</param>
-/// <param name="Connection">The named storage connection.</param>
+/// <param name="Connection">The named storage connection (the PostgreSQL connection of postgres destinations).</param>
 /// <param name="Container">The blob container (blob destinations).</param>
 /// <param name="TablePrefix">The table name prefix (table destinations).</param>
 /// <param name="PathPrefix">The blob folder; empty for the container root.</param>
 /// <param name="Format">The file format.</param>
 /// <param name="Compression">The file compression.</param>
+/// <param name="Schema">The schema of the model tables (postgres destinations); last and optional, so that plans in the history of transfers started before it existed still read.</param>
 public sealed record ExportTarget(
     string Id,
     string Vendor,
@@ -35,7 +36,8 @@ public sealed record ExportTarget(
     string? TablePrefix,
     string PathPrefix,
     RowFileFormat Format,
-    RowFileCompression Compression)
+    RowFileCompression Compression,
+    string? Schema = null)
 {
     /// <summary>Gets a value indicating whether the destination is a blob container.</summary>
     public bool IsBlob => Vendor == ExportVendors.AzureBlobStorage;

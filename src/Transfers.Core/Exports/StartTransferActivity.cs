@@ -83,7 +83,8 @@ public sealed class StartTransferActivity(
             destination.TablePrefix,
             destination.PathPrefix?.Trim('/') ?? string.Empty,
             destination.FileFormat,
-            destination.FileCompression);
+            destination.FileCompression,
+            destination.Schema);
         TransfersTelemetry.RecordStarted(TransfersTelemetry.Exports);
         return new ExportPlan(
             null,

@@ -31,6 +31,16 @@ public sealed class TenantStorageAccess
     /// <returns>Why not, or <c>null</c> when it may.</returns>
     public string? CheckConnection(string? connection) => Grant(connection, null, out _);
 
+    /// <summary>Checks that the tenant may use a connection and that it is a storage connection.</summary>
+    /// <param name="connection">The connection name; <c>null</c> is the host's own account.</param>
+    /// <returns>Why not, or <c>null</c> when it may.</returns>
+    public string? CheckStorageConnection(string? connection) => Grant(connection, ConnectionKind.Storage, out _);
+
+    /// <summary>Checks that the tenant may use a connection and that it is a PostgreSQL connection.</summary>
+    /// <param name="connection">The connection name.</param>
+    /// <returns>Why not, or <c>null</c> when it may.</returns>
+    public string? CheckPostgresConnection(string? connection) => Grant(connection, ConnectionKind.Postgres, out _);
+
     /// <summary>Checks that the tenant may read or write a table.</summary>
     /// <param name="connection">The connection name; <c>null</c> is the host's own account.</param>
     /// <param name="table">The table name.</param>

@@ -4,6 +4,7 @@ using Azure.Data.Tables;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
+using Npgsql;
 using Transfers.Testing;
 
 namespace Transfers.Api.Tests.Exports;
@@ -60,6 +61,63 @@ public class ExportsApiFactory : WebApplicationFactory<Program>
 public sealed class AzureStorageExportsApiFactory : ExportsApiFactory
 {
     protected override string Backend => "AzureStorage";
+}
+
+/// <summary>
+/// The same host with a database of its own on the test PostgreSQL server as the connection <see cref="Warehouse"/>,
+/// granted to no tenant until a test asks.
+/// </summary>
+public sealed class PostgresExportsApiFactory : ExportsApiFactory, IAsyncLifetime
+{
+    /// <summary>The name of the PostgreSQL connection.</summary>
+    public const string Warehouse = "warehouse";
+
+    private string? _database;
+
+    /// <summary>Gets the database behind <see cref="Warehouse"/>, to read what transfers loaded.</summary>
+    public NpgsqlDataSource Database { get; private set; } = null!;
+
+    /// <inheritdoc/>
+    public async Task InitializeAsync()
+    {
+        _database = await Postgres.CreateDatabaseAsync("exapi");
+        Database = NpgsqlDataSource.Create(_database);
+    }
+
+    /// <inheritdoc/>
+    Task IAsyncLifetime.DisposeAsync() => Database.DisposeAsync().AsTask();
+
+    /// <summary>Issues a key for a new tenant granted the host's account and the warehouse, and returns a client that sends it.</summary>
+    /// <returns>The client.</returns>
+    public async Task<HttpClient> CreateWarehouseTenantClientAsync()
+    {
+        using var admin = CreateClient();
+        admin.DefaultRequestHeaders.Add("X-API-KEY", TransfersApiFactory.AdminKey);
+        var tenant = Azurite.UniqueName("t");
+        var key = await TenantKeys.IssueWithHostAccountAsync(admin, tenant);
+        using var granted = await admin.PostAsJsonAsync($"/admin/tenants/{tenant}/connections", new { connection = Warehouse });
+        granted.EnsureSuccessStatusCode();
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Add("X-API-KEY", key);
+        return client;
+    }
+
+    /// <summary>Runs a query on the warehouse and returns its rows.</summary>
+    /// <param name="sql">The query.</param>
+    /// <returns>The rows, values in column order.</returns>
+    public Task<List<object?[]>> RowsAsync(string sql) => Postgres.RowsAsync(Database, sql);
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            [$"Transfers:Connections:{Warehouse}"] = _database ?? throw new InvalidOperationException("The database is created in InitializeAsync."),
+
+            // The sample settings grant run.sh's warehouse to tenant default; these tests grant it per tenant.
+            [$"Transfers:Grants:default:{Warehouse}"] = string.Empty,
+        }));
+    }
 }
 
 /// <summary>Calls of the Exports API and source-table seeding shared by the tests.</summary>

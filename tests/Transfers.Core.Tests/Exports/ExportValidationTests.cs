@@ -12,8 +12,16 @@ namespace Transfers.Core.Tests.Exports;
 public sealed class ExportValidationTests
 {
     private const string Tenant = "acme";
+    private const string Warehouse = "warehouse";
+
+    // Two PostgreSQL connections, only the first granted; no server is needed to validate against them.
     private static readonly IConfiguration s_configuration = new ConfigurationBuilder()
-        .AddInMemoryCollection(new Dictionary<string, string?> { ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true" })
+        .AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true",
+            [$"Transfers:Connections:{Warehouse}"] = "Host=127.0.0.1;Database=warehouse",
+            ["Transfers:Connections:other"] = "Host=127.0.0.1;Database=other",
+        })
         .Build();
 
     private static readonly TenantStorageAccess s_storage = HostAccountAccess();
@@ -45,7 +53,7 @@ public sealed class ExportValidationTests
     [InlineData("gcs", "bucket", null, "vendor")]
     public void Validate_Destination_ChecksVendorFields(string vendor, string? bucket, string? prefix, string? expectedError)
     {
-        var destination = new ExportDestination("dst_1", "n", vendor, "default", bucket, prefix, null, "jsonl", "gzip", null, default, default);
+        var destination = new ExportDestination("dst_1", "n", vendor, "default", bucket, prefix, null, null, "jsonl", "gzip", null, default, default);
 
         var error = destination.Validate(s_storage);
 
@@ -76,7 +84,7 @@ public sealed class ExportValidationTests
     [InlineData("p1234567890123456789", "m123456789012345678901234567890123456789", true)]
     public void TableNameProblem_PrefixAndModel_RefusesNamesAzureRejects(string prefix, string model, bool valid)
     {
-        var destination = new ExportDestination("dst_1", "n", ExportVendors.AzureTableStorage, "default", null, prefix, null, "jsonl", "gzip", null, default, default);
+        var destination = new ExportDestination("dst_1", "n", ExportVendors.AzureTableStorage, "default", null, prefix, null, null, "jsonl", "gzip", null, default, default);
 
         var problem = destination.TableNameProblem(model, s_storage);
 
@@ -94,8 +102,8 @@ public sealed class ExportValidationTests
     public void Validate_ServiceOwnedStorage_IsRefused()
     {
         var model = new ExportModel("keys", "ApiKeys", "default", ["id"], "u", null, default);
-        var blob = new ExportDestination("dst_1", "n", ExportVendors.AzureBlobStorage, "default", "azure-webjobs-hosts", null, null, "jsonl", "gzip", null, default, default);
-        var composed = new ExportDestination("dst_1", "n", ExportVendors.AzureTableStorage, "default", null, "Exp", null, "jsonl", "gzip", null, default, default);
+        var blob = new ExportDestination("dst_1", "n", ExportVendors.AzureBlobStorage, "default", "azure-webjobs-hosts", null, null, null, "jsonl", "gzip", null, default, default);
+        var composed = new ExportDestination("dst_1", "n", ExportVendors.AzureTableStorage, "default", null, "Exp", null, null, "jsonl", "gzip", null, default, default);
 
         Assert.Contains("service's own", model.Validate(s_storage), StringComparison.Ordinal);
         Assert.Contains("service's own", blob.Validate(s_storage), StringComparison.Ordinal);
@@ -106,7 +114,7 @@ public sealed class ExportValidationTests
     [Fact]
     public void TableNameProblem_BlobDestination_IsNeverAProblem()
     {
-        var destination = new ExportDestination("dst_1", "n", ExportVendors.AzureBlobStorage, "default", "bucket", null, null, "jsonl", "gzip", null, default, default);
+        var destination = new ExportDestination("dst_1", "n", ExportVendors.AzureBlobStorage, "default", "bucket", null, null, null, "jsonl", "gzip", null, default, default);
 
         Assert.Null(destination.TableNameProblem("a", s_storage));
     }
@@ -140,18 +148,105 @@ public sealed class ExportValidationTests
     public void Validate_DestinationEnablingTooManyModels_IsRefused()
     {
         var names = Enumerable.Range(0, ExportLimits.MaxModelNames + 1).Select(i => "m" + i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList();
-        var destination = new ExportDestination("dst_1", "n", ExportVendors.AzureBlobStorage, "default", "bucket", null, null, "jsonl", "gzip", names, default, default);
+        var destination = new ExportDestination("dst_1", "n", ExportVendors.AzureBlobStorage, "default", "bucket", null, null, null, "jsonl", "gzip", names, default, default);
 
         Assert.Contains("at most 500 models", destination.Validate(s_storage), StringComparison.Ordinal);
         Assert.Null((destination with { EnabledModels = names[..ExportLimits.MaxModelNames] }).Validate(s_storage));
     }
 
-    // Tenant acme granted the whole host account, as the admin would.
-    private static TenantStorageAccess HostAccountAccess()
+    [Theory]
+    [InlineData("postgres", "warehouse", null, null, null, "sales", "jsonl", "gzip", null)]
+    [InlineData("postgres", "warehouse", null, null, null, "_raw2", "jsonl", "gzip", null)]
+    [InlineData("postgres", "warehouse", null, null, null, null, "jsonl", "gzip", "schema must be 1-63 lower-case letters")]
+    [InlineData("postgres", "warehouse", null, null, null, "Sales", "jsonl", "gzip", "schema must be 1-63 lower-case letters")]
+    [InlineData("postgres", "warehouse", null, null, null, "transfers_state", "jsonl", "gzip", "The schema 'transfers_state' is reserved")]
+    [InlineData("postgres", "warehouse", null, null, null, "pg_catalog", "jsonl", "gzip", "The schema 'pg_catalog' is reserved")]
+    [InlineData("postgres", "warehouse", "bucket", null, null, "sales", "jsonl", "gzip", "bucket_name, table_prefix and path_prefix do not apply to postgres destinations")]
+    [InlineData("postgres", "warehouse", null, "pre", null, "sales", "jsonl", "gzip", "bucket_name, table_prefix and path_prefix do not apply to postgres destinations")]
+    [InlineData("postgres", "warehouse", null, null, "feed", "sales", "jsonl", "gzip", "bucket_name, table_prefix and path_prefix do not apply to postgres destinations")]
+    [InlineData("postgres", "warehouse", null, null, null, "sales", "csv", "gzip", "format and compression apply to azure_blob_storage destinations only")]
+    [InlineData("postgres", "warehouse", null, null, null, "sales", "jsonl", "none", "format and compression apply to azure_blob_storage destinations only")]
+    [InlineData("postgres", "default", null, null, null, "sales", "jsonl", "gzip", "connection: The connection 'default' is a storage connection, not PostgreSQL.")]
+    [InlineData("postgres", "other", null, null, null, "sales", "jsonl", "gzip", "connection: The PostgreSQL connection 'other' is not granted to this tenant")]
+    [InlineData("postgres", "missing", null, null, null, "sales", "jsonl", "gzip", "connection: No PostgreSQL connection named 'missing' is configured.")]
+    [InlineData("azure_blob_storage", "warehouse", "bucket", null, null, null, "jsonl", "gzip", "connection: The connection 'warehouse' is a PostgreSQL connection, not storage")]
+    [InlineData("azure_table_storage", "warehouse", null, "pre", null, null, "jsonl", "gzip", "connection: The connection 'warehouse' is a PostgreSQL connection, not storage")]
+    [InlineData("azure_blob_storage", "default", "bucket", null, null, "sales", "jsonl", "gzip", "schema applies to postgres destinations only.")]
+    [InlineData("azure_table_storage", "default", null, "pre", null, "sales", "jsonl", "gzip", "schema applies to postgres destinations only.")]
+    [InlineData("gcs", "default", "bucket", null, null, null, "jsonl", "gzip", "vendor must be 'azure_blob_storage', 'azure_table_storage' or 'postgres'.")]
+    public void Validate_PostgresAndItsFields_AreCheckedPerVendor(
+        string vendor, string connection, string? bucket, string? tablePrefix, string? pathPrefix, string? schema, string format, string compression, string? expectedError)
+    {
+        // Arrange
+        var destination = new ExportDestination("dst_1", "n", vendor, connection, bucket, tablePrefix, pathPrefix, schema, format, compression, null, default, default);
+
+        // Act
+        var error = destination.Validate(s_storage);
+
+        // Assert
+        if (expectedError is null)
+        {
+            Assert.Null(error);
+        }
+        else
+        {
+            Assert.NotNull(error);
+            Assert.StartsWith(expectedError, error, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void Validate_PostgresSchemaOutsideThePrefixGrant_IsRefused()
+    {
+        // Arrange: the warehouse granted under the prefix acme_.
+        var access = HostAccountAccess(new ConnectionGrant(Tenant, Warehouse, "acme_", ConnectionGrantSources.Api, null));
+        var inside = new ExportDestination("dst_1", "n", ExportVendors.Postgres, Warehouse, null, null, null, "acme_sales", "jsonl", "gzip", null, default, default);
+
+        // Act
+        var insideError = inside.Validate(access);
+        var outsideError = (inside with { Schema = "sales" }).Validate(access);
+
+        // Assert
+        Assert.Null(insideError);
+        Assert.Equal("schema: On the PostgreSQL connection 'warehouse' this tenant may name only schemas that start with 'acme_'.", outsideError);
+    }
+
+    [Theory]
+    [InlineData("orders", true)]
+    [InlineData("order_lines_2", true)]
+    [InlineData("Orders", false)]
+    [InlineData("orderLines", false)]
+    public void TableNameProblem_PostgresDestination_AcceptsOnlyLowerCaseModelNames(string model, bool valid)
+    {
+        // Arrange
+        var destination = new ExportDestination("dst_1", "n", ExportVendors.Postgres, Warehouse, null, null, null, "sales", "jsonl", "gzip", null, default, default);
+
+        // Act
+        var problem = destination.TableNameProblem(model, s_storage);
+
+        // Assert
+        if (valid)
+        {
+            Assert.Null(problem);
+        }
+        else
+        {
+            Assert.Equal(
+                $"model '{model}' makes the table name '{model}' in schema 'sales', which postgres destinations do not accept (lower-case letters, digits and underscores, starting with a letter or underscore); choose a lower-case model name.",
+                problem);
+        }
+    }
+
+    // Tenant acme granted the whole host account and the warehouse, as the admin would, or the grants given.
+    private static TenantStorageAccess HostAccountAccess(params ConnectionGrant[] grants)
     {
         var options = Mock.Of<IOptionsMonitor<TransfersOptions>>(o => o.CurrentValue == new TransfersOptions());
         var connections = new StorageConnections(s_configuration, options);
         var policy = new StorageAccessPolicy(connections, new PostgresConnections(s_configuration, options), new ConnectionGrantStore(connections, s_configuration, TimeProvider.System), s_configuration);
-        return policy.ForTenant(Tenant, [new ConnectionGrant(Tenant, StorageConnections.DefaultName, null, ConnectionGrantSources.Api, null)]);
+        return policy.ForTenant(
+            Tenant,
+            grants.Length > 0
+                ? grants
+                : [new ConnectionGrant(Tenant, StorageConnections.DefaultName, null, ConnectionGrantSources.Api, null), new ConnectionGrant(Tenant, Warehouse, null, ConnectionGrantSources.Api, null)]);
     }
 }

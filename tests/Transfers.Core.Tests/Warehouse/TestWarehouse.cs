@@ -28,24 +28,7 @@ internal sealed class TestWarehouse : IPostgresDataSources, IAsyncDisposable
         return value is null or DBNull ? default : (T)value;
     }
 
-    public async Task<List<object?[]>> RowsAsync(string sql)
-    {
-        await using var command = DataSource.CreateCommand(sql);
-        await using var reader = await command.ExecuteReaderAsync();
-        var rows = new List<object?[]>();
-        while (await reader.ReadAsync())
-        {
-            var row = new object?[reader.FieldCount];
-            for (var i = 0; i < row.Length; i++)
-            {
-                row[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
-            }
-
-            rows.Add(row);
-        }
-
-        return rows;
-    }
+    public Task<List<object?[]>> RowsAsync(string sql) => Postgres.RowsAsync(DataSource, sql);
 
     public ValueTask DisposeAsync() => DataSource.DisposeAsync();
 }
