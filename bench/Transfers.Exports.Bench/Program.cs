@@ -12,12 +12,12 @@ using Transfers.Testing;
 // table export on the same storage), then runs the real host as a separate process and
 // exports everything to gzip JSONL blobs and to a table destination through the API. Prints one table and writes it
 // to --out.
-var rows = ArgInt("--rows", 1_000_000);
-var models = ArgInt("--models", 5);
-var writers = ArgInt("--write-concurrency", 32);
-var chunks = ArgInt("--parallel-chunks", 4);
+var rows = BenchArgs.Int(args, "--rows", 1_000_000);
+var models = BenchArgs.Int(args, "--models", 5);
+var writers = BenchArgs.Int(args, "--write-concurrency", 32);
+var chunks = BenchArgs.Int(args, "--parallel-chunks", 4);
 using var load = new LoadSampler();
-var output = Arg("--out") ?? "bench/results/exports.md";
+var output = BenchArgs.Text(args, "--out") ?? "bench/results/exports.md";
 var perModel = rows / models;
 var tables = Enumerable.Range(0, models).Select(m => $"benchsrc{m}").ToArray();
 var baseTime = new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero);
@@ -35,7 +35,7 @@ foreach (var table in tables)
 }
 
 await Parallel.ForEachAsync(
-    Batches(),
+    tables.SelectMany(t => SeedBatches.Of(perModel, 64, Row).Select(actions => (Table: t, Actions: actions))),
     new ParallelOptions { MaxDegreeOfParallelism = writers },
     async (batch, ct) => await Azurite.Tables.GetTableClient(batch.Table).SubmitTransactionAsync(batch.Actions, ct));
 write.Stop();
@@ -80,15 +80,15 @@ var blobDestination = await CreateDestinationAsync(new { name = "blobs", vendor 
 var tableDestination = await CreateDestinationAsync(new { name = "tables", vendor = "azure_table_storage", table_prefix = "benchdst" });
 
 var (blobElapsed, blobTransfer) = await ExportAsync(blobDestination);
-var blobPeakRssMb = PeakRssMb(host.ProcessId);
-ResetPeakRss(host.ProcessId);
+var blobPeakRssMb = PeakRss.Mb(host.ProcessId);
+PeakRss.Reset(host.ProcessId);
 Report("Export to gzip JSONL blobs", blobTransfer.GetProperty("rows_transferred").GetInt64(), blobElapsed, payloadMb, blobTransfer.GetProperty("volume_transferred_in_mb").GetDouble());
 Report("  of which running (started_at to ended_at)", rows, Running(blobTransfer), payloadMb);
 var (tableElapsed, tableTransfer) = await ExportAsync(tableDestination);
 Report("Export to table destination", tableTransfer.GetProperty("rows_transferred").GetInt64(), tableElapsed, payloadMb);
 Report("  of which running (started_at to ended_at)", rows, Running(tableTransfer), payloadMb);
 
-var tablePeakRssMb = PeakRssMb(host.ProcessId);
+var tablePeakRssMb = PeakRss.Mb(host.ProcessId);
 var peakRssMb = Math.Max(blobPeakRssMb, tablePeakRssMb);
 var blobRatio = (rows / blobElapsed.TotalSeconds) / (rows / scan.TotalSeconds);
 var tableRatio = (rows / tableElapsed.TotalSeconds) / (rows / write.Elapsed.TotalSeconds);
@@ -124,7 +124,7 @@ return;
 // A null range means: split the table the way the export does.
 async Task<(long Rows, TimeSpan Elapsed)> ScanAsync(IEnumerable<(string Table, TableKeyRange? Range)> work)
 {
-    using var cpu = new CpuMeter("scan", Environment.ProcessId, azurite);
+    using var cpu = new CpuMeter("scan", ("bench", Environment.ProcessId, false), ("Azurite", azurite, false));
     var clock = Stopwatch.StartNew();
     var counts = await Task.WhenAll(work.Select(async w =>
     {
@@ -153,7 +153,7 @@ async Task<long> ReadRangeAsync(TableClient table, TableKeyRange range, Func<IRe
 // Copies every source table into a fresh table (dropped afterwards, so later phases find the store as before).
 async Task<(long Rows, TimeSpan Elapsed)> CopyAsync(string suffix, Func<TableEntity, TableEntity> rekey)
 {
-    using var cpu = new CpuMeter("copy", Environment.ProcessId, azurite);
+    using var cpu = new CpuMeter("copy", ("bench", Environment.ProcessId, false), ("Azurite", azurite, false));
     using var slots = new SemaphoreSlim(writers);
     var clock = Stopwatch.StartNew();
     var counts = await Task.WhenAll(tables.Select(async name =>
@@ -223,32 +223,6 @@ async Task<(long Rows, TimeSpan Elapsed)> CopyAsync(string suffix, Func<TableEnt
     }
 }
 
-IEnumerable<(string Table, List<TableTransactionAction> Actions)> Batches()
-{
-    foreach (var table in tables)
-    {
-        // 64 partitions per table; rows are generated partition by partition so each batch is 100 rows of one partition.
-        for (var p = 0; p < 64; p++)
-        {
-            var batch = new List<TableTransactionAction>(100);
-            for (var i = p; i < perModel; i += 64)
-            {
-                batch.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, Row(i)));
-                if (batch.Count == 100)
-                {
-                    yield return (table, batch);
-                    batch = new List<TableTransactionAction>(100);
-                }
-            }
-
-            if (batch.Count > 0)
-            {
-                yield return (table, batch);
-            }
-        }
-    }
-}
-
 TableEntity Row(int i) => new($"p{i % 64:D2}", i.ToString("D8", CultureInfo.InvariantCulture))
 {
     ["id"] = i.ToString(CultureInfo.InvariantCulture),
@@ -278,7 +252,7 @@ async Task<string> CreateDestinationAsync(object body)
 
 async Task<(TimeSpan Elapsed, JsonElement Transfer)> ExportAsync(string destinationId)
 {
-    using var cpu = new CpuMeter("export", host.ProcessId, azurite);
+    using var cpu = new CpuMeter("export", ("host", host.ProcessId, false), ("Azurite", azurite, false));
     var clock = Stopwatch.StartNew();
     using var submitted = await client.PostAsJsonAsync($"/destinations/{destinationId}/transfer", new { });
     submitted.EnsureSuccessStatusCode();
@@ -323,77 +297,3 @@ void Report(string what, long count, TimeSpan elapsed, double mb, double? output
 
 static TimeSpan Running(JsonElement transfer) =>
     transfer.GetProperty("ended_at").GetDateTimeOffset() - transfer.GetProperty("started_at").GetDateTimeOffset();
-
-static double PeakRssMb(int pid)
-{
-    var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
-    return line is null ? double.NaN : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024.0;
-}
-
-// Writing 5 to clear_refs resets the kernel's peak-RSS mark, so the next reading covers only what ran since.
-static void ResetPeakRss(int pid) => File.WriteAllText($"/proc/{pid}/clear_refs", "5");
-
-string? Arg(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
-
-int ArgInt(string name, int fallback) => Arg(name) is { } value ? int.Parse(value, CultureInfo.InvariantCulture) : fallback;
-
-/// <summary>Samples the 1-minute load average every 5 seconds, for the conditions of the run.</summary>
-internal sealed class LoadSampler : IDisposable
-{
-    private readonly List<double> _samples = [];
-    private readonly CancellationTokenSource _stop = new();
-    private readonly Task _loop;
-
-    public LoadSampler() => _loop = LoopAsync();
-
-    public string Stop()
-    {
-        _stop.Cancel();
-        _loop.ContinueWith(static _ => { }, TaskScheduler.Default).Wait();
-        return _samples.Count == 0 ? "n/a" : string.Create(
-            CultureInfo.InvariantCulture,
-            $"min {_samples.Min():F2}, mean {_samples.Average():F2}, max {_samples.Max():F2} ({_samples.Count} samples every 5 s)");
-    }
-
-    public void Dispose() => _stop.Dispose();
-
-    private async Task LoopAsync()
-    {
-        while (!_stop.IsCancellationRequested)
-        {
-            var text = await File.ReadAllTextAsync("/proc/loadavg");
-            _samples.Add(double.Parse(text.Split(' ')[0], CultureInfo.InvariantCulture));
-            await Task.Delay(TimeSpan.FromSeconds(5), _stop.Token);
-        }
-    }
-}
-
-/// <summary>Prints the CPU seconds a process (the bench or the host) and Azurite used over a phase: who the bottleneck is.</summary>
-internal sealed class CpuMeter : IDisposable
-{
-    private readonly string _phase;
-    private readonly int _process;
-    private readonly int? _azurite;
-    private readonly double _processStart;
-    private readonly double _azuriteStart;
-    private readonly Stopwatch _clock = Stopwatch.StartNew();
-
-    public CpuMeter(string phase, int process, int? azurite)
-    {
-        (_phase, _process, _azurite) = (phase, process, azurite);
-        _processStart = CpuSeconds(process);
-        _azuriteStart = azurite is { } a ? CpuSeconds(a) : double.NaN;
-    }
-
-    public void Dispose() => Console.WriteLine(string.Create(
-        CultureInfo.InvariantCulture,
-        $"  CPU over {_phase} ({_clock.Elapsed.TotalSeconds:F1} s wall): {(_process == Environment.ProcessId ? "bench" : "host")} {CpuSeconds(_process) - _processStart:F1} s, Azurite {(_azurite is { } a ? CpuSeconds(a) - _azuriteStart : double.NaN):F1} s"));
-
-    /// <summary>utime + stime of a process from /proc, in seconds (clock ticks of 1/100 s).</summary>
-    private static double CpuSeconds(int pid)
-    {
-        var stat = File.ReadAllText($"/proc/{pid}/stat");
-        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-        return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
-    }
-}

@@ -71,6 +71,12 @@ public sealed class HttpRoutes(ApiRequestPipeline api)
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "v1/shares/{shareId}")] HttpRequest request,
         [DurableClient] DurableTaskClient client) => api.Handle(request, client);
 
+    /// <summary><c>POST /v1/shares/{shareId}/credentials</c>.</summary>
+    [Function("Shares_IssueCredentials")]
+    public IActionResult SharesIssueCredentials(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/shares/{shareId}/credentials")] HttpRequest request,
+        [DurableClient] DurableTaskClient client) => api.Handle(request, client);
+
     /// <summary><c>POST /v1/shares/{shareId}/transfers</c>.</summary>
     [Function("Shares_CreateTransfer")]
     public IActionResult SharesCreateTransfer(

@@ -36,6 +36,7 @@ public static class SharesApi
         shares.MapPut("/{shareId}/destination", SetDestinationAsync);
         shares.MapDelete("/{shareId}", async (string shareId, HttpRequest r, [AsParameters] SharesServices s, CancellationToken c) =>
             SharesResults.From(await s.Service.DeleteShareAsync(Tenant(r), shareId, c), TypedResults.NoContent));
+        shares.MapPost("/{shareId}/credentials", IssueCredentialsAsync);
         shares.MapPost("/{shareId}/transfers", CreateTransferAsync);
         shares.MapGet("/{shareId}/transfers", ListTransfersAsync);
         shares.MapGet("/{shareId}/transfers/{transferId}", async (string shareId, string transferId, HttpRequest r, [AsParameters] SharesServices s, CancellationToken c) =>
@@ -103,6 +104,34 @@ public static class SharesApi
         var share = await services.Service.GetShareAsync(Tenant(request), shareId, cancellationToken);
         return await WithBodyAsync(share, request, async (found, body) => SharesResults.From(
             await services.Service.SetDestinationAsync(found, body, cancellationToken), updated => SharesResults.Json(SharesViews.Share(updated))), cancellationToken);
+    }
+
+    /// <summary>
+    /// <c>POST /v1/shares/{shareId}/credentials</c>: gives the share's read-only PostgreSQL role a fresh password and
+    /// answers it once, never to be cached.
+    /// </summary>
+    /// <param name="shareId">The share id.</param>
+    /// <param name="request">The request.</param>
+    /// <param name="services">The services.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>200 with <c>{role, password, access, schema}</c>, 404, 409 when the destination is not postgres or the server refuses, or 503.</returns>
+    public static async Task<IResult> IssueCredentialsAsync(string shareId, HttpRequest request, [AsParameters] SharesServices services, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(services);
+        try
+        {
+            var issued = await services.Service.IssueCredentialsAsync(Tenant(request), shareId, cancellationToken);
+            return SharesResults.From(issued, credentials =>
+            {
+                request.HttpContext.Response.Headers.CacheControl = "no-store";
+                return SharesResults.Json(SharesViews.Credentials(credentials));
+            });
+        }
+        catch (Npgsql.NpgsqlException)
+        {
+            return Problems.Status(StatusCodes.Status503ServiceUnavailable, "Service unavailable", "The PostgreSQL server could not be reached; try again later.");
+        }
     }
 
     /// <summary><c>POST /v1/shares/{shareId}/transfers</c>: creates a transfer, and starts it when <c>transferNow</c> is true.</summary>

@@ -56,6 +56,15 @@ public static class SharesViews
         };
     }
 
+    /// <summary>The credentials of a share's read-only PostgreSQL role: <c>{role, password, access, schema}</c>.</summary>
+    /// <param name="credentials">The credentials just issued.</param>
+    /// <returns>Their view.</returns>
+    public static object Credentials(ShareCredentials credentials)
+    {
+        ArgumentNullException.ThrowIfNull(credentials);
+        return new { role = credentials.Role, password = credentials.Password, access = credentials.Access, schema = credentials.Schema };
+    }
+
     /// <summary>A page: <c>{items, next}</c>, <c>next</c> the link to the following page or <c>null</c> on the last.</summary>
     /// <typeparam name="T">The items' type.</typeparam>
     /// <param name="page">The page.</param>

@@ -201,8 +201,7 @@ public sealed class ExportChunkActivity(
         }
         catch (PostgresException e) when (!e.IsTransient)
         {
-            // The server refused the chunk (a type, a constraint, a permission): the text says which, without the row's values.
-            throw new InvalidOperationException($"Table '{schema}.{model.ModelName}': PostgreSQL refused the chunk: {e.MessageText} ({e.SqlState}).", e);
+            throw PostgresTableWriter.RefusedChunk($"{schema}.{model.ModelName}", e);
         }
     }
 

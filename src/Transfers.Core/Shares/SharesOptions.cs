@@ -38,6 +38,12 @@ public sealed class SharesOptions
     /// <summary>Gets or sets how many shares a tenant may hold, at least 1.</summary>
     public int MaxSharesPerTenant { get; set; } = 1000;
 
+    /// <summary>
+    /// Gets or sets how many rows one chunk of a postgres destination's table reads and commits, 1 to
+    /// <see cref="PostgresShareTableLoader.ChunkRows"/> (the default); lowered to commit a table in more, smaller steps.
+    /// </summary>
+    public int WarehouseChunkRows { get; set; } = PostgresShareTableLoader.ChunkRows;
+
     /// <summary>Gets or sets how many per-file errors a transfer keeps.</summary>
     public int MaxErrors { get; set; } = 50;
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.Options;
+using Npgsql;
 using Transfers.Core.Application;
 using Transfers.Core.DurableTask;
 using Transfers.Core.Security;
@@ -31,6 +32,7 @@ public sealed class SharesService
     private readonly IDurableClient _durable;
     private readonly TimeProvider _time;
     private readonly IOptions<SharesOptions> _options;
+    private readonly ShareWarehouseAccess _warehouse;
 
     /// <summary>Initializes a new instance of the <see cref="SharesService"/> class.</summary>
     /// <param name="store">The share records.</param>
@@ -38,18 +40,22 @@ public sealed class SharesService
     /// <param name="durable">Schedules and signals the transfers' orchestrations.</param>
     /// <param name="time">The clock.</param>
     /// <param name="options">The family's settings.</param>
-    public SharesService(ShareStore store, StorageAccessPolicy storage, IDurableClient durable, TimeProvider time, IOptions<SharesOptions> options)
+    /// <param name="warehouse">The consumer's access to postgres destinations: the share's read-only role.</param>
+    public SharesService(
+        ShareStore store, StorageAccessPolicy storage, IDurableClient durable, TimeProvider time, IOptions<SharesOptions> options, ShareWarehouseAccess warehouse)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(storage);
         ArgumentNullException.ThrowIfNull(durable);
         ArgumentNullException.ThrowIfNull(time);
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(warehouse);
         _store = store;
         _storage = storage;
         _durable = durable;
         _time = time;
         _options = options;
+        _warehouse = warehouse;
     }
 
     /// <summary>Creates a share unless the tenant holds as many as it may.</summary>
@@ -124,17 +130,18 @@ public sealed class SharesService
             return ServiceResult.Conflict($"The destination cannot change while transfer '{active.Id}' is {active.Status}; cancel it first.");
         }
 
-        if (transfers.FirstOrDefault(t => t.Status == ShareTransferStatus.Created && t.Contents.Kind != destination.Kind) is { } mismatched)
+        if (transfers.FirstOrDefault(t => t.Status == ShareTransferStatus.Created && !ShareDestinationKinds.Takes(destination.Kind, t.Contents.Kind)) is { } mismatched)
         {
             return ServiceResult.Conflict($"Transfer '{mismatched.Id}' sends {mismatched.Contents.Kind}, which a {destination.Kind} destination cannot take; cancel it first.");
         }
 
         // The tables of created transfers were checked against the old destination; they will be written to this one.
+        var field = destination.Kind == ShareDestinationKinds.Postgres ? "schema" : "tablePrefix";
         var tableProblems = transfers
             .Where(t => t.Status == ShareTransferStatus.Created && t.Contents.Tables is not null)
             .SelectMany(t => t.Contents.Tables!.Select(table => (t.Id, table.Name, Problem: ShareRequestValidator.DestinationTableProblem(destination, table.Name, storage))))
             .Where(p => p.Problem is not null)
-            .Select(p => new FieldError(ShareInvalid.DestinationTables, $"Transfer '{p.Id}', table '{p.Name}': {p.Problem}", "tablePrefix"))
+            .Select(p => new FieldError(ShareInvalid.DestinationTables, $"Transfer '{p.Id}', table '{p.Name}': {p.Problem}", field))
             .ToList();
         if (tableProblems.Count > 0)
         {
@@ -147,7 +154,7 @@ public sealed class SharesService
             : ShareNotFound(share.Id);
     }
 
-    /// <summary>Deletes a share that has no active transfer, with its transfer records.</summary>
+    /// <summary>Deletes a share that has no active transfer, with its transfer records and, for a postgres destination, its role.</summary>
     /// <param name="tenant">The caller's tenant.</param>
     /// <param name="shareId">The share id.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
@@ -160,9 +167,57 @@ public sealed class SharesService
             return found.Status;
         }
 
-        return await _store.DeleteShareAsync(found.Value!, cancellationToken) is { } active
-            ? ServiceResult.Conflict($"The share has an active transfer '{active.Id}' ({active.Status}); cancel it first.")
-            : ServiceResult.Ok();
+        var share = found.Value!;
+        if (await _store.DeleteShareAsync(share, cancellationToken) is { } active)
+        {
+            return ServiceResult.Conflict($"The share has an active transfer '{active.Id}' ({active.Status}); cancel it first.");
+        }
+
+        await _warehouse.DropRoleAsync(share.Destination, share.Id, cancellationToken);
+        return ServiceResult.Ok();
+    }
+
+    /// <summary>
+    /// Gives the share's read-only PostgreSQL role a fresh password, to be answered once: it is stored nowhere, and a
+    /// later call replaces it.
+    /// </summary>
+    /// <param name="tenant">The caller's tenant.</param>
+    /// <param name="shareId">The share id.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>The credentials; not found, or conflict when the destination is not postgres, its grant was withdrawn,
+    /// or the server refuses to set up the role.</returns>
+    /// <exception cref="NpgsqlException">The server could not be reached (or failed transiently).</exception>
+    public async Task<ServiceResult<ShareCredentials>> IssueCredentialsAsync(string tenant, string shareId, CancellationToken cancellationToken = default)
+    {
+        var found = await GetShareAsync(tenant, shareId, cancellationToken);
+        if (!found.IsOk)
+        {
+            return found.Status;
+        }
+
+        var share = found.Value!;
+        if (share.Destination is not { Kind: ShareDestinationKinds.Postgres } destination)
+        {
+            return ServiceResult.Conflict("Credentials are issued for a postgres destination only; this share has " +
+                (share.Destination is null ? "no destination." : $"a {share.Destination.Kind} destination."));
+        }
+
+        // The grant may have been withdrawn since the destination was set.
+        var storage = await _storage.ForTenantAsync(tenant, cancellationToken);
+        if (storage.CheckSchema(destination.Connection, destination.Schema ?? string.Empty) is { } denied)
+        {
+            return ServiceResult.Conflict(denied);
+        }
+
+        try
+        {
+            return ServiceResult.Ok(await _warehouse.RotateAsync(destination, share.Id, cancellationToken));
+        }
+        catch (PostgresException e) when (!e.IsTransient)
+        {
+            // The server refused (the service's login may not create roles, say): the warehouse's setup, not this host's fault.
+            return ServiceResult.Conflict($"PostgreSQL refused to set up the share's role: {e.MessageText} ({e.SqlState}).");
+        }
     }
 
     /// <summary>Creates a transfer of a share, and starts it when the request says <c>transferNow</c>.</summary>
@@ -295,7 +350,7 @@ public sealed class SharesService
                     return ServiceResult.Invalid(ShareInvalid.Start, "Set the share's destination first.", "destination");
                 }
 
-                if (share.Destination.Kind != transfer.Contents.Kind)
+                if (!ShareDestinationKinds.Takes(share.Destination.Kind, transfer.Contents.Kind))
                 {
                     return ServiceResult.Invalid(
                         ShareInvalid.Start, $"The transfer sends {transfer.Contents.Kind} but the destination is a {share.Destination.Kind} destination.", "transferEntity");

@@ -1,7 +1,10 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Transfers.Core.DurableTask;
 using Transfers.Core.Reconciliation;
+using Transfers.Core.Storage;
+using Transfers.Core.Warehouse;
 
 namespace Transfers.Core.Shares;
 
@@ -23,6 +26,9 @@ public static class SharesServiceCollectionExtensions
                 o => o.MaxTransfersPerShare is >= 1 and <= SharesOptions.MaxTransfersPerShareCeiling,
                 $"{SharesOptions.SectionName}:MaxTransfersPerShare must be between 1 and {SharesOptions.MaxTransfersPerShareCeiling}.")
             .Validate(o => o.MaxSharesPerTenant >= 1, $"{SharesOptions.SectionName}:MaxSharesPerTenant must be at least 1.")
+            .Validate(
+                o => o.WarehouseChunkRows is >= 1 and <= PostgresShareTableLoader.ChunkRows,
+                $"{SharesOptions.SectionName}:WarehouseChunkRows must be between 1 and {PostgresShareTableLoader.ChunkRows}.")
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<SharesTables>();
@@ -30,6 +36,13 @@ public static class SharesServiceCollectionExtensions
         services.TryAddSingleton<FileSyncStore>();
         services.TryAddSingleton<SharesService>();
         services.TryAddSingleton<IShareTableLoader, TabularShareTableLoader>();
+        services.TryAddSingleton(sp => new PostgresShareTableLoader(
+            sp.GetRequiredService<IPostgresDataSources>(), sp.GetRequiredService<StorageConnections>(), sp.GetRequiredService<TimeProvider>())
+        {
+            RowsPerChunk = sp.GetRequiredService<IOptions<SharesOptions>>().Value.WarehouseChunkRows,
+        });
+        services.TryAddSingleton<PostgresShareRoles>();
+        services.TryAddSingleton<ShareWarehouseAccess>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<FamilyReconciler, SharesReconciler>());
         services.AddDurableTasks(r => r
             .AddOrchestrator<FileSyncOrchestration>()

@@ -92,6 +92,19 @@ public sealed class PostgresTableWriter : IAsyncDisposable
     }
 
     /// <summary>
+    /// The error of a chunk the server refused (a type, a constraint, a permission): a fault of this load, not of the
+    /// host, reported with the server's text and code and without the row's values.
+    /// </summary>
+    /// <param name="table">The table as the caller names it to the client.</param>
+    /// <param name="refusal">The server's error.</param>
+    /// <returns>The exception to throw.</returns>
+    public static InvalidOperationException RefusedChunk(string table, PostgresException refusal)
+    {
+        ArgumentNullException.ThrowIfNull(refusal);
+        return new InvalidOperationException($"Table '{table}': PostgreSQL refused the chunk: {refusal.MessageText} ({refusal.SqlState}).", refusal);
+    }
+
+    /// <summary>
     /// Creates a schema if it is missing, in a transaction of its own (call it before the chunk's): a schema created
     /// inside a chunk's transaction would hold every other chunk of the schema until that chunk commits.
     /// </summary>

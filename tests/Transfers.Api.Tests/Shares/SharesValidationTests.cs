@@ -30,7 +30,7 @@ public sealed class SharesValidationTests(SharesFactory factory) : IClassFixture
         { """{"name":"n","source":{"container":"ok-box","connection":"nowhere"}}""", "source.connection", "No storage connection named 'nowhere' is configured." },
         { """{"name":"n","source":{"container":"ok-box","extra":1}}""", "source.extra", "Unknown field 'extra'." },
         { """{"name":"n","source":""" + ValidSource + ""","unknown":true}""", "unknown", "Unknown field 'unknown'." },
-        { """{"name":"n","source":""" + ValidSource + ""","destination":{"kind":"bucket"}}""", "destination.kind", "kind must be \"files\" or \"table\"." },
+        { """{"name":"n","source":""" + ValidSource + ""","destination":{"kind":"bucket"}}""", "destination.kind", "kind must be \"files\", \"table\" or \"postgres\"." },
         { """{"name":"n","source":""" + ValidSource + ""","destination":{"kind":"files"}}""", "destination.container", "container is required." },
         { """{"name":"n","source":""" + ValidSource + ""","destination":{"kind":"table"}}""", "destination.tablePrefix", "tablePrefix is required." },
         { """{"name":"n","source":""" + ValidSource + ""","destination":{"kind":"table","tablePrefix":"1bad"}}""", "destination.tablePrefix", "1-40 letters or digits, starting with a letter" },
@@ -60,8 +60,8 @@ public sealed class SharesValidationTests(SharesFactory factory) : IClassFixture
         { FilesDestination, """{"transferEntity":{"type":"files","pathNames":[7]}}""", "transferEntity.pathNames[0]", "Each path must be a string." },
         { FilesDestination, """{"transferEntity":{"type":"files","pathNames":["a/"],"extra":1}}""", "transferEntity.extra", "Unknown field 'extra'." },
         { FilesDestination, """{"transferEntity":{"type":"files","pathNames":["a/"]},"options":{"transferNow":"yes"}}""", "options.transferNow", "transferNow must be true or false." },
-        { FilesDestination, """{"transferEntity":[{"type":"table","name":"orders","sourceTable":"Orders","loadingPattern":"OVERWRITE"}]}""", "transferEntity", "Tables need a table destination" },
-        { TableDestination, """{"transferEntity":{"type":"files","pathNames":["a/"]}}""", "transferEntity", "Files need a files destination" },
+        { FilesDestination, """{"transferEntity":[{"type":"table","name":"orders","sourceTable":"Orders","loadingPattern":"OVERWRITE"}]}""", "transferEntity", "Tables need a table or postgres destination; this share's destination is a files destination." },
+        { TableDestination, """{"transferEntity":{"type":"files","pathNames":["a/"]}}""", "transferEntity", "Files need a files destination; this share's destination is a table destination." },
         { TableDestination, """{"transferEntity":[]}""", "transferEntity", "A table transfer must hold 1-100 tables; it holds 0." },
         { TableDestination, """{"transferEntity":[{"type":"files","name":"orders","sourceTable":"Orders","loadingPattern":"OVERWRITE"}]}""", "transferEntity[0].type", "must have type \"table\"" },
         { TableDestination, """{"transferEntity":[{"type":"table","sourceTable":"Orders","loadingPattern":"OVERWRITE"}]}""", "transferEntity[0].name", "name is required." },
@@ -504,13 +504,13 @@ public sealed class SharesValidationTests(SharesFactory factory) : IClassFixture
     private static string FilesBody(IEnumerable<string> paths) =>
         $$$"""{"transferEntity":{"type":"files","pathNames":[{{{string.Join(",", paths.Select(p => $"\"{p}\""))}}}]}}""";
 
-    private static Task<HttpResponseMessage> PostRawAsync(HttpClient client, string path, string body) =>
+    internal static Task<HttpResponseMessage> PostRawAsync(HttpClient client, string path, string body) =>
         client.PostAsync(path, new StringContent(body, Encoding.UTF8, "application/json"));
 
     private static Task<HttpResponseMessage> PutRawAsync(HttpClient client, string path, string body) =>
         client.PutAsync(path, new StringContent(body, Encoding.UTF8, "application/json"));
 
-    private static async Task AssertValidationAsync(HttpResponseMessage response, string field, string rule)
+    internal static async Task AssertValidationAsync(HttpResponseMessage response, string field, string rule)
     {
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{(int)response.StatusCode}: {text}");

@@ -52,6 +52,9 @@ public sealed class TableSyncEndToEndTests(SharesFactory factory) : IClassFixtur
         Assert.Empty(first.GetProperty("errors").EnumerateArray());
         Assert.Equal(90, first.GetProperty("lastSync").GetProperty("rowsWritten").GetInt64());
         Assert.Contains(prefix + "append", first.GetProperty("accessDetails").GetProperty("access").GetString(), StringComparison.Ordinal);
+
+        // The members of a postgres destination's access details stay out of a table destination's record.
+        Assert.Equal(["access"], first.GetProperty("accessDetails").EnumerateObject().Select(p => p.Name));
         Assert.Equal((30, 30, 30), firstCounts);
         Assert.Equal((31, 31, 30), secondCounts);
         Assert.Equal(999, upserted.GetInt32("Amount"));

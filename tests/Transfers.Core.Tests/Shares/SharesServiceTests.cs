@@ -49,7 +49,12 @@ public sealed class SharesServiceTests : IAsyncLifetime
     }
 
     private SharesService Service => new(
-        Store, _services.GetRequiredService<StorageAccessPolicy>(), _durable.Object, TimeProvider.System, Options.Create(_options));
+        Store,
+        _services.GetRequiredService<StorageAccessPolicy>(),
+        _durable.Object,
+        TimeProvider.System,
+        Options.Create(_options),
+        _services.GetRequiredService<ShareWarehouseAccess>());
 
     private ShareStore Store => _services.GetRequiredService<ShareStore>();
 

@@ -37,6 +37,31 @@ public sealed class PostgresShareTableLoaderTests
     }
 
     [Fact]
+    public async Task LoadChunkAsync_FirstAppendOnlyLoad_LeavesRowsWrittenAfterItsWindowToTheNextCheck()
+    {
+        await using var warehouse = await TestWarehouse.CreateAsync();
+        var source = await SeedAsync(Enumerable.Range(0, 15).Select(i => Row(i, i)));
+        var table = Entity(source, LoadingPatterns.AppendOnly);
+        await Task.Delay(50);
+        _clock.Now = DateTimeOffset.UtcNow.AddSeconds(1);
+        await Task.Delay(50);
+        await source.AddEntityAsync(Row(20, 20));
+        await source.AddEntityAsync(Row(21, 21));
+        var loader = Loader(warehouse);
+
+        var first = await loader.LoadChunkAsync(Load(table, cycle: 1, continuation: null));
+        var last = await loader.LoadChunkAsync(Load(table, cycle: 1, continuation: first.Continuation));
+        var afterFirstCheck = await warehouse.ScalarAsync<long>("SELECT count(*) FROM shared.items");
+        await LoadCycleAsync(warehouse, table, cycle: 2);
+
+        Assert.Null(last.Continuation);
+        Assert.Equal(15L, first.RowsWritten + last.RowsWritten);
+        Assert.Equal(15L, afterFirstCheck);
+        Assert.Equal(17L, await warehouse.ScalarAsync<long>("SELECT count(*) FROM shared.items"));
+        Assert.Equal(1L, await warehouse.ScalarAsync<long>("SELECT count(*) FROM shared.items WHERE \"Id\" = 'k21'"));
+    }
+
+    [Fact]
     public async Task LoadChunkAsync_UpdateAndAppendInSeveralChunks_UpsertsByPrimaryKey()
     {
         await using var warehouse = await TestWarehouse.CreateAsync();

@@ -26,6 +26,13 @@ public static class ShareDestinationKinds
 
     /// <summary>Tables in a PostgreSQL warehouse.</summary>
     public const string Postgres = "postgres";
+
+    /// <summary>Whether a destination of a kind takes a transfer's contents: files go to files, tables to table or postgres.</summary>
+    /// <param name="destinationKind">The destination's kind.</param>
+    /// <param name="contentsKind">The contents' kind, <see cref="Files"/> or <see cref="Table"/>.</param>
+    /// <returns><c>true</c> when it does.</returns>
+    public static bool Takes(string destinationKind, string contentsKind) =>
+        destinationKind == contentsKind || (destinationKind == Postgres && contentsKind == Table);
 }
 
 /// <summary>A share: a provider's source and, once set, a consumer's destination.</summary>
@@ -145,9 +152,16 @@ public sealed record ShareSyncSummary(DateTime StartedAt, DateTime EndedAt, long
 public sealed record ShareTransferError(string? Path, string? Table, string Message, DateTime At);
 
 /// <summary>How the consumer reads the data.</summary>
-/// <param name="Access">A read+list SAS URL of the destination container, or the destination table names.</param>
+/// <param name="Access">
+/// A read+list SAS URL of the destination container, the destination table names, or for a postgres destination the
+/// warehouse share identifier <c>postgresql://&lt;role&gt;@&lt;host&gt;:&lt;port&gt;/&lt;database&gt;</c> (its password from
+/// <c>POST /v1/shares/{shareId}/credentials</c>).
+/// </param>
 /// <param name="ExpiresAt">When the SAS expires; null for tables.</param>
-public sealed record ShareAccessDetails(string Access, DateTimeOffset? ExpiresAt);
+/// <param name="Schema">The schema of a postgres destination; null for other kinds.</param>
+/// <param name="Role">The share's read-only PostgreSQL role; null for other kinds.</param>
+/// <param name="Tables">The loaded tables of a postgres destination, in the schema; null for other kinds.</param>
+public sealed record ShareAccessDetails(string Access, DateTimeOffset? ExpiresAt, string? Schema = null, string? Role = null, IReadOnlyList<string>? Tables = null);
 
 /// <summary>A transfer of a share, as stored.</summary>
 public sealed record ShareTransfer

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Transfers.Core.Storage;
+using Transfers.Core.Warehouse;
 
 namespace Transfers.Core.Shares;
 
@@ -54,7 +55,7 @@ public static partial class ShareRequestValidator
         }
         else if (e.Object(src, "source", "connection", "container", "prefix"))
         {
-            var connection = e.Connection(src, "source.connection", storage);
+            var connection = e.Connection(src, "source.connection", storage, postgres: false);
             var container = e.Container(src, "source.container", connection, "source.connection", storage);
             var prefix = e.OptionalPath(src, "prefix", "source.prefix");
             source = container is null ? null : new ShareSource(connection, container, prefix);
@@ -142,11 +143,11 @@ public static partial class ShareRequestValidator
                 $"{what} take {size:N0} bytes once stored, more than the {ShareStore.MaxContentsBytes:N0} (512 KiB) a transfer holds: a character counts its UTF-8 bytes, '\"' counts 2, and a character that JSON escapes (emoji, private-use or unassigned) 6 per UTF-16 unit."));
         }
 
-        if (contents is not null && share.Destination is { } destination && destination.Kind != contents.Kind)
+        if (contents is not null && share.Destination is { } destination && !ShareDestinationKinds.Takes(destination.Kind, contents.Kind))
         {
             e.Add("transferEntity", contents.Kind == ShareDestinationKinds.Files
-                ? "Files need a files destination; this share's destination is a table destination."
-                : "Tables need a table destination; this share's destination is a files destination.");
+                ? $"Files need a files destination; this share's destination is a {destination.Kind} destination."
+                : "Tables need a table or postgres destination; this share's destination is a files destination.");
         }
 
         if (transferNow && share.Destination is null)
@@ -181,7 +182,8 @@ public static partial class ShareRequestValidator
 
     /// <summary>
     /// Why a table of a transfer cannot be written to a destination: the name the destination's tablePrefix and the
-    /// table's name make is not a table name, or not one the tenant may write.
+    /// table's name make is not a table name, or not one the tenant may write; for a postgres destination, the name is
+    /// not a PostgreSQL name Transfers accepts (the schema was checked with the destination).
     /// </summary>
     /// <param name="destination">The share's destination; without one, the name alone is checked on the host's account.</param>
     /// <param name="name">The table's name in the transfer.</param>
@@ -191,6 +193,13 @@ public static partial class ShareRequestValidator
     {
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(storage);
+        if (destination?.Kind == ShareDestinationKinds.Postgres)
+        {
+            return PostgresNames.IsValidName(name)
+                ? null
+                : "name, for a postgres destination, must be 1-63 lower-case letters, digits or underscores, starting with a letter or underscore.";
+        }
+
         var full = (destination?.TablePrefix ?? string.Empty) + name;
         return !TableNamePattern().IsMatch(full)
             ? "name, after the destination's tablePrefix, must be a table name: 3-63 letters or digits, starting with a letter."
@@ -199,14 +208,22 @@ public static partial class ShareRequestValidator
 
     private static ShareDestination? ReadDestination(JsonElement dst, string field, TenantStorageAccess storage, Errors e)
     {
-        if (!e.Object(dst, field, "kind", "connection", "container", "prefix", "tablePrefix"))
+        if (!e.Object(dst, field, "kind", "connection", "container", "prefix", "tablePrefix", "schema"))
         {
             return null;
         }
 
         var at = (string name) => field.Length == 0 ? name : field + "." + name;
         var kind = e.RequiredString(dst, "kind", at("kind"), 10);
-        var connection = e.Connection(dst, at("connection"), storage);
+        var postgres = kind == ShareDestinationKinds.Postgres;
+
+        // A known kind needs its kind of connection: storage for files and tables, PostgreSQL for postgres.
+        var connection = e.Connection(dst, at("connection"), storage, kind is ShareDestinationKinds.Files or ShareDestinationKinds.Table or ShareDestinationKinds.Postgres ? postgres : null);
+        if (!postgres)
+        {
+            e.Forbidden(dst, "schema", at("schema"), "schema belongs to a postgres destination.");
+        }
+
         switch (kind)
         {
             case ShareDestinationKinds.Files:
@@ -232,10 +249,24 @@ public static partial class ShareRequestValidator
                 }
 
                 return tablePrefix is null ? null : new ShareDestination(kind, connection, null, null, tablePrefix);
+            case ShareDestinationKinds.Postgres:
+                e.Forbidden(dst, "container", at("container"), "container belongs to a files destination.");
+                e.Forbidden(dst, "prefix", at("prefix"), "prefix belongs to a files destination.");
+                e.Forbidden(dst, "tablePrefix", at("tablePrefix"), "tablePrefix belongs to a table destination; a postgres destination names a schema.");
+                var schema = e.RequiredString(dst, "schema", at("schema"), PostgresNames.MaxIdentifierBytes);
+
+                // A refused connection has its own error already.
+                if (schema is not null && !e.Has(at("connection")) && storage.CheckSchema(connection, schema) is { } refused)
+                {
+                    e.Add(at("schema"), refused);
+                    return null;
+                }
+
+                return schema is null || e.Has(at("connection")) ? null : new ShareDestination(kind, connection, null, null, null, schema);
             case null:
                 return null;
             default:
-                e.Add(at("kind"), "kind must be \"files\" or \"table\".");
+                e.Add(at("kind"), "kind must be \"files\", \"table\" or \"postgres\".");
                 return null;
         }
     }
@@ -447,7 +478,7 @@ public static partial class ShareRequestValidator
             return CheckString(value, name, field, maxLength);
         }
 
-        public string? Connection(JsonElement element, string field, TenantStorageAccess storage)
+        public string? Connection(JsonElement element, string field, TenantStorageAccess storage, bool? postgres = null)
         {
             string? name = null;
             if (element.TryGetProperty("connection", out var value) && value.ValueKind != JsonValueKind.Null)
@@ -459,7 +490,13 @@ public static partial class ShareRequestValidator
                 }
             }
 
-            if (storage.CheckConnection(name) is { } denied)
+            var denied = postgres switch
+            {
+                true => storage.CheckPostgresConnection(name),
+                false => storage.CheckStorageConnection(name),
+                null => storage.CheckConnection(name),
+            };
+            if (denied is not null)
             {
                 Add(field, denied);
                 return null;

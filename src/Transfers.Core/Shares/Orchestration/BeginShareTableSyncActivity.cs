@@ -1,18 +1,29 @@
 using Transfers.Core.DurableTask;
+using Transfers.Core.Storage;
 
 namespace Transfers.Core.Shares;
 
 /// <summary>
-/// Starts a table check: publishes the destination table names as <c>accessDetails</c>, resets the progress and sets the
-/// status to sending (first load) or syncing.
+/// Starts a table check: publishes how the consumer reads the tables as <c>accessDetails</c> (the destination table
+/// names; for a postgres destination the warehouse share identifier, the schema, the share's read-only role, ensured
+/// here, and the tables), resets the progress and sets the status to sending (first load) or syncing.
 /// </summary>
 public sealed class BeginShareTableSyncActivity : Activity<BeginShareCheckInput, BeginShareTableSyncResult>
 {
     private readonly ShareStore _store;
+    private readonly StorageAccessPolicy _storage;
+    private readonly ShareWarehouseAccess _warehouse;
 
     /// <summary>Initializes a new instance of the <see cref="BeginShareTableSyncActivity"/> class.</summary>
     /// <param name="store">The share records.</param>
-    public BeginShareTableSyncActivity(ShareStore store) => _store = store;
+    /// <param name="storage">Decides which schemas the share's tenant may use.</param>
+    /// <param name="warehouse">The consumer's access to postgres destinations.</param>
+    public BeginShareTableSyncActivity(ShareStore store, StorageAccessPolicy storage, ShareWarehouseAccess warehouse)
+    {
+        _store = store;
+        _storage = storage;
+        _warehouse = warehouse;
+    }
 
     /// <inheritdoc/>
     public override async Task<BeginShareTableSyncResult> RunAsync(ActivityContext context, BeginShareCheckInput input, CancellationToken cancellationToken = default)
@@ -23,9 +34,21 @@ public sealed class BeginShareTableSyncActivity : Activity<BeginShareCheckInput,
             ?? throw new InvalidOperationException("The share no longer exists.");
         var current = await _store.GetTransferAsync(reference.ShareId, reference.TransferId, cancellationToken)
             ?? throw new InvalidOperationException("The transfer no longer exists.");
-        if (current.DestinationIn(share) is not { Kind: ShareDestinationKinds.Table } destination)
+        var tables = current.Contents.Tables ?? [];
+        ShareAccessDetails access;
+        switch (current.DestinationIn(share))
         {
-            throw new InvalidOperationException("The transfer has no table destination.");
+            case { Kind: ShareDestinationKinds.Table } destination:
+                access = new ShareAccessDetails(string.Join(",", tables.Select(table => DestinationTableName(destination, table))), null);
+                break;
+            case { Kind: ShareDestinationKinds.Postgres } destination:
+                (await _storage.ForTenantAsync(share.Tenant, cancellationToken)).DemandSchema(destination.Connection, destination.Schema ?? string.Empty);
+
+                // Ensured on every check: the schema and the role's grants come back if someone dropped them since.
+                access = await _warehouse.EnsureAccessAsync(destination, share.Id, [.. tables.Select(table => table.Name)], cancellationToken);
+                break;
+            default:
+                throw new InvalidOperationException("The transfer has no table or postgres destination.");
         }
 
         var stored = await _store.UpdateTransferAsync(
@@ -35,8 +58,7 @@ public sealed class BeginShareTableSyncActivity : Activity<BeginShareCheckInput,
                 {
                     Status = input.InitialSend ? ShareTransferStatus.Sending : ShareTransferStatus.Syncing,
                     Progress = ShareProgress.None,
-                    AccessDetails = new ShareAccessDetails(
-                        string.Join(",", (t.Contents.Tables ?? []).Select(table => DestinationTableName(destination, table))), null),
+                    AccessDetails = access,
                 }
                 : null,
             cancellationToken);

@@ -4,21 +4,27 @@ using Transfers.Core.Telemetry;
 
 namespace Transfers.Core.Shares;
 
-/// <summary>Loads one chunk of one table through <see cref="IShareTableLoader"/>; a failing table is reported, not thrown.</summary>
+/// <summary>
+/// Loads one chunk of one table through the loader of the destination's kind (<see cref="IShareTableLoader"/> for a
+/// table destination, <see cref="PostgresShareTableLoader"/> for a postgres one); a failing table is reported, not thrown.
+/// </summary>
 public sealed class LoadShareTableChunkActivity : Activity<LoadShareTableChunkInput, LoadShareTableChunkResult>
 {
     private readonly ShareStore _store;
     private readonly IShareTableLoader _loader;
+    private readonly PostgresShareTableLoader _warehouseLoader;
     private readonly StorageAccessPolicy _storage;
 
     /// <summary>Initializes a new instance of the <see cref="LoadShareTableChunkActivity"/> class.</summary>
     /// <param name="store">The share records.</param>
-    /// <param name="loader">The table loader.</param>
-    /// <param name="storage">Decides which tables the share's tenant may read and write.</param>
-    public LoadShareTableChunkActivity(ShareStore store, IShareTableLoader loader, StorageAccessPolicy storage)
+    /// <param name="loader">The loader of table destinations.</param>
+    /// <param name="warehouseLoader">The loader of postgres destinations.</param>
+    /// <param name="storage">Decides which tables and schemas the share's tenant may read and write.</param>
+    public LoadShareTableChunkActivity(ShareStore store, IShareTableLoader loader, PostgresShareTableLoader warehouseLoader, StorageAccessPolicy storage)
     {
         _store = store;
         _loader = loader;
+        _warehouseLoader = warehouseLoader;
         _storage = storage;
     }
 
@@ -33,9 +39,9 @@ public sealed class LoadShareTableChunkActivity : Activity<LoadShareTableChunkIn
             ?? throw new InvalidOperationException("The transfer no longer exists.");
         var table = transfer.Contents.Tables?.ElementAtOrDefault(input.TableIndex)
             ?? throw new InvalidOperationException($"The transfer has no table number {input.TableIndex}.");
-        if (transfer.DestinationIn(share) is not { Kind: ShareDestinationKinds.Table } destination)
+        if (transfer.DestinationIn(share) is not { Kind: ShareDestinationKinds.Table or ShareDestinationKinds.Postgres } destination)
         {
-            return new LoadShareTableChunkResult(table.Name, 0, null, "The transfer has no table destination.");
+            return new LoadShareTableChunkResult(table.Name, 0, null, "The transfer has no table or postgres destination.");
         }
 
         try
@@ -43,13 +49,23 @@ public sealed class LoadShareTableChunkActivity : Activity<LoadShareTableChunkIn
             // Checked on every chunk, not only when the request was saved: grants and settings may have changed since.
             var access = await _storage.ForTenantAsync(share.Tenant, cancellationToken);
             access.DemandTable(share.Source.Connection, table.SourceTable);
-            access.DemandTable(destination.Connection, BeginShareTableSyncActivity.DestinationTableName(destination, table));
-            var chunk = await _loader.LoadChunkAsync(
+            IShareTableLoader loader = _loader;
+            if (destination.Kind == ShareDestinationKinds.Postgres)
+            {
+                access.DemandSchema(destination.Connection, destination.Schema ?? string.Empty);
+                loader = _warehouseLoader;
+            }
+            else
+            {
+                access.DemandTable(destination.Connection, BeginShareTableSyncActivity.DestinationTableName(destination, table));
+            }
+
+            var chunk = await loader.LoadChunkAsync(
                 new ShareTableLoad(reference.StateKey, input.Cycle, share.Source, destination, table, input.Continuation), cancellationToken);
             TransfersTelemetry.RecordMoved(TransfersTelemetry.Shares, reference.Tenant, rows: chunk.RowsWritten);
             return new LoadShareTableChunkResult(table.Name, chunk.RowsWritten, chunk.Continuation, null);
         }
-        catch (Exception e) when (e is NotSupportedException or InvalidOperationException or UnauthorizedAccessException or Azure.RequestFailedException)
+        catch (Exception e) when (e is NotSupportedException or InvalidOperationException or UnauthorizedAccessException or Azure.RequestFailedException or Npgsql.NpgsqlException)
         {
             return new LoadShareTableChunkResult(table.Name, 0, null, StorageErrors.Describe("Loading the table", e));
         }
