@@ -356,8 +356,9 @@ public sealed class SharesServiceTests : IAsyncLifetime
 
         // Assert
         var error = Assert.Single(result.Status.Errors);
-        Assert.Equal((ShareInvalid.Transfer, "transferEntity"), (error.Code, error.Field));
-        Assert.StartsWith("Tables need a table destination", error.Message, StringComparison.Ordinal);
+        Assert.Equal(
+            (ShareInvalid.Transfer, "transferEntity", "Tables need a table or postgres destination; this share's destination is a files destination."),
+            (error.Code, error.Field, error.Message));
         Assert.Single(await Store.ListTransfersAsync(share.Id));
     }
 
@@ -422,6 +423,20 @@ public sealed class SharesServiceTests : IAsyncLifetime
         Assert.True(deleted.IsOk);
         Assert.Equal(ServiceOutcome.NotFound, again.Outcome);
         Assert.Null(await Store.GetShareAsync(_tenant, share.Id));
+    }
+
+    [Fact]
+    public async Task IssueCredentialsAsync_FilesDestination_IsConflictNamingTheKind()
+    {
+        // Arrange
+        var share = await CreateShareAsync();
+
+        // Act
+        var result = await Service.IssueCredentialsAsync(_tenant, share.Id);
+
+        // Assert
+        Assert.Equal(ServiceOutcome.Conflict, result.Status.Outcome);
+        Assert.Equal("Credentials are issued for a postgres destination only; this share has a files destination.", result.Status.Message);
     }
 
     private static string Describe(ServiceResult result) =>
