@@ -50,23 +50,23 @@ public sealed class Activities(DurableTaskRunner runner)
     public Task<string?> LoadShareTableChunkActivity([ActivityTrigger] string? input, FunctionContext context) => runner.RunActivityAsync("LoadShareTableChunkActivity", input, context);
 
     // Exports
-    [Function("CheckTransferTurnActivity")]
-    public Task<string?> CheckTransferTurnActivity([ActivityTrigger] string? input, FunctionContext context) => runner.RunActivityAsync("CheckTransferTurnActivity", input, context);
+    [Function("CheckExportTurnActivity")]
+    public Task<string?> CheckExportTurnActivity([ActivityTrigger] string? input, FunctionContext context) => runner.RunActivityAsync("CheckExportTurnActivity", input, context);
 
-    [Function("StartTransferActivity")]
-    public Task<string?> StartTransferActivity([ActivityTrigger] string? input, FunctionContext context) => runner.RunActivityAsync("StartTransferActivity", input, context);
+    [Function("StartExportActivity")]
+    public Task<string?> StartExportActivity([ActivityTrigger] string? input, FunctionContext context) => runner.RunActivityAsync("StartExportActivity", input, context);
 
     [Function("ExportChunkActivity")]
     public Task<string?> ExportChunkActivity([ActivityTrigger] string? input, FunctionContext context) => runner.RunActivityAsync("ExportChunkActivity", input, context);
 
-    [Function("WriteManifestActivity")]
-    public Task<string?> WriteManifestActivity([ActivityTrigger] string? input, FunctionContext context) => runner.RunActivityAsync("WriteManifestActivity", input, context);
+    [Function("WriteExportManifestActivity")]
+    public Task<string?> WriteExportManifestActivity([ActivityTrigger] string? input, FunctionContext context) => runner.RunActivityAsync("WriteExportManifestActivity", input, context);
 
-    [Function("RecordModelResultActivity")]
-    public Task<string?> RecordModelResultActivity([ActivityTrigger] string? input, FunctionContext context) => runner.RunActivityAsync("RecordModelResultActivity", input, context);
+    [Function("RecordExportModelResultActivity")]
+    public Task<string?> RecordExportModelResultActivity([ActivityTrigger] string? input, FunctionContext context) => runner.RunActivityAsync("RecordExportModelResultActivity", input, context);
 
-    [Function("FinishTransferActivity")]
-    public Task<string?> FinishTransferActivity([ActivityTrigger] string? input, FunctionContext context) => runner.RunActivityAsync("FinishTransferActivity", input, context);
+    [Function("FinishExportActivity")]
+    public Task<string?> FinishExportActivity([ActivityTrigger] string? input, FunctionContext context) => runner.RunActivityAsync("FinishExportActivity", input, context);
 
     // Ownership
     [Function("ExpireOwnershipInviteActivity")]

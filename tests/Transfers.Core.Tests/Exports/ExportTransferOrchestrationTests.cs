@@ -19,22 +19,22 @@ public sealed class ExportTransferOrchestrationTests
 
     private readonly Mock<IOrchestrationContext> _context = new(MockBehavior.Strict);
     private readonly List<ExportChunkInput> _chunks = [];
-    private readonly List<RecordModelResultInput> _results = [];
-    private readonly List<WriteManifestInput> _manifests = [];
-    private readonly List<FinishTransferInput> _finished = [];
+    private readonly List<RecordExportModelResultInput> _results = [];
+    private readonly List<WriteExportManifestInput> _manifests = [];
+    private readonly List<FinishExportInput> _finished = [];
     private int _maxChunksInFlight;
 
     public ExportTransferOrchestrationTests()
     {
         _context.SetupGet(c => c.CurrentUtcDateTime).Returns(s_now);
-        _context.Setup(c => c.CallActivityAsync(nameof(RecordModelResultActivity), It.IsAny<object?>(), It.IsAny<RetryPolicy?>()))
-            .Callback<string, object?, RetryPolicy?>((_, i, _) => _results.Add((RecordModelResultInput)i!))
+        _context.Setup(c => c.CallActivityAsync(nameof(RecordExportModelResultActivity), It.IsAny<object?>(), It.IsAny<RetryPolicy?>()))
+            .Callback<string, object?, RetryPolicy?>((_, i, _) => _results.Add((RecordExportModelResultInput)i!))
             .Returns(Task.CompletedTask);
-        _context.Setup(c => c.CallActivityAsync(nameof(FinishTransferActivity), It.IsAny<object?>(), It.IsAny<RetryPolicy?>()))
-            .Callback<string, object?, RetryPolicy?>((_, i, _) => _finished.Add((FinishTransferInput)i!))
+        _context.Setup(c => c.CallActivityAsync(nameof(FinishExportActivity), It.IsAny<object?>(), It.IsAny<RetryPolicy?>()))
+            .Callback<string, object?, RetryPolicy?>((_, i, _) => _finished.Add((FinishExportInput)i!))
             .Returns(Task.CompletedTask);
-        _context.Setup(c => c.CallActivityAsync(nameof(WriteManifestActivity), It.IsAny<object?>(), It.IsAny<RetryPolicy?>()))
-            .Callback<string, object?, RetryPolicy?>((_, i, _) => _manifests.Add((WriteManifestInput)i!))
+        _context.Setup(c => c.CallActivityAsync(nameof(WriteExportManifestActivity), It.IsAny<object?>(), It.IsAny<RetryPolicy?>()))
+            .Callback<string, object?, RetryPolicy?>((_, i, _) => _manifests.Add((WriteExportManifestInput)i!))
             .Returns(Task.CompletedTask);
         SetupTurns(new ExportTurn(true, true, false, TimeSpan.FromSeconds(1)));
     }
@@ -139,7 +139,7 @@ public sealed class ExportTransferOrchestrationTests
 
         Assert.Equal(ExportStatus.Cancelled, status);
         Assert.Equal(ExportStatus.Cancelled, _finished.Single().Status);
-        _context.Verify(c => c.CallActivityAsync<ExportPlan>(nameof(StartTransferActivity), It.IsAny<object?>(), It.IsAny<RetryPolicy?>()), Times.Never);
+        _context.Verify(c => c.CallActivityAsync<ExportPlan>(nameof(StartExportActivity), It.IsAny<object?>(), It.IsAny<RetryPolicy?>()), Times.Never);
     }
 
     [Fact]
@@ -151,14 +151,14 @@ public sealed class ExportTransferOrchestrationTests
 
         Assert.Equal(ExportStatus.Cancelled, status);
         Assert.Empty(_finished);
-        _context.Verify(c => c.CallActivityAsync<ExportPlan>(nameof(StartTransferActivity), It.IsAny<object?>(), It.IsAny<RetryPolicy?>()), Times.Never);
+        _context.Verify(c => c.CallActivityAsync<ExportPlan>(nameof(StartExportActivity), It.IsAny<object?>(), It.IsAny<RetryPolicy?>()), Times.Never);
     }
 
     [Fact]
     public async Task RunAsync_StartFails_FinishesErrorWithShortStorageMessage()
     {
-        _context.Setup(c => c.CallActivityAsync<ExportPlan>(nameof(StartTransferActivity), It.IsAny<object?>(), It.IsAny<RetryPolicy?>()))
-            .ThrowsAsync(new TaskFailedException(nameof(StartTransferActivity), s_tableMissing));
+        _context.Setup(c => c.CallActivityAsync<ExportPlan>(nameof(StartExportActivity), It.IsAny<object?>(), It.IsAny<RetryPolicy?>()))
+            .ThrowsAsync(new TaskFailedException(nameof(StartExportActivity), s_tableMissing));
 
         var status = await new ExportTransferOrchestration().RunAsync(_context.Object, s_input);
 
@@ -170,7 +170,7 @@ public sealed class ExportTransferOrchestrationTests
     [Fact]
     public async Task RunAsync_DestinationGone_FinishesErrorSayingSo()
     {
-        _context.Setup(c => c.CallActivityAsync<ExportPlan>(nameof(StartTransferActivity), It.IsAny<object?>(), It.IsAny<RetryPolicy?>()))
+        _context.Setup(c => c.CallActivityAsync<ExportPlan>(nameof(StartExportActivity), It.IsAny<object?>(), It.IsAny<RetryPolicy?>()))
             .ReturnsAsync(new ExportPlan("The destination no longer exists.", null, [], true, 1, 1, 1, TimeSpan.FromSeconds(1)));
 
         var status = await new ExportTransferOrchestration().RunAsync(_context.Object, s_input);
@@ -284,7 +284,7 @@ public sealed class ExportTransferOrchestrationTests
     private void SetupTurns(params ExportTurn[] turns)
     {
         var queue = new Queue<ExportTurn>(turns);
-        _context.Setup(c => c.CallActivityAsync<ExportTurn>(nameof(CheckTransferTurnActivity), s_input, It.IsAny<RetryPolicy?>()))
+        _context.Setup(c => c.CallActivityAsync<ExportTurn>(nameof(CheckExportTurnActivity), s_input, It.IsAny<RetryPolicy?>()))
             .Returns(() => Task.FromResult(queue.Count > 1 ? queue.Dequeue() : queue.Peek()));
     }
 
@@ -310,7 +310,7 @@ public sealed class ExportTransferOrchestrationTests
             MaxAttempts: 3,
             TimeSpan.FromSeconds(1),
             maxParallelChunks);
-        _context.Setup(c => c.CallActivityAsync<ExportPlan>(nameof(StartTransferActivity), It.Is<object?>(i => ((StartTransferInput)i!).StartedAt == new DateTimeOffset(s_now)), It.IsAny<RetryPolicy?>()))
+        _context.Setup(c => c.CallActivityAsync<ExportPlan>(nameof(StartExportActivity), It.Is<object?>(i => ((StartExportInput)i!).StartedAt == new DateTimeOffset(s_now)), It.IsAny<RetryPolicy?>()))
             .ReturnsAsync(plan);
     }
 

@@ -6,10 +6,10 @@ namespace Transfers.Core.Exports;
 /// <summary>Records a transfer's final status and frees its destination for the next transfer.</summary>
 /// <param name="transfers">The transfer store.</param>
 /// <param name="debugLog">The debug log.</param>
-public sealed class FinishTransferActivity(ExportTransferStore transfers, ExportDebugLog debugLog) : Activity<FinishTransferInput, bool>
+public sealed class FinishExportActivity(ExportTransferStore transfers, ExportDebugLog debugLog) : Activity<FinishExportInput, bool>
 {
     /// <inheritdoc/>
-    public override async Task<bool> RunAsync(ActivityContext context, FinishTransferInput input, CancellationToken cancellationToken = default)
+    public override async Task<bool> RunAsync(ActivityContext context, FinishExportInput input, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(input);
         var transfer = await transfers.GetAsync(input.Tenant, input.TransferId, cancellationToken);

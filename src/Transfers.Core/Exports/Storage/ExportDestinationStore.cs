@@ -15,8 +15,8 @@ public sealed class ExportDestinationStore(ExportsTables tables)
     public async Task SaveAsync(string tenant, ExportDestination destination, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(destination);
-        await tables.EnsureCreatedAsync();
-        await tables.Destinations.UpsertEntityAsync(ToEntity(tenant, destination), TableUpdateMode.Replace, cancellationToken);
+        var table = await tables.GetAsync(ExportsTables.Destinations);
+        await table.UpsertEntityAsync(ToEntity(tenant, destination), TableUpdateMode.Replace, cancellationToken);
     }
 
     /// <summary>Gets one destination of a tenant.</summary>
@@ -31,8 +31,8 @@ public sealed class ExportDestinationStore(ExportsTables tables)
             return null;
         }
 
-        await tables.EnsureCreatedAsync();
-        var row = await tables.Destinations.GetEntityIfExistsAsync<TableEntity>(tenant, destinationId, cancellationToken: cancellationToken);
+        var table = await tables.GetAsync(ExportsTables.Destinations);
+        var row = await table.GetEntityIfExistsAsync<TableEntity>(tenant, destinationId, cancellationToken: cancellationToken);
         return row.HasValue ? FromEntity(row.Value!) : null;
     }
 
@@ -42,9 +42,9 @@ public sealed class ExportDestinationStore(ExportsTables tables)
     /// <returns>The destinations.</returns>
     public async Task<IReadOnlyList<ExportDestination>> ListAsync(string tenant, CancellationToken cancellationToken = default)
     {
-        await tables.EnsureCreatedAsync();
+        var table = await tables.GetAsync(ExportsTables.Destinations);
         var list = new List<ExportDestination>();
-        await foreach (var row in tables.Destinations.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {tenant}"), cancellationToken: cancellationToken))
+        await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {tenant}"), cancellationToken: cancellationToken))
         {
             list.Add(FromEntity(row));
         }
@@ -59,12 +59,13 @@ public sealed class ExportDestinationStore(ExportsTables tables)
     /// <returns><c>false</c> when the tenant has no destination of that id.</returns>
     public async Task<bool> DeleteAsync(string tenant, string destinationId, CancellationToken cancellationToken = default)
     {
+        var table = await tables.GetAsync(ExportsTables.Destinations);
         if (await GetAsync(tenant, destinationId, cancellationToken) is null)
         {
             return false;
         }
 
-        await tables.Destinations.DeleteEntityAsync(tenant, destinationId, ETag.All, cancellationToken);
+        await table.DeleteEntityAsync(tenant, destinationId, ETag.All, cancellationToken);
         return true;
     }
 

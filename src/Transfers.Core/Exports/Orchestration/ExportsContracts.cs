@@ -83,11 +83,11 @@ public sealed record ExportPlan(
     TimeSpan FirstRetryInterval,
     int MaxParallelChunks = 1);
 
-/// <summary>The input of <see cref="StartTransferActivity"/>.</summary>
+/// <summary>The input of <see cref="StartExportActivity"/>.</summary>
 /// <param name="Tenant">The owner.</param>
 /// <param name="TransferId">The transfer id.</param>
 /// <param name="StartedAt">The orchestration's time.</param>
-public sealed record StartTransferInput(string Tenant, string TransferId, DateTimeOffset StartedAt);
+public sealed record StartExportInput(string Tenant, string TransferId, DateTimeOffset StartedAt);
 
 /// <summary>One written file.</summary>
 /// <param name="Path">The blob name.</param>
@@ -129,25 +129,25 @@ public sealed record ExportChunkInput(
 /// <param name="CancelRequested">Whether a client asked to cancel meanwhile.</param>
 public sealed record ExportChunkResult(long Rows, long Bytes, ExportFile? File, string? NextToken, bool CancelRequested);
 
-/// <summary>The input of <see cref="WriteManifestActivity"/>.</summary>
+/// <summary>The input of <see cref="WriteExportManifestActivity"/>.</summary>
 /// <param name="TransferId">The transfer id.</param>
 /// <param name="Destination">The destination.</param>
 /// <param name="Model">The model.</param>
 /// <param name="Files">The model's files, in order.</param>
-public sealed record WriteManifestInput(string TransferId, ExportTarget Destination, ExportModelPlan Model, IReadOnlyList<ExportFile> Files);
+public sealed record WriteExportManifestInput(string TransferId, ExportTarget Destination, ExportModelPlan Model, IReadOnlyList<ExportFile> Files);
 
-/// <summary>The input of <see cref="RecordModelResultActivity"/>.</summary>
+/// <summary>The input of <see cref="RecordExportModelResultActivity"/>.</summary>
 /// <param name="Tenant">The owner.</param>
 /// <param name="TransferId">The transfer id.</param>
 /// <param name="DestinationId">The destination id.</param>
 /// <param name="Metrics">The model's final metrics; SUCCESS advances its watermark.</param>
 /// <param name="IsDebugMode">Whether to write the model's end to the debug log.</param>
-public sealed record RecordModelResultInput(string Tenant, string TransferId, string DestinationId, ExportModelMetrics Metrics, bool IsDebugMode = false);
+public sealed record RecordExportModelResultInput(string Tenant, string TransferId, string DestinationId, ExportModelMetrics Metrics, bool IsDebugMode = false);
 
-/// <summary>The input of <see cref="FinishTransferActivity"/>.</summary>
+/// <summary>The input of <see cref="FinishExportActivity"/>.</summary>
 /// <param name="Tenant">The owner.</param>
 /// <param name="TransferId">The transfer id.</param>
 /// <param name="Status">The final status.</param>
 /// <param name="EndedAt">The orchestration's time.</param>
 /// <param name="Error">Why the transfer as a whole failed, for users; <c>null</c> otherwise.</param>
-public sealed record FinishTransferInput(string Tenant, string TransferId, string Status, DateTimeOffset EndedAt, string? Error = null);
+public sealed record FinishExportInput(string Tenant, string TransferId, string Status, DateTimeOffset EndedAt, string? Error = null);

@@ -20,7 +20,7 @@ namespace Transfers.Core.Exports;
 /// <param name="connections">The storage connections, to split source tables into key ranges.</param>
 /// <param name="storage">Decides which source tables the tenant may still read.</param>
 /// <param name="options">The Exports settings.</param>
-public sealed class StartTransferActivity(
+public sealed class StartExportActivity(
     ExportTransferStore transfers,
     ExportDestinationStore destinations,
     ExportModelStore models,
@@ -28,10 +28,10 @@ public sealed class StartTransferActivity(
     ExportDebugLog debugLog,
     StorageConnections connections,
     StorageAccessPolicy storage,
-    IOptionsMonitor<ExportsOptions> options) : Activity<StartTransferInput, ExportPlan>
+    IOptionsMonitor<ExportsOptions> options) : Activity<StartExportInput, ExportPlan>
 {
     /// <inheritdoc/>
-    public override async Task<ExportPlan> RunAsync(ActivityContext context, StartTransferInput input, CancellationToken cancellationToken = default)
+    public override async Task<ExportPlan> RunAsync(ActivityContext context, StartExportInput input, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(input);
         var settings = options.CurrentValue;

@@ -14,8 +14,8 @@ public sealed class ExportWatermarkStore(ExportsTables tables)
     /// <returns>The watermark, or <c>null</c> when the model never succeeded there.</returns>
     public async Task<DateTimeOffset?> GetAsync(string tenant, string destinationId, string modelName, CancellationToken cancellationToken = default)
     {
-        await tables.EnsureCreatedAsync();
-        var row = await tables.Watermarks.GetEntityIfExistsAsync<TableEntity>(tenant, Key(destinationId, modelName), cancellationToken: cancellationToken);
+        var table = await tables.GetAsync(ExportsTables.Watermarks);
+        var row = await table.GetEntityIfExistsAsync<TableEntity>(tenant, Key(destinationId, modelName), cancellationToken: cancellationToken);
         return row.HasValue ? row.Value!.GetDateTimeOffset("Watermark") : null;
     }
 
@@ -28,8 +28,9 @@ public sealed class ExportWatermarkStore(ExportsTables tables)
     /// <returns>The new watermark.</returns>
     public async Task<DateTimeOffset> AdvanceAsync(string tenant, string destinationId, string modelName, ExportWindow window, CancellationToken cancellationToken = default)
     {
+        var table = await tables.GetAsync(ExportsTables.Watermarks);
         var watermark = ExportWindows.Advance(await GetAsync(tenant, destinationId, modelName, cancellationToken), window);
-        await tables.Watermarks.UpsertEntityAsync(
+        await table.UpsertEntityAsync(
             new TableEntity(tenant, Key(destinationId, modelName)) { ["Watermark"] = watermark },
             TableUpdateMode.Replace,
             cancellationToken);

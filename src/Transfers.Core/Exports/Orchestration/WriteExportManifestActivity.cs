@@ -12,7 +12,7 @@ namespace Transfers.Core.Exports;
 /// </summary>
 /// <param name="connections">The storage connections.</param>
 /// <param name="transfers">The transfer store.</param>
-public sealed class WriteManifestActivity(StorageConnections connections, ExportTransferStore transfers) : Activity<WriteManifestInput, bool>
+public sealed class WriteExportManifestActivity(StorageConnections connections, ExportTransferStore transfers) : Activity<WriteExportManifestInput, bool>
 {
     private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web)
     {
@@ -21,7 +21,7 @@ public sealed class WriteManifestActivity(StorageConnections connections, Export
     };
 
     /// <inheritdoc/>
-    public override async Task<bool> RunAsync(ActivityContext context, WriteManifestInput input, CancellationToken cancellationToken = default)
+    public override async Task<bool> RunAsync(ActivityContext context, WriteExportManifestInput input, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(input);
         var manifest = new

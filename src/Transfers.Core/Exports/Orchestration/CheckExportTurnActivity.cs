@@ -9,7 +9,8 @@ namespace Transfers.Core.Exports;
 /// </summary>
 /// <param name="transfers">The transfer store.</param>
 /// <param name="options">The Exports settings.</param>
-public sealed class CheckTransferTurnActivity(ExportTransferStore transfers, IOptionsMonitor<ExportsOptions> options)
+/// <param name="time">The clock that stamps the claim and decides when an earlier transfer counts as orphaned.</param>
+public sealed class CheckExportTurnActivity(ExportTransferStore transfers, IOptionsMonitor<ExportsOptions> options, TimeProvider time)
     : Activity<ExportTransferInput, ExportTurn>
 {
     /// <inheritdoc/>
@@ -17,7 +18,7 @@ public sealed class CheckTransferTurnActivity(ExportTransferStore transfers, IOp
     {
         ArgumentNullException.ThrowIfNull(input);
         var settings = options.CurrentValue;
-        var now = DateTimeOffset.UtcNow;
+        var now = time.GetUtcNow();
         var transfer = await transfers.ClaimAsync(input.Tenant, input.TransferId, now, cancellationToken);
         if (transfer is null)
         {

@@ -1,5 +1,6 @@
 using Azure;
 using Azure.Data.Tables;
+using Transfers.Core.Application;
 
 namespace Transfers.Core.Exports;
 
@@ -25,6 +26,7 @@ public sealed class ExportModelStore(ExportsTables tables)
     /// </returns>
     public async Task<string?> CreateAsync(string tenant, ExportModel model, CancellationToken cancellationToken = default)
     {
+        var table = await tables.GetAsync(ExportsTables.Models);
         ArgumentNullException.ThrowIfNull(model);
         if (await FindConflictAsync(tenant, model.ModelName, cancellationToken) is { } existing)
         {
@@ -33,7 +35,7 @@ public sealed class ExportModelStore(ExportsTables tables)
 
         try
         {
-            await tables.Models.SubmitTransactionAsync(
+            await table.SubmitTransactionAsync(
                 [
                     new TableTransactionAction(TableTransactionActionType.Add, ToEntity(tenant, model)),
                     new TableTransactionAction(TableTransactionActionType.Add, new TableEntity(tenant, TableKeyPrefix + ExportPaths.TableKey(model.ModelName)) { ["ModelName"] = model.ModelName }),
@@ -41,7 +43,7 @@ public sealed class ExportModelStore(ExportsTables tables)
                 cancellationToken);
             return null;
         }
-        catch (RequestFailedException ex) when (ex.Status == 409)
+        catch (RequestFailedException ex) when (TableConflicts.IsLostWrite(ex))
         {
             // Created meanwhile by a concurrent request.
             return await FindConflictAsync(tenant, model.ModelName, cancellationToken) ?? model.ModelName;
@@ -60,8 +62,8 @@ public sealed class ExportModelStore(ExportsTables tables)
             return null;
         }
 
-        await tables.EnsureCreatedAsync();
-        var row = await tables.Models.GetEntityIfExistsAsync<TableEntity>(tenant, modelName, cancellationToken: cancellationToken);
+        var table = await tables.GetAsync(ExportsTables.Models);
+        var row = await table.GetEntityIfExistsAsync<TableEntity>(tenant, modelName, cancellationToken: cancellationToken);
         return row.HasValue ? FromEntity(row.Value!) : null;
     }
 
@@ -71,10 +73,10 @@ public sealed class ExportModelStore(ExportsTables tables)
     /// <returns>The models.</returns>
     public async Task<IReadOnlyList<ExportModel>> ListAsync(string tenant, CancellationToken cancellationToken = default)
     {
-        await tables.EnsureCreatedAsync();
+        var table = await tables.GetAsync(ExportsTables.Models);
         var models = new List<ExportModel>();
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {tenant} and RowKey lt {TableKeyPrefix}");
-        await foreach (var row in tables.Models.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
         {
             models.Add(FromEntity(row));
         }
@@ -88,10 +90,10 @@ public sealed class ExportModelStore(ExportsTables tables)
     /// <returns>The names, in order.</returns>
     public async Task<IReadOnlyList<string>> ListNamesAsync(string tenant, CancellationToken cancellationToken = default)
     {
-        await tables.EnsureCreatedAsync();
+        var table = await tables.GetAsync(ExportsTables.Models);
         var names = new List<string>();
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {tenant} and RowKey lt {TableKeyPrefix}");
-        await foreach (var row in tables.Models.QueryAsync<TableEntity>(filter, select: ["RowKey"], cancellationToken: cancellationToken))
+        await foreach (var row in table.QueryAsync<TableEntity>(filter, select: ["RowKey"], cancellationToken: cancellationToken))
         {
             names.Add(row.RowKey);
         }
@@ -106,6 +108,7 @@ public sealed class ExportModelStore(ExportsTables tables)
     /// <returns><c>false</c> when no such model exists.</returns>
     public async Task<bool> DeleteAsync(string tenant, string modelName, CancellationToken cancellationToken = default)
     {
+        var table = await tables.GetAsync(ExportsTables.Models);
         if (await GetAsync(tenant, modelName, cancellationToken) is null)
         {
             return false;
@@ -113,7 +116,7 @@ public sealed class ExportModelStore(ExportsTables tables)
 
         try
         {
-            await tables.Models.SubmitTransactionAsync(
+            await table.SubmitTransactionAsync(
                 [
                     new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(tenant, modelName), ETag.All),
                     new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(tenant, TableKeyPrefix + ExportPaths.TableKey(modelName)), ETag.All),
@@ -123,7 +126,7 @@ public sealed class ExportModelStore(ExportsTables tables)
         catch (RequestFailedException ex) when (ex.Status == 404)
         {
             // A model stored before table names were reserved has no reservation row.
-            await tables.Models.DeleteEntityAsync(tenant, modelName, ETag.All, cancellationToken);
+            await table.DeleteEntityAsync(tenant, modelName, ETag.All, cancellationToken);
         }
 
         return true;

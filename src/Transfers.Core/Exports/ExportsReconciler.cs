@@ -11,7 +11,7 @@ namespace Transfers.Core.Exports;
 /// </summary>
 /// <param name="store">The transfer store.</param>
 /// <param name="time">The clock.</param>
-public sealed class ExportReconciler(ExportTransferStore store, TimeProvider time) : FamilyReconciler
+public sealed class ExportsReconciler(ExportTransferStore store, TimeProvider time) : FamilyReconciler
 {
     /// <inheritdoc/>
     public override string Family => "exports";

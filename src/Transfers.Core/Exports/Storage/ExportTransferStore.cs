@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using Azure;
 using Azure.Data.Tables;
+using Transfers.Core.Application;
 using Transfers.Core.Reconciliation;
 
 namespace Transfers.Core.Exports;
@@ -44,7 +45,7 @@ public sealed class ExportTransferStore(ExportsTables tables)
     public async Task SubmitAsync(string tenant, ExportTransfer transfer, DateTimeOffset? requestedStart, DateTimeOffset? requestedEnd, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(transfer);
-        await tables.EnsureCreatedAsync();
+        var table = await tables.GetAsync(ExportsTables.Transfers);
         var row = new TableEntity(tenant, transfer.Id)
         {
             ["DestinationId"] = transfer.DestinationId,
@@ -59,7 +60,7 @@ public sealed class ExportTransferStore(ExportsTables tables)
             ["CancelRequested"] = false,
         };
         var queued = new TableEntity(tenant, QueueKey(transfer.DestinationId, transfer.SubmittedAt, transfer.Id));
-        await tables.Transfers.SubmitTransactionAsync(
+        await table.SubmitTransactionAsync(
             [new TableTransactionAction(TableTransactionActionType.Add, row), new TableTransactionAction(TableTransactionActionType.Add, queued)],
             cancellationToken);
     }
@@ -97,7 +98,7 @@ public sealed class ExportTransferStore(ExportsTables tables)
     public async Task<ExportTransferPage> ListAsync(string tenant, ExportTransferFilter filter, int pageSize, string? pageToken, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(filter);
-        await tables.EnsureCreatedAsync();
+        var table = await tables.GetAsync(ExportsTables.Transfers);
         var clauses = new List<string>
         {
             TableClient.CreateQueryFilter($"PartitionKey eq {tenant} and RowKey ge {TransferPrefix} and RowKey lt {"ts"}"),
@@ -124,7 +125,7 @@ public sealed class ExportTransferStore(ExportsTables tables)
         var token = pageToken;
         do
         {
-            var page = await tables.Transfers.QueryAsync<TableEntity>(query, pageSize - rows.Count, cancellationToken: cancellationToken)
+            var page = await table.QueryAsync<TableEntity>(query, pageSize - rows.Count, cancellationToken: cancellationToken)
                 .AsPages(token, pageSize - rows.Count)
                 .FirstAsync(cancellationToken);
             rows.AddRange(page.Values);
@@ -170,11 +171,11 @@ public sealed class ExportTransferStore(ExportsTables tables)
     public async Task<bool> IsTurnAsync(string tenant, ExportTransfer transfer, DateTimeOffset now, TimeSpan orphanTimeout, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(transfer);
-        await tables.EnsureCreatedAsync();
+        var table = await tables.GetAsync(ExportsTables.Transfers);
         var prefix = QueuePrefix + transfer.DestinationId + "_";
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {tenant} and RowKey ge {prefix} and RowKey lt {prefix + "~"}");
         var mine = QueueKey(transfer.DestinationId, transfer.SubmittedAt, transfer.Id);
-        await foreach (var head in tables.Transfers.QueryAsync<TableEntity>(filter, 10, ["RowKey"], cancellationToken))
+        await foreach (var head in table.QueryAsync<TableEntity>(filter, 10, ["RowKey"], cancellationToken))
         {
             if (head.RowKey == mine)
             {
@@ -211,13 +212,13 @@ public sealed class ExportTransferStore(ExportsTables tables)
     public async Task MarkStartedAsync(string tenant, string transferId, DateTimeOffset startedAt, ExportWindow? window, IReadOnlyList<ExportModelMetrics> models, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(models);
-        await tables.EnsureCreatedAsync();
+        var table = await tables.GetAsync(ExportsTables.Transfers);
         foreach (var model in models)
         {
             await SaveModelAsync(transferId, model, cancellationToken);
         }
 
-        await tables.Transfers.UpdateEntityAsync(
+        await table.UpdateEntityAsync(
             new TableEntity(tenant, transferId)
             {
                 ["Status"] = ExportStatus.Running,
@@ -239,9 +240,9 @@ public sealed class ExportTransferStore(ExportsTables tables)
     /// <returns>A task that completes when stored.</returns>
     public async Task SaveFileAsync(string transferId, string modelName, int? chunkIndex, string path, CancellationToken cancellationToken = default)
     {
-        await tables.EnsureCreatedAsync();
+        var table = await tables.GetAsync(ExportsTables.TransferModels);
         var key = chunkIndex is { } index ? index.ToString("D6", CultureInfo.InvariantCulture) : ManifestFileKey;
-        await tables.TransferModels.UpsertEntityAsync(
+        await table.UpsertEntityAsync(
             new TableEntity(transferId, $"{modelName}{FileKeySeparator}{key}") { ["Path"] = path },
             TableUpdateMode.Replace,
             cancellationToken);
@@ -255,8 +256,8 @@ public sealed class ExportTransferStore(ExportsTables tables)
     public async Task SaveModelAsync(string transferId, ExportModelMetrics metrics, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(metrics);
-        await tables.EnsureCreatedAsync();
-        await tables.TransferModels.UpsertEntityAsync(
+        var table = await tables.GetAsync(ExportsTables.TransferModels);
+        await table.UpsertEntityAsync(
             new TableEntity(transferId, metrics.ModelName)
             {
                 ["Status"] = metrics.Status,
@@ -281,9 +282,9 @@ public sealed class ExportTransferStore(ExportsTables tables)
     public async Task FinishAsync(string tenant, ExportTransfer transfer, string status, DateTimeOffset endedAt, string? error = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(transfer);
-        await tables.EnsureCreatedAsync();
-        await tables.Transfers.UpdateEntityAsync(EndEntity(tenant, transfer.Id, status, endedAt, error), ETag.All, TableUpdateMode.Merge, cancellationToken);
-        await tables.Transfers.DeleteEntityAsync(tenant, QueueKey(transfer.DestinationId, transfer.SubmittedAt, transfer.Id), ETag.All, cancellationToken);
+        var table = await tables.GetAsync(ExportsTables.Transfers);
+        await table.UpdateEntityAsync(EndEntity(tenant, transfer.Id, status, endedAt, error), ETag.All, TableUpdateMode.Merge, cancellationToken);
+        await table.DeleteEntityAsync(tenant, QueueKey(transfer.DestinationId, transfer.SubmittedAt, transfer.Id), ETag.All, cancellationToken);
     }
 
     /// <summary>
@@ -309,8 +310,8 @@ public sealed class ExportTransferStore(ExportsTables tables)
     /// <returns>The pages.</returns>
     public async IAsyncEnumerable<IReadOnlyList<ActiveRecord>> ListActiveAsync(int pageSize, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        await tables.EnsureCreatedAsync();
-        await foreach (var page in ActiveRecord.ListAsync(tables.Transfers, null, [ExportStatus.Pending, ExportStatus.Running], pageSize, cancellationToken))
+        var table = await tables.GetAsync(ExportsTables.Transfers);
+        await foreach (var page in ActiveRecord.ListAsync(table, null, [ExportStatus.Pending, ExportStatus.Running], pageSize, cancellationToken))
         {
             yield return page;
         }
@@ -330,6 +331,7 @@ public sealed class ExportTransferStore(ExportsTables tables)
     /// <returns><c>true</c> when this call ended it; <c>false</c> when it changed or is gone.</returns>
     public async Task<bool> TryEndAsync(string tenant, string transferId, string etag, string status, DateTimeOffset endedAt, string? error, CancellationToken cancellationToken = default)
     {
+        var table = await tables.GetAsync(ExportsTables.Transfers);
         var row = await GetRowAsync(tenant, transferId, cancellationToken);
         if (row is null || row.ETag.ToString() != etag)
         {
@@ -338,9 +340,9 @@ public sealed class ExportTransferStore(ExportsTables tables)
 
         try
         {
-            await tables.Transfers.UpdateEntityAsync(EndEntity(tenant, transferId, status, endedAt, error), row.ETag, TableUpdateMode.Merge, cancellationToken);
+            await table.UpdateEntityAsync(EndEntity(tenant, transferId, status, endedAt, error), row.ETag, TableUpdateMode.Merge, cancellationToken);
         }
-        catch (RequestFailedException ex) when (ex.Status is 404 or 412)
+        catch (RequestFailedException ex) when (TableConflicts.IsLostOrGone(ex))
         {
             return false;
         }
@@ -360,6 +362,7 @@ public sealed class ExportTransferStore(ExportsTables tables)
     /// <returns>What happened, with the transfer as it is now (<c>null</c> when the tenant has none of that id).</returns>
     public async Task<ExportCancelResult> CancelAsync(string tenant, string transferId, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
+        var table = await tables.GetAsync(ExportsTables.Transfers);
         var (row, ended) = await TryEndUnclaimedAsync(tenant, transferId, null, ExportStatus.Cancelled, now, null, cancellationToken);
         if (row is null)
         {
@@ -377,7 +380,7 @@ public sealed class ExportTransferStore(ExportsTables tables)
             return new ExportCancelResult(ExportCancelOutcome.AlreadyEnded, await WithMetricsAsync(row, cancellationToken));
         }
 
-        await tables.Transfers.UpdateEntityAsync(new TableEntity(tenant, transferId) { ["CancelRequested"] = true }, ETag.All, TableUpdateMode.Merge, cancellationToken);
+        await table.UpdateEntityAsync(new TableEntity(tenant, transferId) { ["CancelRequested"] = true }, ETag.All, TableUpdateMode.Merge, cancellationToken);
         return new ExportCancelResult(ExportCancelOutcome.Requested, await WithMetricsAsync(row, cancellationToken) with { CancelRequested = true });
     }
 
@@ -429,8 +432,8 @@ public sealed class ExportTransferStore(ExportsTables tables)
             return null;
         }
 
-        await tables.EnsureCreatedAsync();
-        var row = await tables.Transfers.GetEntityIfExistsAsync<TableEntity>(tenant, transferId, cancellationToken: cancellationToken);
+        var table = await tables.GetAsync(ExportsTables.Transfers);
+        var row = await table.GetEntityIfExistsAsync<TableEntity>(tenant, transferId, cancellationToken: cancellationToken);
         return row.HasValue ? row.Value : null;
     }
 
@@ -454,8 +457,9 @@ public sealed class ExportTransferStore(ExportsTables tables)
     /// <summary>Takes an ended transfer (its row) out of its destination's queue.</summary>
     private async Task DequeueAsync(TableEntity row, CancellationToken cancellationToken)
     {
+        var table = await tables.GetAsync(ExportsTables.Transfers);
         var queued = QueueKey(row.GetString("DestinationId"), row.GetDateTimeOffset("SubmittedAt") ?? DateTimeOffset.UnixEpoch, row.RowKey);
-        await tables.Transfers.DeleteEntityAsync(row.PartitionKey, queued, ETag.All, cancellationToken);
+        await table.DeleteEntityAsync(row.PartitionKey, queued, ETag.All, cancellationToken);
     }
 
     /// <summary>
@@ -466,6 +470,7 @@ public sealed class ExportTransferStore(ExportsTables tables)
     private async Task<(TableEntity? Row, bool Written)> TryMergeUnclaimedAsync(
         string tenant, string transferId, Func<TableEntity, bool>? may, TableEntity patch, CancellationToken cancellationToken)
     {
+        var table = await tables.GetAsync(ExportsTables.Transfers);
         while (true)
         {
             var row = await GetRowAsync(tenant, transferId, cancellationToken);
@@ -476,10 +481,10 @@ public sealed class ExportTransferStore(ExportsTables tables)
 
             try
             {
-                await tables.Transfers.UpdateEntityAsync(patch, row.ETag, TableUpdateMode.Merge, cancellationToken);
+                await table.UpdateEntityAsync(patch, row.ETag, TableUpdateMode.Merge, cancellationToken);
                 return (row, true);
             }
-            catch (RequestFailedException ex) when (ex.Status == 412)
+            catch (RequestFailedException ex) when (TableConflicts.IsLostWrite(ex))
             {
                 // Another writer changed the row since it was read: read it again.
             }
@@ -488,9 +493,10 @@ public sealed class ExportTransferStore(ExportsTables tables)
 
     private async Task<ExportTransfer> WithMetricsAsync(TableEntity row, CancellationToken cancellationToken)
     {
+        var table = await tables.GetAsync(ExportsTables.TransferModels);
         var metrics = new List<ExportModelMetrics>();
         var files = new Dictionary<string, List<string>>(StringComparer.Ordinal);
-        await foreach (var m in tables.TransferModels.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {row.RowKey}"), cancellationToken: cancellationToken))
+        await foreach (var m in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {row.RowKey}"), cancellationToken: cancellationToken))
         {
             // Rows come in key order: a model's chunk files by number, then its manifest.
             if (m.RowKey.IndexOf(FileKeySeparator, StringComparison.Ordinal) is var separator and >= 0)

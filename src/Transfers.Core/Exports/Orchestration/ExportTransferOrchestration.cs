@@ -40,7 +40,7 @@ public sealed class ExportTransferOrchestration : Orchestrator<ExportTransferInp
         ArgumentNullException.ThrowIfNull(input);
         while (true)
         {
-            var turn = await context.CallActivityAsync<ExportTurn>(nameof(CheckTransferTurnActivity), input);
+            var turn = await context.CallActivityAsync<ExportTurn>(nameof(CheckExportTurnActivity), input);
             if (!turn.Exists)
             {
                 return ExportStatus.Error;
@@ -70,7 +70,7 @@ public sealed class ExportTransferOrchestration : Orchestrator<ExportTransferInp
         try
         {
             var plan = await context.CallActivityAsync<ExportPlan>(
-                nameof(StartTransferActivity), new StartTransferInput(input.Tenant, input.TransferId, context.CurrentUtcDateTime));
+                nameof(StartExportActivity), new StartExportInput(input.Tenant, input.TransferId, context.CurrentUtcDateTime));
             error = plan.Error;
             status = plan.Error is null ? await RunModelsAsync(context, input, plan) : ExportStatus.Error;
         }
@@ -192,7 +192,7 @@ public sealed class ExportTransferOrchestration : Orchestrator<ExportTransferInp
             if (status == ExportStatus.Success && destination.IsBlob)
             {
                 await context.CallActivityAsync(
-                    nameof(WriteManifestActivity), new WriteManifestInput(input.TransferId, destination, model, [.. files.Values]), retry);
+                    nameof(WriteExportManifestActivity), new WriteExportManifestInput(input.TransferId, destination, model, [.. files.Values]), retry);
             }
         }
         catch (TaskFailedException ex)
@@ -211,15 +211,15 @@ public sealed class ExportTransferOrchestration : Orchestrator<ExportTransferInp
             BytesTransferred = bytes,
             Error = error,
         };
-        await context.CallActivityAsync(nameof(RecordModelResultActivity), new RecordModelResultInput(input.Tenant, input.TransferId, destination.Id, metrics, plan.IsDebugMode), retry);
+        await context.CallActivityAsync(nameof(RecordExportModelResultActivity), new RecordExportModelResultInput(input.Tenant, input.TransferId, destination.Id, metrics, plan.IsDebugMode), retry);
         return status;
     }
 
     private static async Task<string> FinishAsync(IOrchestrationContext context, ExportTransferInput input, string status, string? error = null)
     {
         await context.CallActivityAsync(
-            nameof(FinishTransferActivity),
-            new FinishTransferInput(input.Tenant, input.TransferId, status, context.CurrentUtcDateTime, error),
+            nameof(FinishExportActivity),
+            new FinishExportInput(input.Tenant, input.TransferId, status, context.CurrentUtcDateTime, error),
             new RetryPolicy(10, TimeSpan.FromSeconds(1), 2.0, TimeSpan.FromMinutes(1)));
         return status;
     }

@@ -9,11 +9,11 @@ namespace Transfers.Core.Exports;
 /// <param name="transfers">The transfer store.</param>
 /// <param name="watermarks">The watermark store.</param>
 /// <param name="debugLog">The debug log.</param>
-public sealed class RecordModelResultActivity(ExportTransferStore transfers, ExportWatermarkStore watermarks, ExportDebugLog debugLog)
-    : Activity<RecordModelResultInput, bool>
+public sealed class RecordExportModelResultActivity(ExportTransferStore transfers, ExportWatermarkStore watermarks, ExportDebugLog debugLog)
+    : Activity<RecordExportModelResultInput, bool>
 {
     /// <inheritdoc/>
-    public override async Task<bool> RunAsync(ActivityContext context, RecordModelResultInput input, CancellationToken cancellationToken = default)
+    public override async Task<bool> RunAsync(ActivityContext context, RecordExportModelResultInput input, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(input);
         var metrics = input.Metrics;

@@ -12,8 +12,16 @@ public sealed record ExportDebugLogEntry(DateTimeOffset At, string Message);
 /// entry has a key chosen by its writer, so an activity that runs again overwrites its own lines.
 /// </summary>
 /// <param name="tables">The family's tables.</param>
-public sealed class ExportDebugLog(ExportsTables tables)
+/// <param name="time">The clock that stamps each line.</param>
+public sealed class ExportDebugLog(ExportsTables tables, TimeProvider time)
 {
+    /// <summary>Initializes a new instance of the <see cref="ExportDebugLog"/> class that stamps lines with the system clock.</summary>
+    /// <param name="tables">The family's tables.</param>
+    public ExportDebugLog(ExportsTables tables)
+        : this(tables, TimeProvider.System)
+    {
+    }
+
     /// <summary>Writes a log line.</summary>
     /// <param name="transferId">The transfer id.</param>
     /// <param name="key">A key unique within the transfer and stable across retries.</param>
@@ -22,9 +30,9 @@ public sealed class ExportDebugLog(ExportsTables tables)
     /// <returns>A task that completes when stored.</returns>
     public async Task WriteAsync(string transferId, string key, string message, CancellationToken cancellationToken = default)
     {
-        await tables.EnsureCreatedAsync();
-        await tables.DebugLogs.UpsertEntityAsync(
-            new TableEntity(transferId, key) { ["At"] = DateTimeOffset.UtcNow, ["Message"] = message.Length > 8000 ? message[..8000] : message },
+        var table = await tables.GetAsync(ExportsTables.DebugLogs);
+        await table.UpsertEntityAsync(
+            new TableEntity(transferId, key) { ["At"] = time.GetUtcNow(), ["Message"] = message.Length > 8000 ? message[..8000] : message },
             TableUpdateMode.Replace,
             cancellationToken);
     }
@@ -35,9 +43,9 @@ public sealed class ExportDebugLog(ExportsTables tables)
     /// <returns>The entries.</returns>
     public async Task<IReadOnlyList<ExportDebugLogEntry>> ReadAsync(string transferId, CancellationToken cancellationToken = default)
     {
-        await tables.EnsureCreatedAsync();
+        var table = await tables.GetAsync(ExportsTables.DebugLogs);
         var entries = new List<ExportDebugLogEntry>();
-        await foreach (var row in tables.DebugLogs.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {transferId}"), cancellationToken: cancellationToken))
+        await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {transferId}"), cancellationToken: cancellationToken))
         {
             entries.Add(new ExportDebugLogEntry(row.GetDateTimeOffset("At") ?? DateTimeOffset.UnixEpoch, row.GetString("Message")));
         }
