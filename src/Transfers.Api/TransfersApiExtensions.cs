@@ -25,7 +25,7 @@ public static class TransfersApiExtensions
         services.AddTransfersHealthChecks();
         services.AddFamilyErrorEnvelope(ExportsResults.Family);
         services.AddFamilyErrorEnvelope(OwnershipResults.Family);
-        services.AddFamilyErrorEnvelope(SharesApi.Family);
+        services.AddFamilyErrorEnvelope(SharesResults.Family);
         return services;
     }
 

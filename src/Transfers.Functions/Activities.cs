@@ -22,29 +22,29 @@ public sealed class Activities(DurableTaskRunner runner)
     // Registered activities, one function each, grouped by family.
 
     // Shares
-    [Function("BeginFileSyncActivity")]
-    public Task<string?> BeginFileSyncActivity([ActivityTrigger] string? input, FunctionContext context) => runner.RunActivityAsync("BeginFileSyncActivity", input, context);
+    [Function("BeginShareFileSyncActivity")]
+    public Task<string?> BeginShareFileSyncActivity([ActivityTrigger] string? input, FunctionContext context) => runner.RunActivityAsync("BeginShareFileSyncActivity", input, context);
 
-    [Function("DiffSourcePageActivity")]
-    public Task<string?> DiffSourcePageActivity([ActivityTrigger] string? input, FunctionContext context) => runner.RunActivityAsync("DiffSourcePageActivity", input, context);
+    [Function("DiffShareSourcePageActivity")]
+    public Task<string?> DiffShareSourcePageActivity([ActivityTrigger] string? input, FunctionContext context) => runner.RunActivityAsync("DiffShareSourcePageActivity", input, context);
 
-    [Function("CopyFileBatchActivity")]
-    public Task<string?> CopyFileBatchActivity([ActivityTrigger] string? input, FunctionContext context) => runner.RunActivityAsync("CopyFileBatchActivity", input, context);
+    [Function("CopyShareFileBatchActivity")]
+    public Task<string?> CopyShareFileBatchActivity([ActivityTrigger] string? input, FunctionContext context) => runner.RunActivityAsync("CopyShareFileBatchActivity", input, context);
 
-    [Function("DeleteFileBatchActivity")]
-    public Task<string?> DeleteFileBatchActivity([ActivityTrigger] string? input, FunctionContext context) => runner.RunActivityAsync("DeleteFileBatchActivity", input, context);
+    [Function("DeleteShareFileBatchActivity")]
+    public Task<string?> DeleteShareFileBatchActivity([ActivityTrigger] string? input, FunctionContext context) => runner.RunActivityAsync("DeleteShareFileBatchActivity", input, context);
 
-    [Function("PruneUnselectedActivity")]
-    public Task<string?> PruneUnselectedActivity([ActivityTrigger] string? input, FunctionContext context) => runner.RunActivityAsync("PruneUnselectedActivity", input, context);
+    [Function("PruneUnselectedShareFilesActivity")]
+    public Task<string?> PruneUnselectedShareFilesActivity([ActivityTrigger] string? input, FunctionContext context) => runner.RunActivityAsync("PruneUnselectedShareFilesActivity", input, context);
 
-    [Function("ReportFileSyncProgressActivity")]
-    public Task<string?> ReportFileSyncProgressActivity([ActivityTrigger] string? input, FunctionContext context) => runner.RunActivityAsync("ReportFileSyncProgressActivity", input, context);
+    [Function("ReportShareFileSyncProgressActivity")]
+    public Task<string?> ReportShareFileSyncProgressActivity([ActivityTrigger] string? input, FunctionContext context) => runner.RunActivityAsync("ReportShareFileSyncProgressActivity", input, context);
 
-    [Function("CompleteFileSyncActivity")]
-    public Task<string?> CompleteFileSyncActivity([ActivityTrigger] string? input, FunctionContext context) => runner.RunActivityAsync("CompleteFileSyncActivity", input, context);
+    [Function("CompleteShareCheckActivity")]
+    public Task<string?> CompleteShareCheckActivity([ActivityTrigger] string? input, FunctionContext context) => runner.RunActivityAsync("CompleteShareCheckActivity", input, context);
 
-    [Function("BeginTableSyncActivity")]
-    public Task<string?> BeginTableSyncActivity([ActivityTrigger] string? input, FunctionContext context) => runner.RunActivityAsync("BeginTableSyncActivity", input, context);
+    [Function("BeginShareTableSyncActivity")]
+    public Task<string?> BeginShareTableSyncActivity([ActivityTrigger] string? input, FunctionContext context) => runner.RunActivityAsync("BeginShareTableSyncActivity", input, context);
 
     [Function("LoadShareTableChunkActivity")]
     public Task<string?> LoadShareTableChunkActivity([ActivityTrigger] string? input, FunctionContext context) => runner.RunActivityAsync("LoadShareTableChunkActivity", input, context);

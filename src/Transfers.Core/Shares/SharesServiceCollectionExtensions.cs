@@ -11,7 +11,7 @@ namespace Transfers.Core.Shares;
 /// <summary>Registration of the Shares family.</summary>
 public static class SharesServiceCollectionExtensions
 {
-    /// <summary>Adds the Shares settings, stores, orchestrations and activities.</summary>
+    /// <summary>Adds the Shares settings, tables, stores, application service, orchestrations and activities.</summary>
     /// <param name="services">The service collection.</param>
     /// <returns>The service collection.</returns>
     public static IServiceCollection AddShares(this IServiceCollection services)
@@ -31,8 +31,10 @@ public static class SharesServiceCollectionExtensions
                 $"{SharesOptions.SectionName}:WarehouseChunkRows must be between 1 and {PostgresShareTableLoader.ChunkRows}.")
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<SharesTables>();
         services.TryAddSingleton<ShareStore>();
         services.TryAddSingleton<FileSyncStore>();
+        services.TryAddSingleton<SharesService>();
         services.TryAddSingleton<IShareTableLoader, TabularShareTableLoader>();
         services.TryAddSingleton(sp => new PostgresShareTableLoader(
             sp.GetRequiredService<IPostgresDataSources>(), sp.GetRequiredService<StorageConnections>(), sp.GetRequiredService<TimeProvider>())
@@ -41,18 +43,18 @@ public static class SharesServiceCollectionExtensions
         });
         services.TryAddSingleton<PostgresShareRoles>();
         services.TryAddSingleton<ShareWarehouseAccess>();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<FamilyReconciler, ShareReconciler>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<FamilyReconciler, SharesReconciler>());
         services.AddDurableTasks(r => r
             .AddOrchestrator<FileSyncOrchestration>()
             .AddOrchestrator<TableSyncOrchestration>()
-            .AddActivity<BeginFileSyncActivity>()
-            .AddActivity<DiffSourcePageActivity>()
-            .AddActivity<CopyFileBatchActivity>()
-            .AddActivity<DeleteFileBatchActivity>()
-            .AddActivity<PruneUnselectedActivity>()
-            .AddActivity<ReportFileSyncProgressActivity>()
-            .AddActivity<CompleteFileSyncActivity>()
-            .AddActivity<BeginTableSyncActivity>()
+            .AddActivity<BeginShareFileSyncActivity>()
+            .AddActivity<DiffShareSourcePageActivity>()
+            .AddActivity<CopyShareFileBatchActivity>()
+            .AddActivity<DeleteShareFileBatchActivity>()
+            .AddActivity<PruneUnselectedShareFilesActivity>()
+            .AddActivity<ReportShareFileSyncProgressActivity>()
+            .AddActivity<CompleteShareCheckActivity>()
+            .AddActivity<BeginShareTableSyncActivity>()
             .AddActivity<LoadShareTableChunkActivity>());
         return services;
     }

@@ -74,13 +74,13 @@ public sealed class ShareTelemetryTests : IAsyncLifetime
         Assert.All(activities, a => Assert.Equal(orchestration.SpanId, a.ParentSpanId));
         Assert.All(activities, a => Assert.Equal(transferId, Tag(a, "transfer.id")));
         var names = activities.Select(a => Tag(a, "durable.activity.name")).ToHashSet();
-        Assert.Contains(nameof(Core.Shares.BeginFileSyncActivity), names);
-        Assert.Contains(nameof(Core.Shares.DiffSourcePageActivity), names);
-        Assert.Contains(nameof(Core.Shares.CopyFileBatchActivity), names);
-        Assert.Contains(nameof(Core.Shares.CompleteFileSyncActivity), names);
+        Assert.Contains(nameof(Core.Shares.BeginShareFileSyncActivity), names);
+        Assert.Contains(nameof(Core.Shares.DiffShareSourcePageActivity), names);
+        Assert.Contains(nameof(Core.Shares.CopyShareFileBatchActivity), names);
+        Assert.Contains(nameof(Core.Shares.CompleteShareCheckActivity), names);
 
         // The copy batches (BatchSize 7: two of them for nine files) carry what they copied, adding up to the send.
-        var copies = activities.Where(a => Tag(a, "durable.activity.name") == nameof(Core.Shares.CopyFileBatchActivity)).ToList();
+        var copies = activities.Where(a => Tag(a, "durable.activity.name") == nameof(Core.Shares.CopyShareFileBatchActivity)).ToList();
         Assert.Equal(9, copies.Sum(a => long.Parse(Tag(a, "transfer.files") ?? "0", System.Globalization.CultureInfo.InvariantCulture)));
     }
 

@@ -138,8 +138,8 @@ public sealed class FileSyncActivityTests : IAsyncLifetime, IDisposable
         DiffCursor? cursor = DiffCursor.Start;
         for (var page = 1; cursor is not null; page++)
         {
-            var result = await ActivatorUtilities.CreateInstance<DiffSourcePageActivity>(_services).RunAsync(
-                new ActivityContext(nameof(DiffSourcePageActivity), "test"), new DiffPageRequest(_transfer, 2, page, cursor));
+            var result = await ActivatorUtilities.CreateInstance<DiffShareSourcePageActivity>(_services).RunAsync(
+                new ActivityContext(nameof(DiffShareSourcePageActivity), "test"), new DiffShareSourcePageInput(_transfer, 2, page, cursor));
             for (var i = 0; i < result.CopyBatches; i++)
             {
                 copies.AddRange((await state.ReadBatchAsync(_transfer.StateKey, 2, FileBatchIds.Copy(page, i))).Select(f => f.Path));
@@ -193,7 +193,7 @@ public sealed class FileSyncActivityTests : IAsyncLifetime, IDisposable
         var diff = await DiffAsync(cycle: 1, initialSend: true);
 
         // Act
-        var results = new List<CopyBatchResult>();
+        var results = new List<CopyShareFileBatchResult>();
         for (var i = 0; i < diff.CopyBatches; i++)
         {
             results.Add(await CopyAsync(cycle: 1, FileBatchIds.Copy(1, i)));
@@ -355,8 +355,8 @@ public sealed class FileSyncActivityTests : IAsyncLifetime, IDisposable
         var diff = await DiffAsync(cycle: 2, initialSend: false);
 
         // Act
-        var result = await ActivatorUtilities.CreateInstance<DeleteFileBatchActivity>(_services).RunAsync(
-            new ActivityContext(nameof(DeleteFileBatchActivity), "test"), new FileBatchRequest(_transfer, 2, FileBatchIds.Delete(1, 0)));
+        var result = await ActivatorUtilities.CreateInstance<DeleteShareFileBatchActivity>(_services).RunAsync(
+            new ActivityContext(nameof(DeleteShareFileBatchActivity), "test"), new ShareFileBatchInput(_transfer, 2, FileBatchIds.Delete(1, 0)));
 
         // Assert
         Assert.Equal(1, diff.DeleteBatches);
@@ -383,8 +383,8 @@ public sealed class FileSyncActivityTests : IAsyncLifetime, IDisposable
         await DiffAsync(cycle: 2, initialSend: false);
 
         // Act
-        var result = await ActivatorUtilities.CreateInstance<DeleteFileBatchActivity>(_services).RunAsync(
-            new ActivityContext(nameof(DeleteFileBatchActivity), "test"), new FileBatchRequest(_transfer, 2, FileBatchIds.Delete(1, 0)));
+        var result = await ActivatorUtilities.CreateInstance<DeleteShareFileBatchActivity>(_services).RunAsync(
+            new ActivityContext(nameof(DeleteShareFileBatchActivity), "test"), new ShareFileBatchInput(_transfer, 2, FileBatchIds.Delete(1, 0)));
 
         // Assert
         Assert.Equal(1, result.Deleted);
@@ -430,7 +430,7 @@ public sealed class FileSyncActivityTests : IAsyncLifetime, IDisposable
         await state.WriteBatchesAsync(_transfer.StateKey, 1, [KeyValuePair.Create(batchId, (IReadOnlyList<FileWorkItem>)items)]);
 
         // Assert: Azure counts a string property as two bytes per character and a binary one as its bytes.
-        var row = (await Azurite.Tables.GetTableClient(FileSyncStore.WorkTable).GetEntityAsync<TableEntity>($"{_transfer.StateKey}_{1:D10}", batchId)).Value;
+        var row = (await Azurite.Tables.GetTableClient(SharesTables.SyncWork).GetEntityAsync<TableEntity>($"{_transfer.StateKey}_{1:D10}", batchId)).Value;
         var size = row.Where(p => p.Key is not ("odata.etag" or "Timestamp")).Sum(p => (2 * p.Key.Length) + p.Value switch
         {
             string text => 2 * text.Length,
@@ -448,7 +448,7 @@ public sealed class FileSyncActivityTests : IAsyncLifetime, IDisposable
         var items = new List<FileWorkItem> { new("data/a.txt", "\"etag-a\"", 3, "md5a"), new("data/b & c.txt", "\"etag-b\"", 4) };
         var json = DurableJson.Serialize(items)!;
         var batchId = FileBatchIds.Copy(1, 0);
-        var work = Azurite.Tables.GetTableClient(FileSyncStore.WorkTable);
+        var work = Azurite.Tables.GetTableClient(SharesTables.SyncWork);
         await work.CreateIfNotExistsAsync();
         await work.UpsertEntityAsync(new TableEntity($"{_transfer.StateKey}_{1:D10}", batchId) { ["Items0"] = json[..10], ["Items1"] = json[10..] });
 
@@ -525,17 +525,17 @@ public sealed class FileSyncActivityTests : IAsyncLifetime, IDisposable
         return paths;
     }
 
-    private Task<DiffPageResult> DiffAsync(long cycle, bool initialSend) =>
-        ActivatorUtilities.CreateInstance<DiffSourcePageActivity>(_services).RunAsync(
-            new ActivityContext(nameof(DiffSourcePageActivity), "test"), new DiffPageRequest(_transfer, cycle, 1, DiffCursor.Start, initialSend));
+    private Task<DiffShareSourcePageResult> DiffAsync(long cycle, bool initialSend) =>
+        ActivatorUtilities.CreateInstance<DiffShareSourcePageActivity>(_services).RunAsync(
+            new ActivityContext(nameof(DiffShareSourcePageActivity), "test"), new DiffShareSourcePageInput(_transfer, cycle, 1, DiffCursor.Start, initialSend));
 
-    private Task<BeginFileSyncResult> BeginAsync() =>
-        ActivatorUtilities.CreateInstance<BeginFileSyncActivity>(_services).RunAsync(
-            new ActivityContext(nameof(BeginFileSyncActivity), "test"), new BeginFileSyncRequest(_transfer, 1, InitialSend: true));
+    private Task<BeginShareFileSyncResult> BeginAsync() =>
+        ActivatorUtilities.CreateInstance<BeginShareFileSyncActivity>(_services).RunAsync(
+            new ActivityContext(nameof(BeginShareFileSyncActivity), "test"), new BeginShareCheckInput(_transfer, 1, InitialSend: true));
 
-    private Task<CopyBatchResult> CopyAsync(long cycle, string batchId) =>
-        ActivatorUtilities.CreateInstance<CopyFileBatchActivity>(_services).RunAsync(
-            new ActivityContext(nameof(CopyFileBatchActivity), "test"), new FileBatchRequest(_transfer, cycle, batchId));
+    private Task<CopyShareFileBatchResult> CopyAsync(long cycle, string batchId) =>
+        ActivatorUtilities.CreateInstance<CopyShareFileBatchActivity>(_services).RunAsync(
+            new ActivityContext(nameof(CopyShareFileBatchActivity), "test"), new ShareFileBatchInput(_transfer, cycle, batchId));
 
     private async Task<List<IReadOnlyList<FileWorkItem>>> ReadCopyBatchesAsync(long cycle, int count)
     {

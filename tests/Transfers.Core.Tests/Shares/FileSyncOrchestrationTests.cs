@@ -32,17 +32,17 @@ public sealed class FileSyncOrchestrationTests
         _context.Setup(c => c.CallActivityAsync(It.IsAny<string>(), It.IsAny<object?>(), It.IsAny<RetryPolicy?>()))
             .Callback<string, object?, RetryPolicy?>((name, _, _) => _calls.Add(name))
             .Returns(Task.CompletedTask);
-        Returns(nameof(BeginFileSyncActivity), new BeginFileSyncResult(true, ShareTransferStatus.Sending));
-        Returns(nameof(ReportFileSyncProgressActivity), true);
+        Returns(nameof(BeginShareFileSyncActivity), new BeginShareFileSyncResult(true, ShareTransferStatus.Sending));
+        Returns(nameof(ReportShareFileSyncProgressActivity), true);
     }
 
     [Fact]
     public async Task RunAsync_NewChangedAndDeleted_CopiesEveryBatchThenDeletesThenContinuesAsNew()
     {
         // Arrange
-        Returns(nameof(DiffSourcePageActivity), new DiffPageResult(null, 10, 3, 250, 2500, 2, 150));
-        Returns(nameof(CopyFileBatchActivity), new CopyBatchResult(false, 100, 1000, 0, []));
-        Returns(nameof(DeleteFileBatchActivity), new DeleteBatchResult(false, 75));
+        Returns(nameof(DiffShareSourcePageActivity), new DiffShareSourcePageResult(null, 10, 3, 250, 2500, 2, 150));
+        Returns(nameof(CopyShareFileBatchActivity), new CopyShareFileBatchResult(false, 100, 1000, 0, []));
+        Returns(nameof(DeleteShareFileBatchActivity), new DeleteShareFileBatchResult(false, 75));
         _timer.SetResult();
 
         // Act
@@ -50,9 +50,9 @@ public sealed class FileSyncOrchestrationTests
 
         // Assert
         Assert.Equal(ShareSyncOrchestration.Continued, result);
-        Assert.Equal(3, _calls.Count(c => c == nameof(CopyFileBatchActivity)));
-        Assert.Equal(2, _calls.Count(c => c == nameof(DeleteFileBatchActivity)));
-        Assert.True(_calls.LastIndexOf(nameof(CopyFileBatchActivity)) < _calls.IndexOf(nameof(DeleteFileBatchActivity)));
+        Assert.Equal(3, _calls.Count(c => c == nameof(CopyShareFileBatchActivity)));
+        Assert.Equal(2, _calls.Count(c => c == nameof(DeleteShareFileBatchActivity)));
+        Assert.True(_calls.LastIndexOf(nameof(CopyShareFileBatchActivity)) < _calls.IndexOf(nameof(DeleteShareFileBatchActivity)));
         var complete = Completion();
         Assert.NotNull(complete.Summary);
         Assert.Equal(300, complete.Summary!.FilesCopied);
@@ -68,10 +68,10 @@ public sealed class FileSyncOrchestrationTests
     {
         // Arrange
         var error = new ShareTransferError("a/b.txt", null, "boom", s_now);
-        Returns(nameof(DiffSourcePageActivity), new DiffPageResult(null, 10, 2, 150, 1500, 1, 5));
-        var results = new Queue<CopyBatchResult>([new CopyBatchResult(false, 100, 1000, 0, []), new CopyBatchResult(false, 49, 490, 1, [error])]);
-        _context.Setup(c => c.CallActivityAsync<CopyBatchResult>(nameof(CopyFileBatchActivity), It.IsAny<object?>(), It.IsAny<RetryPolicy?>()))
-            .Callback(() => _calls.Add(nameof(CopyFileBatchActivity)))
+        Returns(nameof(DiffShareSourcePageActivity), new DiffShareSourcePageResult(null, 10, 2, 150, 1500, 1, 5));
+        var results = new Queue<CopyShareFileBatchResult>([new CopyShareFileBatchResult(false, 100, 1000, 0, []), new CopyShareFileBatchResult(false, 49, 490, 1, [error])]);
+        _context.Setup(c => c.CallActivityAsync<CopyShareFileBatchResult>(nameof(CopyShareFileBatchActivity), It.IsAny<object?>(), It.IsAny<RetryPolicy?>()))
+            .Callback(() => _calls.Add(nameof(CopyShareFileBatchActivity)))
             .Returns(() => Task.FromResult(results.Dequeue()));
         _timer.SetResult();
 
@@ -79,7 +79,7 @@ public sealed class FileSyncOrchestrationTests
         await CreateOrchestration().RunAsync(_context.Object, s_input);
 
         // Assert
-        Assert.DoesNotContain(nameof(DeleteFileBatchActivity), _calls);
+        Assert.DoesNotContain(nameof(DeleteShareFileBatchActivity), _calls);
         var complete = Completion();
         Assert.Equal([error], complete.Errors);
         Assert.Equal(149, complete.Progress.FilesDone);
@@ -93,14 +93,14 @@ public sealed class FileSyncOrchestrationTests
         // Arrange
         var inFlight = 0;
         var maxInFlight = 0;
-        var pending = new System.Collections.Concurrent.ConcurrentQueue<TaskCompletionSource<CopyBatchResult>>();
-        Returns(nameof(DiffSourcePageActivity), new DiffPageResult(null, 2000, 20, 2000, 0, 0, 0));
-        _context.Setup(c => c.CallActivityAsync<CopyBatchResult>(nameof(CopyFileBatchActivity), It.IsAny<object?>(), It.IsAny<RetryPolicy?>()))
+        var pending = new System.Collections.Concurrent.ConcurrentQueue<TaskCompletionSource<CopyShareFileBatchResult>>();
+        Returns(nameof(DiffShareSourcePageActivity), new DiffShareSourcePageResult(null, 2000, 20, 2000, 0, 0, 0));
+        _context.Setup(c => c.CallActivityAsync<CopyShareFileBatchResult>(nameof(CopyShareFileBatchActivity), It.IsAny<object?>(), It.IsAny<RetryPolicy?>()))
             .Returns(() =>
             {
                 var now = Interlocked.Increment(ref inFlight);
                 maxInFlight = Math.Max(maxInFlight, now);
-                var source = new TaskCompletionSource<CopyBatchResult>();
+                var source = new TaskCompletionSource<CopyShareFileBatchResult>();
                 pending.Enqueue(source);
                 return source.Task;
             });
@@ -119,7 +119,7 @@ public sealed class FileSyncOrchestrationTests
             }
 
             Interlocked.Decrement(ref inFlight);
-            next.SetResult(new CopyBatchResult(false, 100, 0, 0, []));
+            next.SetResult(new CopyShareFileBatchResult(false, 100, 0, 0, []));
         }
 
         await run;
@@ -135,15 +135,15 @@ public sealed class FileSyncOrchestrationTests
     {
         // Arrange
         var second = new DiffCursor(0, "token", "a/5000");
-        var requests = new List<DiffPageRequest>();
-        var pages = new Queue<DiffPageResult>([new DiffPageResult(second, 5000, 0, 0, 0, 0, 0), new DiffPageResult(null, 10, 0, 0, 0, 1, 3)]);
-        _context.Setup(c => c.CallActivityAsync<DiffPageResult>(nameof(DiffSourcePageActivity), It.IsAny<object?>(), It.IsAny<RetryPolicy?>()))
-            .Callback<string, object?, RetryPolicy?>((_, request, _) => requests.Add((DiffPageRequest)request!))
+        var requests = new List<DiffShareSourcePageInput>();
+        var pages = new Queue<DiffShareSourcePageResult>([new DiffShareSourcePageResult(second, 5000, 0, 0, 0, 0, 0), new DiffShareSourcePageResult(null, 10, 0, 0, 0, 1, 3)]);
+        _context.Setup(c => c.CallActivityAsync<DiffShareSourcePageResult>(nameof(DiffShareSourcePageActivity), It.IsAny<object?>(), It.IsAny<RetryPolicy?>()))
+            .Callback<string, object?, RetryPolicy?>((_, request, _) => requests.Add((DiffShareSourcePageInput)request!))
             .Returns(() => Task.FromResult(pages.Dequeue()));
         var deletes = new List<string>();
-        _context.Setup(c => c.CallActivityAsync<DeleteBatchResult>(nameof(DeleteFileBatchActivity), It.IsAny<object?>(), It.IsAny<RetryPolicy?>()))
-            .Callback<string, object?, RetryPolicy?>((_, request, _) => deletes.Add(((FileBatchRequest)request!).BatchId))
-            .ReturnsAsync(new DeleteBatchResult(false, 3));
+        _context.Setup(c => c.CallActivityAsync<DeleteShareFileBatchResult>(nameof(DeleteShareFileBatchActivity), It.IsAny<object?>(), It.IsAny<RetryPolicy?>()))
+            .Callback<string, object?, RetryPolicy?>((_, request, _) => deletes.Add(((ShareFileBatchInput)request!).BatchId))
+            .ReturnsAsync(new DeleteShareFileBatchResult(false, 3));
         _timer.SetResult();
 
         // Act
@@ -160,27 +160,27 @@ public sealed class FileSyncOrchestrationTests
     {
         // Arrange
         var second = new DiffCursor(0, "token", "a/0800");
-        var pages = new Queue<DiffPageResult>([new DiffPageResult(second, 800, 2, 800, 0, 0, 0), new DiffPageResult(null, 10, 1, 10, 0, 0, 0)]);
-        _context.Setup(c => c.CallActivityAsync<DiffPageResult>(nameof(DiffSourcePageActivity), It.IsAny<object?>(), It.IsAny<RetryPolicy?>()))
-            .Callback(() => _calls.Add(nameof(DiffSourcePageActivity)))
+        var pages = new Queue<DiffShareSourcePageResult>([new DiffShareSourcePageResult(second, 800, 2, 800, 0, 0, 0), new DiffShareSourcePageResult(null, 10, 1, 10, 0, 0, 0)]);
+        _context.Setup(c => c.CallActivityAsync<DiffShareSourcePageResult>(nameof(DiffShareSourcePageActivity), It.IsAny<object?>(), It.IsAny<RetryPolicy?>()))
+            .Callback(() => _calls.Add(nameof(DiffShareSourcePageActivity)))
             .Returns(() => Task.FromResult(pages.Dequeue()));
-        var copies = new List<(string BatchId, TaskCompletionSource<CopyBatchResult> Result)>();
-        _context.Setup(c => c.CallActivityAsync<CopyBatchResult>(nameof(CopyFileBatchActivity), It.IsAny<object?>(), It.IsAny<RetryPolicy?>()))
+        var copies = new List<(string BatchId, TaskCompletionSource<CopyShareFileBatchResult> Result)>();
+        _context.Setup(c => c.CallActivityAsync<CopyShareFileBatchResult>(nameof(CopyShareFileBatchActivity), It.IsAny<object?>(), It.IsAny<RetryPolicy?>()))
             .Returns<string, object?, RetryPolicy?>((_, request, _) =>
             {
-                var result = new TaskCompletionSource<CopyBatchResult>();
-                copies.Add((((FileBatchRequest)request!).BatchId, result));
+                var result = new TaskCompletionSource<CopyShareFileBatchResult>();
+                copies.Add((((ShareFileBatchInput)request!).BatchId, result));
                 return result.Task;
             });
         _timer.SetResult();
 
         // Act
         var run = CreateOrchestration().RunAsync(_context.Object, s_input);
-        var listedWhileCopying = _calls.Count(c => c == nameof(DiffSourcePageActivity));
+        var listedWhileCopying = _calls.Count(c => c == nameof(DiffShareSourcePageActivity));
         var startedBeforeAnyCopyEnded = copies.Select(c => c.BatchId).ToList();
         while (copies.FirstOrDefault(c => !c.Result.Task.IsCompleted) is { Result: { } next })
         {
-            next.SetResult(new CopyBatchResult(false, 1, 1, 0, []));
+            next.SetResult(new CopyShareFileBatchResult(false, 1, 1, 0, []));
         }
 
         await run;
@@ -197,10 +197,10 @@ public sealed class FileSyncOrchestrationTests
     public async Task RunAsync_FirstSendOrResync_TellsTheDiffWhichItIs(bool initialSendDone, bool expected)
     {
         // Arrange
-        var requests = new List<DiffPageRequest>();
-        _context.Setup(c => c.CallActivityAsync<DiffPageResult>(nameof(DiffSourcePageActivity), It.IsAny<object?>(), It.IsAny<RetryPolicy?>()))
-            .Callback<string, object?, RetryPolicy?>((_, request, _) => requests.Add((DiffPageRequest)request!))
-            .ReturnsAsync(new DiffPageResult(null, 0, 0, 0, 0, 0, 0));
+        var requests = new List<DiffShareSourcePageInput>();
+        _context.Setup(c => c.CallActivityAsync<DiffShareSourcePageResult>(nameof(DiffShareSourcePageActivity), It.IsAny<object?>(), It.IsAny<RetryPolicy?>()))
+            .Callback<string, object?, RetryPolicy?>((_, request, _) => requests.Add((DiffShareSourcePageInput)request!))
+            .ReturnsAsync(new DiffShareSourcePageResult(null, 0, 0, 0, 0, 0, 0));
         _timer.SetResult();
 
         // Act
@@ -214,22 +214,22 @@ public sealed class FileSyncOrchestrationTests
     public async Task RunAsync_DiffFailsWhileCopying_CompletesTheCheckOnlyAfterTheCopiesEnd()
     {
         // Arrange
-        var pages = new Queue<Task<DiffPageResult>>(
+        var pages = new Queue<Task<DiffShareSourcePageResult>>(
         [
-            Task.FromResult(new DiffPageResult(new DiffCursor(0, "token", "a/0800"), 800, 1, 800, 0, 0, 0)),
-            Task.FromException<DiffPageResult>(new TaskFailedException(nameof(DiffSourcePageActivity), new TaskFailureDetails("System.InvalidOperationException", "listing failed"))),
+            Task.FromResult(new DiffShareSourcePageResult(new DiffCursor(0, "token", "a/0800"), 800, 1, 800, 0, 0, 0)),
+            Task.FromException<DiffShareSourcePageResult>(new TaskFailedException(nameof(DiffShareSourcePageActivity), new TaskFailureDetails("System.InvalidOperationException", "listing failed"))),
         ]);
-        _context.Setup(c => c.CallActivityAsync<DiffPageResult>(nameof(DiffSourcePageActivity), It.IsAny<object?>(), It.IsAny<RetryPolicy?>()))
+        _context.Setup(c => c.CallActivityAsync<DiffShareSourcePageResult>(nameof(DiffShareSourcePageActivity), It.IsAny<object?>(), It.IsAny<RetryPolicy?>()))
             .Returns(() => pages.Dequeue());
-        var copy = new TaskCompletionSource<CopyBatchResult>();
-        _context.Setup(c => c.CallActivityAsync<CopyBatchResult>(nameof(CopyFileBatchActivity), It.IsAny<object?>(), It.IsAny<RetryPolicy?>()))
+        var copy = new TaskCompletionSource<CopyShareFileBatchResult>();
+        _context.Setup(c => c.CallActivityAsync<CopyShareFileBatchResult>(nameof(CopyShareFileBatchActivity), It.IsAny<object?>(), It.IsAny<RetryPolicy?>()))
             .Returns(copy.Task);
         _timer.SetResult();
 
         // Act
         var run = CreateOrchestration().RunAsync(_context.Object, s_input);
-        var completedWhileCopying = _calls.Contains(nameof(CompleteFileSyncActivity));
-        copy.SetResult(new CopyBatchResult(false, 800, 800, 0, []));
+        var completedWhileCopying = _calls.Contains(nameof(CompleteShareCheckActivity));
+        copy.SetResult(new CopyShareFileBatchResult(false, 800, 800, 0, []));
         await run;
 
         // Assert
@@ -241,9 +241,9 @@ public sealed class FileSyncOrchestrationTests
     public async Task RunAsync_PauseDuringCheck_StopsCopyingSkipsDeletesAndContinuesPaused()
     {
         // Arrange
-        Returns(nameof(DiffSourcePageActivity), new DiffPageResult(null, 10, 5, 500, 0, 1, 1));
+        Returns(nameof(DiffShareSourcePageActivity), new DiffShareSourcePageResult(null, 10, 5, 500, 0, 1, 1));
         var copies = 0;
-        _context.Setup(c => c.CallActivityAsync<CopyBatchResult>(nameof(CopyFileBatchActivity), It.IsAny<object?>(), It.IsAny<RetryPolicy?>()))
+        _context.Setup(c => c.CallActivityAsync<CopyShareFileBatchResult>(nameof(CopyShareFileBatchActivity), It.IsAny<object?>(), It.IsAny<RetryPolicy?>()))
             .Returns(() =>
             {
                 if (++copies == 1)
@@ -251,7 +251,7 @@ public sealed class FileSyncOrchestrationTests
                     _pause.TrySetResult(new PauseShareTransfer(s_now));
                 }
 
-                return Task.FromResult(new CopyBatchResult(false, 100, 0, 0, []));
+                return Task.FromResult(new CopyShareFileBatchResult(false, 100, 0, 0, []));
             });
 
         // Act
@@ -260,7 +260,7 @@ public sealed class FileSyncOrchestrationTests
         // Assert
         Assert.Equal(ShareSyncOrchestration.Continued, result);
         Assert.Equal(1, copies);
-        Assert.DoesNotContain(nameof(DeleteFileBatchActivity), _calls);
+        Assert.DoesNotContain(nameof(DeleteShareFileBatchActivity), _calls);
         _context.Verify(c => c.CreateTimer(It.IsAny<DateTime>(), It.IsAny<CancellationToken>()), Times.Never);
         Assert.Null(Completion().Summary);
         var next = Assert.IsType<ShareSyncInput>(_continuedWith);
@@ -276,7 +276,7 @@ public sealed class FileSyncOrchestrationTests
             .Returns((string _, CancellationToken token) => CanceledWith<PauseShareTransfer>(token));
         _context.Setup(c => c.WaitForExternalEvent<CancelShareTransfer>(ShareEvents.Cancel, It.IsAny<CancellationToken>()))
             .Returns((string _, CancellationToken token) => CanceledWith<CancelShareTransfer>(token));
-        Returns(nameof(DiffSourcePageActivity), new DiffPageResult(null, 0, 0, 0, 0, 0, 0));
+        Returns(nameof(DiffShareSourcePageActivity), new DiffShareSourcePageResult(null, 0, 0, 0, 0, 0, 0));
         _timer.SetResult();
 
         // Act
@@ -293,7 +293,7 @@ public sealed class FileSyncOrchestrationTests
     public async Task RunAsync_PauseWhileWaiting_CancelsTheTimerAndContinuesPaused()
     {
         // Arrange
-        Returns(nameof(DiffSourcePageActivity), new DiffPageResult(null, 0, 0, 0, 0, 0, 0));
+        Returns(nameof(DiffShareSourcePageActivity), new DiffShareSourcePageResult(null, 0, 0, 0, 0, 0, 0));
         var orchestration = CreateOrchestration();
 
         // Act
@@ -321,7 +321,7 @@ public sealed class FileSyncOrchestrationTests
 
         // Assert
         Assert.True(waitedWithoutWork);
-        _context.Verify(c => c.CallActivityAsync<BeginFileSyncResult>(It.IsAny<string>(), It.IsAny<object?>(), It.IsAny<RetryPolicy?>()), Times.Never);
+        _context.Verify(c => c.CallActivityAsync<BeginShareFileSyncResult>(It.IsAny<string>(), It.IsAny<object?>(), It.IsAny<RetryPolicy?>()), Times.Never);
         _context.Verify(c => c.CreateTimer(It.IsAny<DateTime>(), It.IsAny<CancellationToken>()), Times.Never);
         var next = Assert.IsType<ShareSyncInput>(_continuedWith);
         Assert.False(next.Paused);
@@ -348,7 +348,7 @@ public sealed class FileSyncOrchestrationTests
     public async Task RunAsync_CancelWhileWaiting_EndsAndCancelsTheTimer()
     {
         // Arrange
-        Returns(nameof(DiffSourcePageActivity), new DiffPageResult(null, 0, 0, 0, 0, 0, 0));
+        Returns(nameof(DiffShareSourcePageActivity), new DiffShareSourcePageResult(null, 0, 0, 0, 0, 0, 0));
 
         // Act
         var run = CreateOrchestration().RunAsync(_context.Object, s_input);
@@ -365,13 +365,13 @@ public sealed class FileSyncOrchestrationTests
     public async Task RunAsync_EditedTransfer_PrunesUnselectedAndDeletesAfterCopies()
     {
         // Arrange
-        Returns(nameof(PruneUnselectedActivity), new PruneResult(2, 120));
-        Returns(nameof(DiffSourcePageActivity), new DiffPageResult(null, 10, 1, 1, 1, 0, 0));
-        Returns(nameof(CopyFileBatchActivity), new CopyBatchResult(false, 1, 1, 0, []));
+        Returns(nameof(PruneUnselectedShareFilesActivity), new PruneUnselectedShareFilesResult(2, 120));
+        Returns(nameof(DiffShareSourcePageActivity), new DiffShareSourcePageResult(null, 10, 1, 1, 1, 0, 0));
+        Returns(nameof(CopyShareFileBatchActivity), new CopyShareFileBatchResult(false, 1, 1, 0, []));
         var deletes = new List<string>();
-        _context.Setup(c => c.CallActivityAsync<DeleteBatchResult>(nameof(DeleteFileBatchActivity), It.IsAny<object?>(), It.IsAny<RetryPolicy?>()))
-            .Callback<string, object?, RetryPolicy?>((_, request, _) => { deletes.Add(((FileBatchRequest)request!).BatchId); _calls.Add(nameof(DeleteFileBatchActivity)); })
-            .ReturnsAsync(new DeleteBatchResult(false, 60));
+        _context.Setup(c => c.CallActivityAsync<DeleteShareFileBatchResult>(nameof(DeleteShareFileBatchActivity), It.IsAny<object?>(), It.IsAny<RetryPolicy?>()))
+            .Callback<string, object?, RetryPolicy?>((_, request, _) => { deletes.Add(((ShareFileBatchInput)request!).BatchId); _calls.Add(nameof(DeleteShareFileBatchActivity)); })
+            .ReturnsAsync(new DeleteShareFileBatchResult(false, 60));
         _timer.SetResult();
 
         // Act
@@ -379,7 +379,7 @@ public sealed class FileSyncOrchestrationTests
 
         // Assert
         Assert.Equal([FileBatchIds.Delete(0, 0), FileBatchIds.Delete(0, 1)], deletes);
-        Assert.True(_calls.IndexOf(nameof(CopyFileBatchActivity)) < _calls.IndexOf(nameof(DeleteFileBatchActivity)));
+        Assert.True(_calls.IndexOf(nameof(CopyShareFileBatchActivity)) < _calls.IndexOf(nameof(DeleteShareFileBatchActivity)));
         Assert.False(Assert.IsType<ShareSyncInput>(_continuedWith).PruneUnselected);
     }
 
@@ -387,15 +387,15 @@ public sealed class FileSyncOrchestrationTests
     public async Task RunAsync_RecordNoLongerRunnable_SkipsTheCheckAndWaits()
     {
         // Arrange
-        Returns(nameof(BeginFileSyncActivity), new BeginFileSyncResult(false, ShareTransferStatus.Paused));
+        Returns(nameof(BeginShareFileSyncActivity), new BeginShareFileSyncResult(false, ShareTransferStatus.Paused));
         _pause.SetResult(new PauseShareTransfer(s_now));
 
         // Act
         await CreateOrchestration().RunAsync(_context.Object, s_input);
 
         // Assert
-        Assert.DoesNotContain(nameof(CompleteFileSyncActivity), _calls);
-        _context.Verify(c => c.CallActivityAsync<DiffPageResult>(It.IsAny<string>(), It.IsAny<object?>(), It.IsAny<RetryPolicy?>()), Times.Never);
+        Assert.DoesNotContain(nameof(CompleteShareCheckActivity), _calls);
+        _context.Verify(c => c.CallActivityAsync<DiffShareSourcePageResult>(It.IsAny<string>(), It.IsAny<object?>(), It.IsAny<RetryPolicy?>()), Times.Never);
         Assert.True(Assert.IsType<ShareSyncInput>(_continuedWith).Paused);
     }
 
@@ -403,7 +403,7 @@ public sealed class FileSyncOrchestrationTests
     public async Task RunAsync_RecordPausedWithoutItsEvent_WaitsPausedAtOnceWithoutATimer()
     {
         // Arrange: the record says paused but no event comes (the pause raced the start and found no orchestration)
-        Returns(nameof(BeginFileSyncActivity), new BeginFileSyncResult(false, ShareTransferStatus.Paused));
+        Returns(nameof(BeginShareFileSyncActivity), new BeginShareFileSyncResult(false, ShareTransferStatus.Paused));
         _timer.SetResult();
 
         // Act
@@ -412,7 +412,7 @@ public sealed class FileSyncOrchestrationTests
         // Assert
         Assert.Equal(ShareSyncOrchestration.Continued, result);
         _context.Verify(c => c.CreateTimer(It.IsAny<DateTime>(), It.IsAny<CancellationToken>()), Times.Never);
-        Assert.Equal([nameof(BeginFileSyncActivity)], _calls);
+        Assert.Equal([nameof(BeginShareFileSyncActivity)], _calls);
         var next = Assert.IsType<ShareSyncInput>(_continuedWith);
         Assert.True(next.Paused);
         Assert.True(next.InitialSendDone);
@@ -424,7 +424,7 @@ public sealed class FileSyncOrchestrationTests
     public async Task RunAsync_RecordEndedWithoutItsEvent_EndsTheAutomation(string status)
     {
         // Arrange: a cancel or an edit that raced the start and found no orchestration to tell
-        Returns(nameof(BeginFileSyncActivity), new BeginFileSyncResult(false, status));
+        Returns(nameof(BeginShareFileSyncActivity), new BeginShareFileSyncResult(false, status));
         _timer.SetResult();
 
         // Act
@@ -458,8 +458,8 @@ public sealed class FileSyncOrchestrationTests
     public async Task RunAsync_DiffFails_MarksTheCheckFailedAndKeepsTheAutomation()
     {
         // Arrange
-        _context.Setup(c => c.CallActivityAsync<DiffPageResult>(nameof(DiffSourcePageActivity), It.IsAny<object?>(), It.IsAny<RetryPolicy?>()))
-            .ThrowsAsync(new TaskFailedException(nameof(DiffSourcePageActivity), new TaskFailureDetails("System.InvalidOperationException", "The source container 'x' does not exist.")));
+        _context.Setup(c => c.CallActivityAsync<DiffShareSourcePageResult>(nameof(DiffShareSourcePageActivity), It.IsAny<object?>(), It.IsAny<RetryPolicy?>()))
+            .ThrowsAsync(new TaskFailedException(nameof(DiffShareSourcePageActivity), new TaskFailureDetails("System.InvalidOperationException", "The source container 'x' does not exist.")));
         _timer.SetResult();
 
         // Act
@@ -478,8 +478,8 @@ public sealed class FileSyncOrchestrationTests
         const string sdkText = "This request is not authorized to perform this operation.\nRequestId:0f4c\nTime:2026-01-01T00:00:00Z\n"
             + "Status: 403 (This request is not authorized to perform this operation.)\nErrorCode: AuthorizationFailure\n\n"
             + "Headers:\nServer: Azurite-Blob/3.37.0\nx-ms-request-id: 0f4c\n";
-        _context.Setup(c => c.CallActivityAsync<BeginFileSyncResult>(nameof(BeginFileSyncActivity), It.IsAny<object?>(), It.IsAny<RetryPolicy?>()))
-            .ThrowsAsync(new TaskFailedException(nameof(BeginFileSyncActivity), new TaskFailureDetails(typeof(Azure.RequestFailedException).FullName!, sdkText)));
+        _context.Setup(c => c.CallActivityAsync<BeginShareFileSyncResult>(nameof(BeginShareFileSyncActivity), It.IsAny<object?>(), It.IsAny<RetryPolicy?>()))
+            .ThrowsAsync(new TaskFailedException(nameof(BeginShareFileSyncActivity), new TaskFailureDetails(typeof(Azure.RequestFailedException).FullName!, sdkText)));
         _timer.SetResult();
 
         // Act
@@ -488,14 +488,14 @@ public sealed class FileSyncOrchestrationTests
         // Assert
         Assert.Equal(ShareSyncOrchestration.Continued, result);
         Assert.Equal("Preparing the destination container failed: the storage service answered 403 (AuthorizationFailure).", Completion().Failure);
-        Assert.DoesNotContain(nameof(DiffSourcePageActivity), _calls);
+        Assert.DoesNotContain(nameof(DiffShareSourcePageActivity), _calls);
     }
 
     private FileSyncOrchestration CreateOrchestration(int? maxConcurrentBatches = null)
     {
         if (maxConcurrentBatches is { } window)
         {
-            Returns(nameof(BeginFileSyncActivity), new BeginFileSyncResult(true, ShareTransferStatus.Sending, new FileSyncLimits(window, 50)));
+            Returns(nameof(BeginShareFileSyncActivity), new BeginShareFileSyncResult(true, ShareTransferStatus.Sending, new FileSyncLimits(window, 50)));
         }
 
         return new();
@@ -506,10 +506,10 @@ public sealed class FileSyncOrchestrationTests
             .Callback(() => _calls.Add(activity))
             .ReturnsAsync(result);
 
-    private CompleteFileSyncRequest Completion()
+    private CompleteShareCheckInput Completion()
     {
-        var invocation = _context.Invocations.Last(i => i.Method.Name == nameof(IOrchestrationContext.CallActivityAsync) && (string)i.Arguments[0] == nameof(CompleteFileSyncActivity));
-        return (CompleteFileSyncRequest)invocation.Arguments[1]!;
+        var invocation = _context.Invocations.Last(i => i.Method.Name == nameof(IOrchestrationContext.CallActivityAsync) && (string)i.Arguments[0] == nameof(CompleteShareCheckActivity));
+        return (CompleteShareCheckInput)invocation.Arguments[1]!;
     }
 
     private static Task<T> CanceledWith<T>(CancellationToken token)

@@ -64,7 +64,7 @@ public sealed class ShareStoreTests : IDisposable
             StateKey = id,
         };
         var json = DurableJson.Serialize(record)!;
-        var table = Azurite.Tables.GetTableClient(ShareStore.TransfersTable);
+        var table = Azurite.Tables.GetTableClient(SharesTables.Transfers);
         await table.CreateIfNotExistsAsync();
         await table.AddEntityAsync(new TableEntity(shareId, id)
         {

@@ -13,19 +13,19 @@ public sealed class TableSyncOrchestrationTests
     {
         // Arrange
         var context = Context();
-        context.Setup(c => c.CallActivityAsync<BeginTableSyncResult>(nameof(BeginTableSyncActivity), It.IsAny<object?>(), It.IsAny<RetryPolicy?>()))
-            .ReturnsAsync(new BeginTableSyncResult(true, 2, ShareTransferStatus.Sending));
-        var chunks = new List<TableChunkRequest>();
-        context.Setup(c => c.CallActivityAsync<TableChunkResult>(nameof(LoadShareTableChunkActivity), It.IsAny<object?>(), It.IsAny<RetryPolicy?>()))
+        context.Setup(c => c.CallActivityAsync<BeginShareTableSyncResult>(nameof(BeginShareTableSyncActivity), It.IsAny<object?>(), It.IsAny<RetryPolicy?>()))
+            .ReturnsAsync(new BeginShareTableSyncResult(true, 2, ShareTransferStatus.Sending));
+        var chunks = new List<LoadShareTableChunkInput>();
+        context.Setup(c => c.CallActivityAsync<LoadShareTableChunkResult>(nameof(LoadShareTableChunkActivity), It.IsAny<object?>(), It.IsAny<RetryPolicy?>()))
             .Returns<string, object?, RetryPolicy?>((_, request, _) =>
             {
-                var chunk = (TableChunkRequest)request!;
+                var chunk = (LoadShareTableChunkInput)request!;
                 chunks.Add(chunk);
                 return Task.FromResult(chunk switch
                 {
-                    { TableIndex: 0, Continuation: null } => new TableChunkResult("orders", 1000, "next", null),
-                    { TableIndex: 0 } => new TableChunkResult("orders", 500, null, null),
-                    _ => new TableChunkResult("events", 0, null, "The source table 'Events' does not exist."),
+                    { TableIndex: 0, Continuation: null } => new LoadShareTableChunkResult("orders", 1000, "next", null),
+                    { TableIndex: 0 } => new LoadShareTableChunkResult("orders", 500, null, null),
+                    _ => new LoadShareTableChunkResult("events", 0, null, "The source table 'Events' does not exist."),
                 });
             });
 
@@ -48,9 +48,9 @@ public sealed class TableSyncOrchestrationTests
     {
         // Arrange: the activity itself fails (its records unreadable), not one table's load.
         var context = Context();
-        context.Setup(c => c.CallActivityAsync<BeginTableSyncResult>(nameof(BeginTableSyncActivity), It.IsAny<object?>(), It.IsAny<RetryPolicy?>()))
-            .ReturnsAsync(new BeginTableSyncResult(true, 1, ShareTransferStatus.Syncing));
-        context.Setup(c => c.CallActivityAsync<TableChunkResult>(nameof(LoadShareTableChunkActivity), It.IsAny<object?>(), It.IsAny<RetryPolicy?>()))
+        context.Setup(c => c.CallActivityAsync<BeginShareTableSyncResult>(nameof(BeginShareTableSyncActivity), It.IsAny<object?>(), It.IsAny<RetryPolicy?>()))
+            .ReturnsAsync(new BeginShareTableSyncResult(true, 1, ShareTransferStatus.Syncing));
+        context.Setup(c => c.CallActivityAsync<LoadShareTableChunkResult>(nameof(LoadShareTableChunkActivity), It.IsAny<object?>(), It.IsAny<RetryPolicy?>()))
             .ThrowsAsync(new TaskFailedException(nameof(LoadShareTableChunkActivity), new TaskFailureDetails("System.InvalidOperationException", "The transfer no longer exists.")));
 
         // Act
@@ -71,8 +71,8 @@ public sealed class TableSyncOrchestrationTests
     {
         // Arrange: a pause or cancel that raced the start and found no orchestration to tell
         var context = Context();
-        context.Setup(c => c.CallActivityAsync<BeginTableSyncResult>(nameof(BeginTableSyncActivity), It.IsAny<object?>(), It.IsAny<RetryPolicy?>()))
-            .ReturnsAsync(new BeginTableSyncResult(false, 0, status));
+        context.Setup(c => c.CallActivityAsync<BeginShareTableSyncResult>(nameof(BeginShareTableSyncActivity), It.IsAny<object?>(), It.IsAny<RetryPolicy?>()))
+            .ReturnsAsync(new BeginShareTableSyncResult(false, 0, status));
 
         // Act
         var result = await new TableSyncOrchestration().RunAsync(context.Object, s_input);
@@ -80,7 +80,7 @@ public sealed class TableSyncOrchestrationTests
         // Assert
         Assert.Equal(expected, result);
         context.Verify(c => c.CreateTimer(It.IsAny<DateTime>(), It.IsAny<CancellationToken>()), Times.Never);
-        context.Verify(c => c.CallActivityAsync<TableChunkResult>(It.IsAny<string>(), It.IsAny<object?>(), It.IsAny<RetryPolicy?>()), Times.Never);
+        context.Verify(c => c.CallActivityAsync<LoadShareTableChunkResult>(It.IsAny<string>(), It.IsAny<object?>(), It.IsAny<RetryPolicy?>()), Times.Never);
         context.Verify(c => c.ContinueAsNew(It.Is<ShareSyncInput>(i => i.Paused), It.IsAny<bool>()), continuedPaused ? Times.Once() : Times.Never());
     }
 
@@ -95,7 +95,7 @@ public sealed class TableSyncOrchestrationTests
         return context;
     }
 
-    private static CompleteFileSyncRequest Completion(Mock<IOrchestrationContext> context) =>
-        (CompleteFileSyncRequest)context.Invocations
-            .Last(i => i.Method.Name == nameof(IOrchestrationContext.CallActivityAsync) && (string)i.Arguments[0] == nameof(CompleteFileSyncActivity)).Arguments[1]!;
+    private static CompleteShareCheckInput Completion(Mock<IOrchestrationContext> context) =>
+        (CompleteShareCheckInput)context.Invocations
+            .Last(i => i.Method.Name == nameof(IOrchestrationContext.CallActivityAsync) && (string)i.Arguments[0] == nameof(CompleteShareCheckActivity)).Arguments[1]!;
 }

@@ -21,7 +21,7 @@ public sealed class StorageErrorsTests
 
         // Act
         var caught = StorageErrors.Describe("Copying the file", failure);
-        var recorded = ShareErrors.Describe(nameof(DiffSourcePageActivity), TaskFailureDetails.FromException(failure));
+        var recorded = ShareErrors.Describe(nameof(DiffShareSourcePageActivity), TaskFailureDetails.FromException(failure));
         var chunk = StorageErrors.Describe("Exporting chunk 2", TaskFailureDetails.FromException(missingTable));
 
         // Assert: the SDK's own text goes on with the response headers.
@@ -52,7 +52,7 @@ public sealed class StorageErrorsTests
         var tooLong = TaskFailureDetails.FromException(new InvalidOperationException(new string('x', 1_000)));
 
         // Act
-        var message = ShareErrors.Describe(nameof(DiffSourcePageActivity), failure);
+        var message = ShareErrors.Describe(nameof(DiffShareSourcePageActivity), failure);
         var shortened = StorageErrors.Describe("Writing the manifest", tooLong);
 
         // Assert

@@ -11,19 +11,19 @@ namespace Transfers.Core.Shares;
 /// per-file state of the same path range: new and changed files go to copy batches, recorded files missing from the
 /// source to delete batches. Memory holds one page of the listing, whatever the size of the source.
 /// </summary>
-public sealed class DiffSourcePageActivity : Activity<DiffPageRequest, DiffPageResult>
+public sealed class DiffShareSourcePageActivity : Activity<DiffShareSourcePageInput, DiffShareSourcePageResult>
 {
     private readonly ShareStore _store;
     private readonly FileSyncStore _state;
     private readonly StorageConnections _connections;
     private readonly SharesOptions _options;
 
-    /// <summary>Initializes a new instance of the <see cref="DiffSourcePageActivity"/> class.</summary>
+    /// <summary>Initializes a new instance of the <see cref="DiffShareSourcePageActivity"/> class.</summary>
     /// <param name="store">The share records.</param>
     /// <param name="state">The per-file state.</param>
     /// <param name="connections">The storage connections.</param>
     /// <param name="options">The Shares settings.</param>
-    public DiffSourcePageActivity(ShareStore store, FileSyncStore state, StorageConnections connections, IOptions<SharesOptions> options)
+    public DiffShareSourcePageActivity(ShareStore store, FileSyncStore state, StorageConnections connections, IOptions<SharesOptions> options)
     {
         ArgumentNullException.ThrowIfNull(options);
         _store = store;
@@ -33,7 +33,7 @@ public sealed class DiffSourcePageActivity : Activity<DiffPageRequest, DiffPageR
     }
 
     /// <inheritdoc/>
-    public override async Task<DiffPageResult> RunAsync(ActivityContext context, DiffPageRequest input, CancellationToken cancellationToken = default)
+    public override async Task<DiffShareSourcePageResult> RunAsync(ActivityContext context, DiffShareSourcePageInput input, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(input);
         var reference = input.Transfer;
@@ -90,7 +90,7 @@ public sealed class DiffSourcePageActivity : Activity<DiffPageRequest, DiffPageR
         }
 
         await batches.FlushAsync(cancellationToken);
-        return new DiffPageResult(cursor, listed, batches.CopyBatches, batches.CopyFiles, batches.CopyBytes, batches.DeleteBatches, batches.DeleteFiles);
+        return new DiffShareSourcePageResult(cursor, listed, batches.CopyBatches, batches.CopyFiles, batches.CopyBytes, batches.DeleteBatches, batches.DeleteFiles);
     }
 
     private static async Task<Azure.Page<BlobItem>> ListOnePageAsync(BlobContainerClient container, string prefix, string? continuation, int size, CancellationToken cancellationToken)

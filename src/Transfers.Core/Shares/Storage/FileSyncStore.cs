@@ -1,7 +1,6 @@
 using System.Globalization;
 using Azure;
 using Azure.Data.Tables;
-using Transfers.Core.Storage;
 using Transfers.Core.Tabular;
 
 namespace Transfers.Core.Shares;
@@ -26,26 +25,16 @@ public sealed record FileWorkItem(string Path, string? ETag = null, long Size = 
 /// </summary>
 public sealed class FileSyncStore
 {
-    /// <summary>The per-file state table.</summary>
-    public const string StateTable = ServiceTables.ShareFileState;
-
-    /// <summary>The work batch table.</summary>
-    public const string WorkTable = ServiceTables.ShareSyncWork;
-
     /// <summary>JSON bytes of work rows per transaction: a transaction carries at most 4 MiB, and base64 grows binary properties by a third.</summary>
     private const int MaxTransactionBytes = 2_000_000;
-    private readonly TableClient _state;
-    private readonly TableClient _work;
-    private readonly Lazy<Task> _created;
+    private readonly SharesTables _tables;
 
     /// <summary>Initializes a new instance of the <see cref="FileSyncStore"/> class.</summary>
-    /// <param name="connections">The storage connections; state lives in the host's own account.</param>
-    public FileSyncStore(StorageConnections connections)
+    /// <param name="tables">The family's tables; state lives in the host's own account.</param>
+    public FileSyncStore(SharesTables tables)
     {
-        ArgumentNullException.ThrowIfNull(connections);
-        _state = connections.Tables().GetTableClient(StateTable);
-        _work = connections.Tables().GetTableClient(WorkTable);
-        _created = new Lazy<Task>(() => Task.WhenAll(_state.CreateIfNotExistsAsync(), _work.CreateIfNotExistsAsync()));
+        ArgumentNullException.ThrowIfNull(tables);
+        _tables = tables;
     }
 
     /// <summary>Reads the state rows in a row-key range, in order, one page at a time.</summary>
@@ -60,11 +49,11 @@ public sealed class FileSyncStore
         string stateKey, string fromKey, bool fromInclusive, string? toKey, bool toInclusive,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        await _created.Value;
+        var state = await _tables.GetAsync(SharesTables.FileState);
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {stateKey}") +
             (fromInclusive ? TableClient.CreateQueryFilter($" and RowKey ge {fromKey}") : TableClient.CreateQueryFilter($" and RowKey gt {fromKey}")) +
             (toKey is null ? string.Empty : toInclusive ? TableClient.CreateQueryFilter($" and RowKey le {toKey}") : TableClient.CreateQueryFilter($" and RowKey lt {toKey}"));
-        await foreach (var row in _state.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select: ["Path", "ETag0", "Size"], cancellationToken: cancellationToken))
+        await foreach (var row in state.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select: ["Path", "ETag0", "Size"], cancellationToken: cancellationToken))
         {
             yield return ToState(row);
         }
@@ -76,8 +65,8 @@ public sealed class FileSyncStore
     /// <returns>The rows.</returns>
     public async IAsyncEnumerable<FileState> ReadAllAsync(string stateKey, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        await _created.Value;
-        await foreach (var row in _state.QueryAsync<TableEntity>(
+        var state = await _tables.GetAsync(SharesTables.FileState);
+        await foreach (var row in state.QueryAsync<TableEntity>(
             TableClient.CreateQueryFilter($"PartitionKey eq {stateKey}"), maxPerPage: 1000, select: ["Path", "ETag0", "Size"], cancellationToken: cancellationToken))
         {
             yield return ToState(row);
@@ -91,7 +80,7 @@ public sealed class FileSyncStore
     /// <returns>A task.</returns>
     public async Task UpsertAsync(string stateKey, IEnumerable<FileState> files, CancellationToken cancellationToken = default)
     {
-        await _created.Value;
+        var state = await _tables.GetAsync(SharesTables.FileState);
         foreach (var chunk in files.Chunk(TableBatchWriter.MaxBatchSize))
         {
             var actions = chunk.Select(f => new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity(stateKey, PathKey.Encode(f.Path))
@@ -100,7 +89,7 @@ public sealed class FileSyncStore
                 ["ETag0"] = f.ETag,
                 ["Size"] = f.Size,
             }));
-            await _state.SubmitTransactionAsync(actions, cancellationToken);
+            await state.SubmitTransactionAsync(actions, cancellationToken);
         }
     }
 
@@ -111,12 +100,12 @@ public sealed class FileSyncStore
     /// <returns>A task.</returns>
     public async Task RemoveAsync(string stateKey, IEnumerable<string> paths, CancellationToken cancellationToken = default)
     {
-        await _created.Value;
+        var state = await _tables.GetAsync(SharesTables.FileState);
         foreach (var chunk in paths.Distinct(StringComparer.Ordinal).Chunk(TableBatchWriter.MaxBatchSize))
         {
             try
             {
-                await _state.SubmitTransactionAsync(
+                await state.SubmitTransactionAsync(
                     chunk.Select(p => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(stateKey, PathKey.Encode(p)), ETag.All)),
                     cancellationToken);
             }
@@ -126,7 +115,7 @@ public sealed class FileSyncStore
                 // with ETag.All treats a missing row as success.
                 foreach (var path in chunk)
                 {
-                    await _state.DeleteEntityAsync(stateKey, PathKey.Encode(path), ETag.All, cancellationToken);
+                    await state.DeleteEntityAsync(stateKey, PathKey.Encode(path), ETag.All, cancellationToken);
                 }
             }
         }
@@ -155,7 +144,7 @@ public sealed class FileSyncStore
         string stateKey, long cycle, IReadOnlyList<KeyValuePair<string, IReadOnlyList<FileWorkItem>>> batches, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(batches);
-        await _created.Value;
+        var work = await _tables.GetAsync(SharesTables.SyncWork);
         var partition = WorkPartition(stateKey, cycle);
         var transaction = new List<TableTransactionAction>();
         var bytes = 0;
@@ -164,7 +153,7 @@ public sealed class FileSyncStore
             var json = ShareJson.Serialize(items);
             if (transaction.Count == TableBatchWriter.MaxBatchSize || (transaction.Count > 0 && bytes + json.Length > MaxTransactionBytes))
             {
-                await _work.SubmitTransactionAsync(transaction, cancellationToken);
+                await work.SubmitTransactionAsync(transaction, cancellationToken);
                 transaction = [];
                 bytes = 0;
             }
@@ -177,7 +166,7 @@ public sealed class FileSyncStore
 
         if (transaction.Count > 0)
         {
-            await _work.SubmitTransactionAsync(transaction, cancellationToken);
+            await work.SubmitTransactionAsync(transaction, cancellationToken);
         }
     }
 
@@ -189,8 +178,8 @@ public sealed class FileSyncStore
     /// <returns>The files; empty when the batch is gone.</returns>
     public async Task<IReadOnlyList<FileWorkItem>> ReadBatchAsync(string stateKey, long cycle, string batchId, CancellationToken cancellationToken = default)
     {
-        await _created.Value;
-        var row = await _work.GetEntityIfExistsAsync<TableEntity>(WorkPartition(stateKey, cycle), batchId, cancellationToken: cancellationToken);
+        var work = await _tables.GetAsync(SharesTables.SyncWork);
+        var row = await work.GetEntityIfExistsAsync<TableEntity>(WorkPartition(stateKey, cycle), batchId, cancellationToken: cancellationToken);
         if (!row.HasValue)
         {
             return [];
@@ -207,17 +196,17 @@ public sealed class FileSyncStore
     /// <returns>A task.</returns>
     public async Task DeleteBatchesAsync(string stateKey, long cycle, CancellationToken cancellationToken = default)
     {
-        await _created.Value;
+        var work = await _tables.GetAsync(SharesTables.SyncWork);
         var partition = WorkPartition(stateKey, cycle);
         var keys = new List<string>();
-        await foreach (var row in _work.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {partition}"), select: ["RowKey"], cancellationToken: cancellationToken))
+        await foreach (var row in work.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {partition}"), select: ["RowKey"], cancellationToken: cancellationToken))
         {
             keys.Add(row.RowKey);
         }
 
         foreach (var chunk in keys.Chunk(TableBatchWriter.MaxBatchSize))
         {
-            await _work.SubmitTransactionAsync(chunk.Select(k => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(partition, k))), cancellationToken);
+            await work.SubmitTransactionAsync(chunk.Select(k => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(partition, k))), cancellationToken);
         }
     }
 

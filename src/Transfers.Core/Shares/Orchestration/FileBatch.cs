@@ -16,7 +16,7 @@ public sealed record FileBatch(Share Share, ShareDestination Destination, string
     /// <param name="request">The batch request.</param>
     /// <param name="cancellationToken">Cancels the reads.</param>
     /// <returns>The batch; null when the transfer no longer runs or has no files destination.</returns>
-    public static async Task<FileBatch?> LoadAsync(ShareStore store, FileSyncStore state, FileBatchRequest request, CancellationToken cancellationToken = default)
+    public static async Task<FileBatch?> LoadAsync(ShareStore store, FileSyncStore state, ShareFileBatchInput request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(state);

@@ -135,8 +135,8 @@ public abstract class ShareSyncOrchestration : Orchestrator<ShareSyncInput, stri
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(failure);
         return context.CallActivityAsync(
-            nameof(CompleteFileSyncActivity),
-            new CompleteFileSyncRequest(input.Transfer, input.Cycle, progress, null, errors, ShareErrors.Describe(failure.TaskName, failure.FailureDetails), nextSyncAt));
+            nameof(CompleteShareCheckActivity),
+            new CompleteShareCheckInput(input.Transfer, input.Cycle, progress, null, errors, ShareErrors.Describe(failure.TaskName, failure.FailureDetails), nextSyncAt));
     }
 }
 

@@ -8,7 +8,7 @@ namespace Transfers.Core.Shares;
 /// Starts a check: checks that the share's tenant may still use both containers, makes sure the destination container exists, renews the consumer's SAS when it nears expiry, resets
 /// the progress and sets the status to sending (first send) or syncing.
 /// </summary>
-public sealed class BeginFileSyncActivity : Activity<BeginFileSyncRequest, BeginFileSyncResult>
+public sealed class BeginShareFileSyncActivity : Activity<BeginShareCheckInput, BeginShareFileSyncResult>
 {
     private readonly ShareStore _store;
     private readonly StorageConnections _connections;
@@ -16,13 +16,13 @@ public sealed class BeginFileSyncActivity : Activity<BeginFileSyncRequest, Begin
     private readonly SharesOptions _options;
     private readonly TimeProvider _time;
 
-    /// <summary>Initializes a new instance of the <see cref="BeginFileSyncActivity"/> class.</summary>
+    /// <summary>Initializes a new instance of the <see cref="BeginShareFileSyncActivity"/> class.</summary>
     /// <param name="store">The share records.</param>
     /// <param name="connections">The storage connections.</param>
     /// <param name="storage">Decides which containers the share's tenant may read and write.</param>
     /// <param name="options">The Shares settings.</param>
     /// <param name="time">The clock.</param>
-    public BeginFileSyncActivity(ShareStore store, StorageConnections connections, StorageAccessPolicy storage, IOptions<SharesOptions> options, TimeProvider time)
+    public BeginShareFileSyncActivity(ShareStore store, StorageConnections connections, StorageAccessPolicy storage, IOptions<SharesOptions> options, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(options);
         _store = store;
@@ -33,7 +33,7 @@ public sealed class BeginFileSyncActivity : Activity<BeginFileSyncRequest, Begin
     }
 
     /// <inheritdoc/>
-    public override async Task<BeginFileSyncResult> RunAsync(ActivityContext context, BeginFileSyncRequest input, CancellationToken cancellationToken = default)
+    public override async Task<BeginShareFileSyncResult> RunAsync(ActivityContext context, BeginShareCheckInput input, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(input);
         var reference = input.Transfer;
@@ -74,6 +74,6 @@ public sealed class BeginFileSyncActivity : Activity<BeginFileSyncRequest, Begin
                 : renewed is null ? null : t with { AccessDetails = renewed },
             cancellationToken);
         var status = stored?.Status ?? ShareTransferStatus.Canceled;
-        return new BeginFileSyncResult(ShareTransferStatus.IsRunnable(status), status, FileSyncLimits.Of(_options));
+        return new BeginShareFileSyncResult(ShareTransferStatus.IsRunnable(status), status, FileSyncLimits.Of(_options));
     }
 }

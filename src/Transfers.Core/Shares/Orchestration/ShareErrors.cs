@@ -13,12 +13,12 @@ public static class ShareErrors
     public static string Describe(string activity, TaskFailureDetails failure) => StorageErrors.Describe(
         activity switch
         {
-            nameof(BeginFileSyncActivity) => "Preparing the destination container",
-            nameof(DiffSourcePageActivity) => "Listing the source",
-            nameof(PruneUnselectedActivity) => "Finding the files no longer selected",
-            nameof(CopyFileBatchActivity) => "Copying a batch of files",
-            nameof(DeleteFileBatchActivity) => "Deleting files from the destination",
-            nameof(BeginTableSyncActivity) => "Preparing the table check",
+            nameof(BeginShareFileSyncActivity) => "Preparing the destination container",
+            nameof(DiffShareSourcePageActivity) => "Listing the source",
+            nameof(PruneUnselectedShareFilesActivity) => "Finding the files no longer selected",
+            nameof(CopyShareFileBatchActivity) => "Copying a batch of files",
+            nameof(DeleteShareFileBatchActivity) => "Deleting files from the destination",
+            nameof(BeginShareTableSyncActivity) => "Preparing the table check",
             nameof(LoadShareTableChunkActivity) => "Loading a table",
             _ => "The check",
         },

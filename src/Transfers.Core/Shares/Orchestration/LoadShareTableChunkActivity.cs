@@ -8,7 +8,7 @@ namespace Transfers.Core.Shares;
 /// Loads one chunk of one table through the loader of the destination's kind (<see cref="IShareTableLoader"/> for a
 /// table destination, <see cref="PostgresShareTableLoader"/> for a postgres one); a failing table is reported, not thrown.
 /// </summary>
-public sealed class LoadShareTableChunkActivity : Activity<TableChunkRequest, TableChunkResult>
+public sealed class LoadShareTableChunkActivity : Activity<LoadShareTableChunkInput, LoadShareTableChunkResult>
 {
     private readonly ShareStore _store;
     private readonly IShareTableLoader _loader;
@@ -29,7 +29,7 @@ public sealed class LoadShareTableChunkActivity : Activity<TableChunkRequest, Ta
     }
 
     /// <inheritdoc/>
-    public override async Task<TableChunkResult> RunAsync(ActivityContext context, TableChunkRequest input, CancellationToken cancellationToken = default)
+    public override async Task<LoadShareTableChunkResult> RunAsync(ActivityContext context, LoadShareTableChunkInput input, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(input);
         var reference = input.Transfer;
@@ -41,7 +41,7 @@ public sealed class LoadShareTableChunkActivity : Activity<TableChunkRequest, Ta
             ?? throw new InvalidOperationException($"The transfer has no table number {input.TableIndex}.");
         if (transfer.DestinationIn(share) is not { Kind: ShareDestinationKinds.Table or ShareDestinationKinds.Postgres } destination)
         {
-            return new TableChunkResult(table.Name, 0, null, "The transfer has no table or postgres destination.");
+            return new LoadShareTableChunkResult(table.Name, 0, null, "The transfer has no table or postgres destination.");
         }
 
         try
@@ -57,17 +57,17 @@ public sealed class LoadShareTableChunkActivity : Activity<TableChunkRequest, Ta
             }
             else
             {
-                access.DemandTable(destination.Connection, BeginTableSyncActivity.DestinationTableName(destination, table));
+                access.DemandTable(destination.Connection, BeginShareTableSyncActivity.DestinationTableName(destination, table));
             }
 
             var chunk = await loader.LoadChunkAsync(
                 new ShareTableLoad(reference.StateKey, input.Cycle, share.Source, destination, table, input.Continuation), cancellationToken);
             TransfersTelemetry.RecordMoved(TransfersTelemetry.Shares, reference.Tenant, rows: chunk.RowsWritten);
-            return new TableChunkResult(table.Name, chunk.RowsWritten, chunk.Continuation, null);
+            return new LoadShareTableChunkResult(table.Name, chunk.RowsWritten, chunk.Continuation, null);
         }
         catch (Exception e) when (e is NotSupportedException or InvalidOperationException or UnauthorizedAccessException or Azure.RequestFailedException or Npgsql.NpgsqlException)
         {
-            return new TableChunkResult(table.Name, 0, null, StorageErrors.Describe("Loading the table", e));
+            return new LoadShareTableChunkResult(table.Name, 0, null, StorageErrors.Describe("Loading the table", e));
         }
     }
 }

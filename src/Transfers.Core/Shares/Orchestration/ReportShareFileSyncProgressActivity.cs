@@ -3,16 +3,16 @@ using Transfers.Core.DurableTask;
 namespace Transfers.Core.Shares;
 
 /// <summary>Writes the progress counts of the running check to the transfer record.</summary>
-public sealed class ReportFileSyncProgressActivity : Activity<FileSyncProgressReport, bool>
+public sealed class ReportShareFileSyncProgressActivity : Activity<ReportShareFileSyncProgressInput, bool>
 {
     private readonly ShareStore _store;
 
-    /// <summary>Initializes a new instance of the <see cref="ReportFileSyncProgressActivity"/> class.</summary>
+    /// <summary>Initializes a new instance of the <see cref="ReportShareFileSyncProgressActivity"/> class.</summary>
     /// <param name="store">The share records.</param>
-    public ReportFileSyncProgressActivity(ShareStore store) => _store = store;
+    public ReportShareFileSyncProgressActivity(ShareStore store) => _store = store;
 
     /// <inheritdoc/>
-    public override async Task<bool> RunAsync(ActivityContext context, FileSyncProgressReport input, CancellationToken cancellationToken = default)
+    public override async Task<bool> RunAsync(ActivityContext context, ReportShareFileSyncProgressInput input, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(input);
         var stored = await _store.UpdateTransferAsync(

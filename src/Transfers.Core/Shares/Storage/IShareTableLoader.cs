@@ -26,23 +26,3 @@ public interface IShareTableLoader
     /// <returns>What was written and where to continue.</returns>
     Task<ShareTableChunkResult> LoadChunkAsync(ShareTableLoad load, CancellationToken cancellationToken = default);
 }
-
-/// <summary>The input of one table chunk activity.</summary>
-/// <param name="Transfer">The transfer.</param>
-/// <param name="Cycle">The check number.</param>
-/// <param name="TableIndex">The index into the transfer's tables.</param>
-/// <param name="Continuation">Where the previous chunk stopped.</param>
-public sealed record TableChunkRequest(ShareTransferRef Transfer, long Cycle, int TableIndex, string? Continuation);
-
-/// <summary>What one table chunk activity did.</summary>
-/// <param name="Table">The table name.</param>
-/// <param name="RowsWritten">Rows written.</param>
-/// <param name="Continuation">Where the next chunk continues; null when done.</param>
-/// <param name="Error">Why the table failed, if it did; the other tables go on.</param>
-public sealed record TableChunkResult(string Table, long RowsWritten, string? Continuation, string? Error);
-
-/// <summary>What the start of a table check found.</summary>
-/// <param name="Proceed">Whether to run the check; <c>false</c> when the record says paused, canceled or superseded.</param>
-/// <param name="Tables">How many tables the transfer has.</param>
-/// <param name="Status">The transfer's status.</param>
-public sealed record BeginTableSyncResult(bool Proceed, int Tables, string Status);

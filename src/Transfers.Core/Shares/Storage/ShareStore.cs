@@ -1,10 +1,10 @@
 using System.Runtime.CompilerServices;
 using Azure;
 using Azure.Data.Tables;
+using Transfers.Core.Application;
 using Transfers.Core.DurableTask;
 using Transfers.Core.Reconciliation;
 using Transfers.Core.Security;
-using Transfers.Core.Storage;
 using Transfers.Core.Tabular;
 
 namespace Transfers.Core.Shares;
@@ -28,11 +28,8 @@ public sealed record TransferAddResult(ShareTransfer? Transfer, bool ShareDelete
 /// </remarks>
 public sealed class ShareStore
 {
-    /// <summary>The shares table.</summary>
-    public const string SharesTable = ServiceTables.Shares;
-
-    /// <summary>The transfers table.</summary>
-    public const string TransfersTable = ServiceTables.ShareTransfers;
+    /// <summary>The shares table (<see cref="SharesTables.Shares"/>).</summary>
+    public const string SharesTable = SharesTables.Shares;
 
     /// <summary>The most bytes a transfer's contents (its pathNames or tables) may take as stored JSON: 512 KiB.</summary>
     public const int MaxContentsBytes = 512 * 1024;
@@ -50,22 +47,18 @@ public sealed class ShareStore
 
     private const string DeletedColumn = "Deleted";
 
-    private readonly TableClient _shares;
-    private readonly TableClient _transfers;
-    private readonly Lazy<Task> _created;
+    private readonly SharesTables _tables;
     private readonly TimeProvider _time;
 
     /// <summary>Initializes a new instance of the <see cref="ShareStore"/> class.</summary>
-    /// <param name="connections">The storage connections; records live in the host's own account.</param>
+    /// <param name="tables">The family's tables; records live in the host's own account.</param>
     /// <param name="time">The clock.</param>
-    public ShareStore(StorageConnections connections, TimeProvider time)
+    public ShareStore(SharesTables tables, TimeProvider time)
     {
-        ArgumentNullException.ThrowIfNull(connections);
+        ArgumentNullException.ThrowIfNull(tables);
         ArgumentNullException.ThrowIfNull(time);
-        _shares = connections.Tables().GetTableClient(SharesTable);
-        _transfers = connections.Tables().GetTableClient(TransfersTable);
+        _tables = tables;
         _time = time;
-        _created = new Lazy<Task>(() => Task.WhenAll(_shares.CreateIfNotExistsAsync(), _transfers.CreateIfNotExistsAsync()));
     }
 
     /// <summary>
@@ -84,13 +77,13 @@ public sealed class ShareStore
     public async Task<Share?> CreateShareAsync(
         string tenant, string name, ShareSource source, ShareDestination? destination, int maxShares, CancellationToken cancellationToken = default)
     {
-        await _created.Value;
+        var sharesTable = await _tables.GetAsync(SharesTables.Shares);
         var share = new Share(Secrets.NewId(), tenant, name, source, destination, _time.GetUtcNow());
         while (true)
         {
             ETag? guard = null;
             var count = 0;
-            await foreach (var row in _shares.QueryAsync<TableEntity>(e => e.PartitionKey == tenant, select: ["RowKey"], cancellationToken: cancellationToken))
+            await foreach (var row in sharesTable.QueryAsync<TableEntity>(e => e.PartitionKey == tenant, select: ["RowKey"], cancellationToken: cancellationToken))
             {
                 if (row.RowKey == AddGuardRow)
                 {
@@ -114,10 +107,10 @@ public sealed class ShareStore
             ];
             try
             {
-                await _shares.SubmitTransactionAsync(actions, cancellationToken);
+                await sharesTable.SubmitTransactionAsync(actions, cancellationToken);
                 return share;
             }
-            catch (TableTransactionFailedException e) when (e.FailedTransactionActionIndex == 0)
+            catch (TableTransactionFailedException e) when (e.FailedTransactionActionIndex == 0 && TableConflicts.IsLostWrite(e))
             {
                 // Another create committed since the count (412), or created the guard row first (409): count again.
             }
@@ -136,8 +129,8 @@ public sealed class ShareStore
             return null;
         }
 
-        await _created.Value;
-        var row = await _shares.GetEntityIfExistsAsync<TableEntity>(tenant, shareId, cancellationToken: cancellationToken);
+        var sharesTable = await _tables.GetAsync(SharesTables.Shares);
+        var row = await sharesTable.GetEntityIfExistsAsync<TableEntity>(tenant, shareId, cancellationToken: cancellationToken);
         return row.HasValue ? ToShare(row.Value!) : null;
     }
 
@@ -147,9 +140,9 @@ public sealed class ShareStore
     /// <returns>The shares, newest first (ties by id).</returns>
     public async Task<IReadOnlyList<Share>> ListSharesAsync(string tenant, CancellationToken cancellationToken = default)
     {
-        await _created.Value;
+        var sharesTable = await _tables.GetAsync(SharesTables.Shares);
         var shares = new List<Share>();
-        await foreach (var row in _shares.QueryAsync<TableEntity>(e => e.PartitionKey == tenant && e.RowKey != AddGuardRow, cancellationToken: cancellationToken))
+        await foreach (var row in sharesTable.QueryAsync<TableEntity>(e => e.PartitionKey == tenant && e.RowKey != AddGuardRow, cancellationToken: cancellationToken))
         {
             shares.Add(ToShare(row));
         }
@@ -164,10 +157,10 @@ public sealed class ShareStore
     public async Task<bool> UpdateShareAsync(Share share, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(share);
-        await _created.Value;
+        var sharesTable = await _tables.GetAsync(SharesTables.Shares);
         try
         {
-            await _shares.UpdateEntityAsync(ToEntity(share), ETag.All, TableUpdateMode.Replace, cancellationToken);
+            await sharesTable.UpdateEntityAsync(ToEntity(share), ETag.All, TableUpdateMode.Replace, cancellationToken);
             return true;
         }
         catch (RequestFailedException e) when (e.Status == 404)
@@ -188,12 +181,13 @@ public sealed class ShareStore
     public async Task<ShareTransfer?> DeleteShareAsync(Share share, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(share);
-        await _created.Value;
+        var transfersTable = await _tables.GetAsync(SharesTables.Transfers);
+        var sharesTable = await _tables.GetAsync(SharesTables.Shares);
         while (true)
         {
             ETag? guard = null;
             var transfers = new List<TableEntity>();
-            await foreach (var row in _transfers.QueryAsync<TableEntity>(
+            await foreach (var row in transfersTable.QueryAsync<TableEntity>(
                 e => e.PartitionKey == share.Id, select: ["PartitionKey", "RowKey", "Status"], cancellationToken: cancellationToken))
             {
                 if (row.RowKey == AddGuardRow)
@@ -225,21 +219,21 @@ public sealed class ShareStore
             ];
             try
             {
-                await _transfers.SubmitTransactionAsync(changeable, cancellationToken);
+                await transfersTable.SubmitTransactionAsync(changeable, cancellationToken);
 
                 // Canceled and superseded records never change again.
                 foreach (var chunk in transfers.Where(t => ShareTransferStatus.IsFinal(t.GetString("Status"))).Chunk(TableBatchWriter.MaxBatchSize))
                 {
-                    await _transfers.SubmitTransactionAsync(chunk.Select(t => new TableTransactionAction(TableTransactionActionType.Delete, t, ETag.All)), cancellationToken);
+                    await transfersTable.SubmitTransactionAsync(chunk.Select(t => new TableTransactionAction(TableTransactionActionType.Delete, t, ETag.All)), cancellationToken);
                 }
             }
-            catch (TableTransactionFailedException e) when (e.Status is 404 or 409 or 412)
+            catch (TableTransactionFailedException e) when (TableConflicts.IsLostOrGone(e))
             {
                 // An add, a start or another delete came in between: look again.
                 continue;
             }
 
-            await _shares.DeleteEntityAsync(share.Tenant, share.Id, ETag.All, cancellationToken);
+            await sharesTable.DeleteEntityAsync(share.Tenant, share.Id, ETag.All, cancellationToken);
             return null;
         }
     }
@@ -257,13 +251,13 @@ public sealed class ShareStore
     public async Task<TransferAddResult> AddTransferAsync(ShareTransfer transfer, int maxLive, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(transfer);
-        await _created.Value;
+        var transfersTable = await _tables.GetAsync(SharesTables.Transfers);
         var (stored, entity) = ToEntity(transfer);
         while (true)
         {
             ETag? guard = null;
             var live = 0;
-            await foreach (var row in _transfers.QueryAsync<TableEntity>(
+            await foreach (var row in transfersTable.QueryAsync<TableEntity>(
                 e => e.PartitionKey == transfer.ShareId, select: ["RowKey", "Status", DeletedColumn], cancellationToken: cancellationToken))
             {
                 if (row.RowKey == AddGuardRow)
@@ -294,10 +288,10 @@ public sealed class ShareStore
             ];
             try
             {
-                var response = await _transfers.SubmitTransactionAsync(actions, cancellationToken);
+                var response = await transfersTable.SubmitTransactionAsync(actions, cancellationToken);
                 return new TransferAddResult(stored with { ETag = response.Value[1].Headers.ETag?.ToString() }, ShareDeleted: false);
             }
-            catch (TableTransactionFailedException e) when (e.FailedTransactionActionIndex == 0)
+            catch (TableTransactionFailedException e) when (e.FailedTransactionActionIndex == 0 && TableConflicts.IsLostWrite(e))
             {
                 // Another add committed since the count (412), or created the guard row first (409): count again.
             }
@@ -316,8 +310,8 @@ public sealed class ShareStore
             return null;
         }
 
-        await _created.Value;
-        var row = await _transfers.GetEntityIfExistsAsync<TableEntity>(shareId, transferId, cancellationToken: cancellationToken);
+        var transfersTable = await _tables.GetAsync(SharesTables.Transfers);
+        var row = await transfersTable.GetEntityIfExistsAsync<TableEntity>(shareId, transferId, cancellationToken: cancellationToken);
         return row.HasValue ? ToTransfer(row.Value!) : null;
     }
 
@@ -327,9 +321,9 @@ public sealed class ShareStore
     /// <returns>The transfers, newest first (ties by id).</returns>
     public async Task<IReadOnlyList<ShareTransfer>> ListTransfersAsync(string shareId, CancellationToken cancellationToken = default)
     {
-        await _created.Value;
+        var transfersTable = await _tables.GetAsync(SharesTables.Transfers);
         var transfers = new List<ShareTransfer>();
-        await foreach (var row in _transfers.QueryAsync<TableEntity>(e => e.PartitionKey == shareId && e.RowKey != AddGuardRow, cancellationToken: cancellationToken))
+        await foreach (var row in transfersTable.QueryAsync<TableEntity>(e => e.PartitionKey == shareId && e.RowKey != AddGuardRow, cancellationToken: cancellationToken))
         {
             transfers.Add(ToTransfer(row));
         }
@@ -346,9 +340,9 @@ public sealed class ShareStore
     /// <returns>The pages.</returns>
     public async IAsyncEnumerable<IReadOnlyList<ActiveRecord>> ListActiveTransfersAsync(int pageSize, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        await _created.Value;
+        var transfersTable = await _tables.GetAsync(SharesTables.Transfers);
         string[] active = [ShareTransferStatus.Sending, ShareTransferStatus.Syncing, ShareTransferStatus.Synced, ShareTransferStatus.Paused];
-        await foreach (var page in ActiveRecord.ListAsync(_transfers, null, active, pageSize, cancellationToken))
+        await foreach (var page in ActiveRecord.ListAsync(transfersTable, null, active, pageSize, cancellationToken))
         {
             yield return page;
         }
@@ -361,15 +355,15 @@ public sealed class ShareStore
     public async Task<ShareTransfer?> TryReplaceTransferAsync(ShareTransfer transfer, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(transfer);
-        await _created.Value;
+        var transfersTable = await _tables.GetAsync(SharesTables.Transfers);
         var (stored, entity) = ToEntity(transfer);
         try
         {
-            var response = await _transfers.UpdateEntityAsync(
+            var response = await transfersTable.UpdateEntityAsync(
                 entity, transfer.ETag is null ? ETag.All : new ETag(transfer.ETag), TableUpdateMode.Replace, cancellationToken);
             return stored with { ETag = response.Headers.ETag?.ToString() };
         }
-        catch (RequestFailedException e) when (e.Status is 412 or 409 or 404)
+        catch (RequestFailedException e) when (TableConflicts.IsLostOrGone(e))
         {
             return null;
         }

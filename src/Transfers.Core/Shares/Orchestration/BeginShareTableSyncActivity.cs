@@ -8,17 +8,17 @@ namespace Transfers.Core.Shares;
 /// names; for a postgres destination the warehouse share identifier, the schema, the share's read-only role, ensured
 /// here, and the tables), resets the progress and sets the status to sending (first load) or syncing.
 /// </summary>
-public sealed class BeginTableSyncActivity : Activity<BeginFileSyncRequest, BeginTableSyncResult>
+public sealed class BeginShareTableSyncActivity : Activity<BeginShareCheckInput, BeginShareTableSyncResult>
 {
     private readonly ShareStore _store;
     private readonly StorageAccessPolicy _storage;
     private readonly ShareWarehouseAccess _warehouse;
 
-    /// <summary>Initializes a new instance of the <see cref="BeginTableSyncActivity"/> class.</summary>
+    /// <summary>Initializes a new instance of the <see cref="BeginShareTableSyncActivity"/> class.</summary>
     /// <param name="store">The share records.</param>
     /// <param name="storage">Decides which schemas the share's tenant may use.</param>
     /// <param name="warehouse">The consumer's access to postgres destinations.</param>
-    public BeginTableSyncActivity(ShareStore store, StorageAccessPolicy storage, ShareWarehouseAccess warehouse)
+    public BeginShareTableSyncActivity(ShareStore store, StorageAccessPolicy storage, ShareWarehouseAccess warehouse)
     {
         _store = store;
         _storage = storage;
@@ -26,7 +26,7 @@ public sealed class BeginTableSyncActivity : Activity<BeginFileSyncRequest, Begi
     }
 
     /// <inheritdoc/>
-    public override async Task<BeginTableSyncResult> RunAsync(ActivityContext context, BeginFileSyncRequest input, CancellationToken cancellationToken = default)
+    public override async Task<BeginShareTableSyncResult> RunAsync(ActivityContext context, BeginShareCheckInput input, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(input);
         var reference = input.Transfer;
@@ -64,8 +64,8 @@ public sealed class BeginTableSyncActivity : Activity<BeginFileSyncRequest, Begi
             cancellationToken);
         var status = stored?.Status ?? ShareTransferStatus.Canceled;
         return ShareTransferStatus.IsRunnable(status)
-            ? new BeginTableSyncResult(true, stored!.Contents.Tables?.Count ?? 0, status)
-            : new BeginTableSyncResult(false, 0, status);
+            ? new BeginShareTableSyncResult(true, stored!.Contents.Tables?.Count ?? 0, status)
+            : new BeginShareTableSyncResult(false, 0, status);
     }
 
     /// <summary>The destination table of a table entity: the destination's prefix and the entity's name.</summary>

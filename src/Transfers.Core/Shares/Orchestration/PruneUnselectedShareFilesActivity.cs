@@ -7,17 +7,17 @@ namespace Transfers.Core.Shares;
 /// After an edit, finds the recorded files that the new selection no longer covers and writes them to delete batches
 /// of page 0. It streams the state, so memory holds one batch.
 /// </summary>
-public sealed class PruneUnselectedActivity : Activity<PruneRequest, PruneResult>
+public sealed class PruneUnselectedShareFilesActivity : Activity<PruneUnselectedShareFilesInput, PruneUnselectedShareFilesResult>
 {
     private readonly ShareStore _store;
     private readonly FileSyncStore _state;
     private readonly SharesOptions _options;
 
-    /// <summary>Initializes a new instance of the <see cref="PruneUnselectedActivity"/> class.</summary>
+    /// <summary>Initializes a new instance of the <see cref="PruneUnselectedShareFilesActivity"/> class.</summary>
     /// <param name="store">The share records.</param>
     /// <param name="state">The per-file state.</param>
     /// <param name="options">The Shares settings.</param>
-    public PruneUnselectedActivity(ShareStore store, FileSyncStore state, IOptions<SharesOptions> options)
+    public PruneUnselectedShareFilesActivity(ShareStore store, FileSyncStore state, IOptions<SharesOptions> options)
     {
         ArgumentNullException.ThrowIfNull(options);
         _store = store;
@@ -26,7 +26,7 @@ public sealed class PruneUnselectedActivity : Activity<PruneRequest, PruneResult
     }
 
     /// <inheritdoc/>
-    public override async Task<PruneResult> RunAsync(ActivityContext context, PruneRequest input, CancellationToken cancellationToken = default)
+    public override async Task<PruneUnselectedShareFilesResult> RunAsync(ActivityContext context, PruneUnselectedShareFilesInput input, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(input);
         var reference = input.Transfer;
@@ -58,6 +58,6 @@ public sealed class PruneUnselectedActivity : Activity<PruneRequest, PruneResult
             await _state.WriteBatchAsync(reference.StateKey, input.Cycle, FileBatchIds.Delete(0, batches++), [.. batch], cancellationToken);
         }
 
-        return new PruneResult(batches, files);
+        return new PruneUnselectedShareFilesResult(batches, files);
     }
 }

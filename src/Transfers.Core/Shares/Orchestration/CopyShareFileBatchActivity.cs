@@ -15,7 +15,7 @@ namespace Transfers.Core.Shares;
 /// not) and records the copied versions. A failed file is reported and left for the next check; the others go on.
 /// Copying the same version again is harmless, so the activity may run more than once.
 /// </summary>
-public sealed partial class CopyFileBatchActivity : Activity<FileBatchRequest, CopyBatchResult>
+public sealed partial class CopyShareFileBatchActivity : Activity<ShareFileBatchInput, CopyShareFileBatchResult>
 {
     private const int MaxReportedErrors = 10;
 
@@ -32,17 +32,17 @@ public sealed partial class CopyFileBatchActivity : Activity<FileBatchRequest, C
     private readonly StorageConnections _connections;
     private readonly SharesOptions _options;
     private readonly TimeProvider _time;
-    private readonly ILogger<CopyFileBatchActivity> _logger;
+    private readonly ILogger<CopyShareFileBatchActivity> _logger;
 
-    /// <summary>Initializes a new instance of the <see cref="CopyFileBatchActivity"/> class.</summary>
+    /// <summary>Initializes a new instance of the <see cref="CopyShareFileBatchActivity"/> class.</summary>
     /// <param name="store">The share records.</param>
     /// <param name="state">The per-file state.</param>
     /// <param name="connections">The storage connections.</param>
     /// <param name="options">The Shares settings.</param>
     /// <param name="time">The clock.</param>
     /// <param name="logger">The logger.</param>
-    public CopyFileBatchActivity(
-        ShareStore store, FileSyncStore state, StorageConnections connections, IOptions<SharesOptions> options, TimeProvider time, ILogger<CopyFileBatchActivity> logger)
+    public CopyShareFileBatchActivity(
+        ShareStore store, FileSyncStore state, StorageConnections connections, IOptions<SharesOptions> options, TimeProvider time, ILogger<CopyShareFileBatchActivity> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
         _store = store;
@@ -54,13 +54,13 @@ public sealed partial class CopyFileBatchActivity : Activity<FileBatchRequest, C
     }
 
     /// <inheritdoc/>
-    public override async Task<CopyBatchResult> RunAsync(ActivityContext context, FileBatchRequest input, CancellationToken cancellationToken = default)
+    public override async Task<CopyShareFileBatchResult> RunAsync(ActivityContext context, ShareFileBatchInput input, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(input);
         var reference = input.Transfer;
         if (await FileBatch.LoadAsync(_store, _state, input, cancellationToken) is not { } batch)
         {
-            return new CopyBatchResult(true, 0, 0, 0, []);
+            return new CopyShareFileBatchResult(true, 0, 0, 0, []);
         }
 
         var (share, destination, container, items) = batch;
@@ -90,7 +90,7 @@ public sealed partial class CopyFileBatchActivity : Activity<FileBatchRequest, C
 
         await _state.UpsertAsync(reference.StateKey, copied, cancellationToken);
         TransfersTelemetry.RecordMoved(TransfersTelemetry.Shares, reference.Tenant, files: copied.Count, bytes: copied.Sum(f => f.Size));
-        return new CopyBatchResult(
+        return new CopyShareFileBatchResult(
             false,
             copied.Count,
             copied.Sum(f => f.Size),

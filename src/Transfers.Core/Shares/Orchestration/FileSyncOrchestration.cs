@@ -23,8 +23,8 @@ public sealed class FileSyncOrchestration : ShareSyncOrchestration
         var running = new List<Task>();
         try
         {
-            var begin = await context.CallActivityAsync<BeginFileSyncResult>(
-                nameof(BeginFileSyncActivity), new BeginFileSyncRequest(transfer, input.Cycle, !input.InitialSendDone));
+            var begin = await context.CallActivityAsync<BeginShareFileSyncResult>(
+                nameof(BeginShareFileSyncActivity), new BeginShareCheckInput(transfer, input.Cycle, !input.InitialSendDone));
             if (!begin.Proceed)
             {
                 return NotRun(begin.Status);
@@ -38,7 +38,7 @@ public sealed class FileSyncOrchestration : ShareSyncOrchestration
             var deleteBatches = new List<string>();
             if (input.PruneUnselected)
             {
-                var prune = await context.CallActivityAsync<PruneResult>(nameof(PruneUnselectedActivity), new PruneRequest(transfer, input.Cycle));
+                var prune = await context.CallActivityAsync<PruneUnselectedShareFilesResult>(nameof(PruneUnselectedShareFilesActivity), new PruneUnselectedShareFilesInput(transfer, input.Cycle));
                 deleteBatches.AddRange(Enumerable.Range(0, prune.DeleteBatches).Select(i => FileBatchIds.Delete(0, i)));
             }
 
@@ -51,7 +51,7 @@ public sealed class FileSyncOrchestration : ShareSyncOrchestration
                 await RunWindowedAsync(
                     limits.MaxConcurrentBatches,
                     deleteBatches,
-                    id => context.CallActivityAsync<DeleteBatchResult>(nameof(DeleteFileBatchActivity), new FileBatchRequest(transfer, input.Cycle, id)),
+                    id => context.CallActivityAsync<DeleteShareFileBatchResult>(nameof(DeleteShareFileBatchActivity), new ShareFileBatchInput(transfer, input.Cycle, id)),
                     totals.Add,
                     () => totals.Stopped || interrupted());
             }
@@ -61,8 +61,8 @@ public sealed class FileSyncOrchestration : ShareSyncOrchestration
                 ? new ShareSyncSummary(startedAt, context.CurrentUtcDateTime, totals.FilesDone, totals.Deleted, totals.BytesDone, 0)
                 : null;
             await context.CallActivityAsync(
-                nameof(CompleteFileSyncActivity),
-                new CompleteFileSyncRequest(transfer, input.Cycle, totals.Progress, summary, totals.Errors, null, nextSyncAt));
+                nameof(CompleteShareCheckActivity),
+                new CompleteShareCheckInput(transfer, input.Cycle, totals.Progress, summary, totals.Errors, null, nextSyncAt));
             return complete ? ShareCheckOutcome.Completed : ShareCheckOutcome.Incomplete;
         }
         catch (TaskFailedException failure)
@@ -102,8 +102,8 @@ public sealed class FileSyncOrchestration : ShareSyncOrchestration
     {
         var transfer = input.Transfer;
         var waiting = new Queue<string>();
-        var copies = new List<Task<CopyBatchResult>>(window);
-        Task<DiffPageResult>? listing = null;
+        var copies = new List<Task<CopyShareFileBatchResult>>(window);
+        Task<DiffShareSourcePageResult>? listing = null;
         DiffCursor? cursor = DiffCursor.Start;
         var page = 0;
         var sinceReport = 0;
@@ -112,15 +112,15 @@ public sealed class FileSyncOrchestration : ShareSyncOrchestration
             var stopping = totals.Stopped || interrupted();
             if (listing is null && cursor is not null && waiting.Count < 2 * window && !stopping)
             {
-                listing = context.CallActivityAsync<DiffPageResult>(
-                    nameof(DiffSourcePageActivity), new DiffPageRequest(transfer, input.Cycle, ++page, cursor, !input.InitialSendDone));
+                listing = context.CallActivityAsync<DiffShareSourcePageResult>(
+                    nameof(DiffShareSourcePageActivity), new DiffShareSourcePageInput(transfer, input.Cycle, ++page, cursor, !input.InitialSendDone));
                 running.Add(listing);
             }
 
             while (waiting.Count > 0 && copies.Count < window && !stopping)
             {
-                var copy = context.CallActivityAsync<CopyBatchResult>(
-                    nameof(CopyFileBatchActivity), new FileBatchRequest(transfer, input.Cycle, waiting.Dequeue()));
+                var copy = context.CallActivityAsync<CopyShareFileBatchResult>(
+                    nameof(CopyShareFileBatchActivity), new ShareFileBatchInput(transfer, input.Cycle, waiting.Dequeue()));
                 copies.Add(copy);
                 running.Add(copy);
             }
@@ -128,7 +128,7 @@ public sealed class FileSyncOrchestration : ShareSyncOrchestration
             if (sinceReport >= window && copies.Count > 0)
             {
                 sinceReport = 0;
-                await context.CallActivityAsync(nameof(ReportFileSyncProgressActivity), new FileSyncProgressReport(transfer, totals.Progress));
+                await context.CallActivityAsync(nameof(ReportShareFileSyncProgressActivity), new ReportShareFileSyncProgressInput(transfer, totals.Progress));
             }
 
             if (listing is null && copies.Count == 0)
@@ -154,7 +154,7 @@ public sealed class FileSyncOrchestration : ShareSyncOrchestration
             }
             else
             {
-                var copy = (Task<CopyBatchResult>)done;
+                var copy = (Task<CopyShareFileBatchResult>)done;
                 copies.Remove(copy);
                 totals.Add(await copy);
                 sinceReport++;
@@ -210,7 +210,7 @@ public sealed class FileSyncOrchestration : ShareSyncOrchestration
 
         public ShareProgress Progress => new(FilesTotal, FilesDone, BytesTotal, BytesDone, 0);
 
-        public void Add(CopyBatchResult result)
+        public void Add(CopyShareFileBatchResult result)
         {
             Stopped |= result.Skipped;
             FilesDone += result.Copied;
@@ -219,7 +219,7 @@ public sealed class FileSyncOrchestration : ShareSyncOrchestration
             _errors.AddRange(result.Errors.Take(maxErrors - _errors.Count));
         }
 
-        public void Add(DeleteBatchResult result)
+        public void Add(DeleteShareFileBatchResult result)
         {
             Stopped |= result.Skipped;
             Deleted += result.Deleted;

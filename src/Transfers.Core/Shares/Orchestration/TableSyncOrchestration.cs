@@ -17,11 +17,11 @@ public sealed class TableSyncOrchestration : ShareSyncOrchestration
         var transfer = input.Transfer;
         var startedAt = context.CurrentUtcDateTime;
         var nextSyncAt = startedAt + input.Interval;
-        TableChunkResult[] results;
+        LoadShareTableChunkResult[] results;
         try
         {
-            var begin = await context.CallActivityAsync<BeginTableSyncResult>(
-                nameof(BeginTableSyncActivity), new BeginFileSyncRequest(transfer, input.Cycle, !input.InitialSendDone));
+            var begin = await context.CallActivityAsync<BeginShareTableSyncResult>(
+                nameof(BeginShareTableSyncActivity), new BeginShareCheckInput(transfer, input.Cycle, !input.InitialSendDone));
             if (!begin.Proceed)
             {
                 return NotRun(begin.Status);
@@ -42,8 +42,8 @@ public sealed class TableSyncOrchestration : ShareSyncOrchestration
             .Select(r => new ShareTransferError(null, r.Table, r.Error!, context.CurrentUtcDateTime)).ToList();
         var complete = !interrupted();
         await context.CallActivityAsync(
-            nameof(CompleteFileSyncActivity),
-            new CompleteFileSyncRequest(
+            nameof(CompleteShareCheckActivity),
+            new CompleteShareCheckInput(
                 transfer,
                 input.Cycle,
                 new ShareProgress(0, 0, 0, 0, rows),
@@ -54,14 +54,14 @@ public sealed class TableSyncOrchestration : ShareSyncOrchestration
         return complete ? ShareCheckOutcome.Completed : ShareCheckOutcome.Incomplete;
     }
 
-    private static async Task<TableChunkResult> LoadTableAsync(IOrchestrationContext context, ShareSyncInput input, int index, Func<bool> interrupted)
+    private static async Task<LoadShareTableChunkResult> LoadTableAsync(IOrchestrationContext context, ShareSyncInput input, int index, Func<bool> interrupted)
     {
         long rows = 0;
         string? continuation = null;
         do
         {
-            var chunk = await context.CallActivityAsync<TableChunkResult>(
-                nameof(LoadShareTableChunkActivity), new TableChunkRequest(input.Transfer, input.Cycle, index, continuation));
+            var chunk = await context.CallActivityAsync<LoadShareTableChunkResult>(
+                nameof(LoadShareTableChunkActivity), new LoadShareTableChunkInput(input.Transfer, input.Cycle, index, continuation));
             rows += chunk.RowsWritten;
             if (chunk.Error is not null)
             {

@@ -17,41 +17,38 @@ namespace Transfers.Core.Shares;
 /// </summary>
 public sealed class TabularShareTableLoader : IShareTableLoader
 {
-    /// <summary>The table that holds the watermarks.</summary>
-    public const string StateTable = ServiceTables.ShareTableState;
-
     /// <summary>The most rows one chunk reads.</summary>
     public const int ChunkRows = 20_000;
 
     private const string TimestampColumn = "Timestamp";
     private readonly StorageConnections _connections;
     private readonly TimeProvider _time;
-    private readonly TableClient _state;
-    private readonly Lazy<Task> _created;
+    private readonly SharesTables _tables;
 
     /// <summary>Initializes a new instance of the <see cref="TabularShareTableLoader"/> class.</summary>
-    /// <param name="connections">The storage connections.</param>
+    /// <param name="connections">The storage connections the sources and destinations are reached through.</param>
+    /// <param name="tables">The family's tables, for the watermarks.</param>
     /// <param name="time">The clock.</param>
-    public TabularShareTableLoader(StorageConnections connections, TimeProvider time)
+    public TabularShareTableLoader(StorageConnections connections, SharesTables tables, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(connections);
+        ArgumentNullException.ThrowIfNull(tables);
         _connections = connections;
+        _tables = tables;
         _time = time;
-        _state = connections.Tables().GetTableClient(StateTable);
-        _created = new Lazy<Task>(() => _state.CreateIfNotExistsAsync());
     }
 
     /// <inheritdoc/>
     public async Task<ShareTableChunkResult> LoadChunkAsync(ShareTableLoad load, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(load);
-        await _created.Value;
+        var state = await _tables.GetAsync(SharesTables.TableState);
         var table = load.Table;
         var source = _connections.Tables(load.Source.Connection).GetTableClient(table.SourceTable);
-        var destination = _connections.Tables(load.Destination.Connection).GetTableClient(BeginTableSyncActivity.DestinationTableName(load.Destination, table));
+        var destination = _connections.Tables(load.Destination.Connection).GetTableClient(BeginShareTableSyncActivity.DestinationTableName(load.Destination, table));
         await destination.CreateIfNotExistsAsync(cancellationToken);
 
-        var window = await GetWindowAsync(load, cancellationToken);
+        var window = await GetWindowAsync(state, load, cancellationToken);
         if (load.Continuation is null && table.LoadingPattern == LoadingPatterns.Overwrite)
         {
             await TableBatchWriter.ClearAsync(destination, cancellationToken: cancellationToken);
@@ -73,7 +70,7 @@ public sealed class TabularShareTableLoader : IShareTableLoader
 
         if (read.ContinuationToken is null)
         {
-            await _state.UpsertEntityAsync(
+            await state.UpsertEntityAsync(
                 new TableEntity(load.StateKey, table.Name) { ["Watermark"] = window.To, ["Cycle"] = load.Cycle }, TableUpdateMode.Replace, cancellationToken);
         }
 
@@ -81,9 +78,9 @@ public sealed class TabularShareTableLoader : IShareTableLoader
     }
 
     /// <summary>The time window of this check: from the last watermark to the bound fixed by the check's first chunk.</summary>
-    private async Task<(DateTimeOffset? From, DateTimeOffset To)> GetWindowAsync(ShareTableLoad load, CancellationToken cancellationToken)
+    private async Task<(DateTimeOffset? From, DateTimeOffset To)> GetWindowAsync(TableClient state, ShareTableLoad load, CancellationToken cancellationToken)
     {
-        var row = await _state.GetEntityIfExistsAsync<TableEntity>(load.StateKey, load.Table.Name, cancellationToken: cancellationToken);
+        var row = await state.GetEntityIfExistsAsync<TableEntity>(load.StateKey, load.Table.Name, cancellationToken: cancellationToken);
         var watermark = row.HasValue ? row.Value!.GetDateTimeOffset("Watermark") : null;
         var pending = row.HasValue && row.Value!.GetInt64("PendingCycle") == load.Cycle ? row.Value.GetDateTimeOffset("PendingTo") : null;
         if (pending is { } to)
@@ -93,7 +90,7 @@ public sealed class TabularShareTableLoader : IShareTableLoader
 
         // A second of slack: rows committed just before now may carry a slightly later server timestamp.
         var bound = _time.GetUtcNow().AddSeconds(-1);
-        await _state.UpsertEntityAsync(
+        await state.UpsertEntityAsync(
             new TableEntity(load.StateKey, load.Table.Name) { ["Watermark"] = watermark, ["PendingTo"] = bound, ["PendingCycle"] = load.Cycle },
             TableUpdateMode.Replace,
             cancellationToken);

@@ -13,7 +13,7 @@ namespace Transfers.Core.Shares;
 /// <param name="store">The share records.</param>
 /// <param name="options">The Shares settings.</param>
 /// <param name="time">The clock.</param>
-public sealed class ShareReconciler(ShareStore store, IOptions<SharesOptions> options, TimeProvider time) : FamilyReconciler
+public sealed class SharesReconciler(ShareStore store, IOptions<SharesOptions> options, TimeProvider time) : FamilyReconciler
 {
     /// <inheritdoc/>
     public override string Family => "shares";

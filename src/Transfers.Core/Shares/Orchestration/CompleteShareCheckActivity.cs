@@ -7,17 +7,17 @@ namespace Transfers.Core.Shares;
 /// Ends a check: records its summary, errors and the next check's time, sets the status to synced (or failed) unless
 /// the client paused, canceled or replaced the transfer meanwhile, and drops the check's work batches.
 /// </summary>
-public sealed class CompleteFileSyncActivity : Activity<CompleteFileSyncRequest, bool>
+public sealed class CompleteShareCheckActivity : Activity<CompleteShareCheckInput, bool>
 {
     private readonly ShareStore _store;
     private readonly FileSyncStore _state;
     private readonly TimeProvider _time;
 
-    /// <summary>Initializes a new instance of the <see cref="CompleteFileSyncActivity"/> class.</summary>
+    /// <summary>Initializes a new instance of the <see cref="CompleteShareCheckActivity"/> class.</summary>
     /// <param name="store">The share records.</param>
     /// <param name="state">The per-file state and work batches.</param>
     /// <param name="time">The clock.</param>
-    public CompleteFileSyncActivity(ShareStore store, FileSyncStore state, TimeProvider time)
+    public CompleteShareCheckActivity(ShareStore store, FileSyncStore state, TimeProvider time)
     {
         _store = store;
         _state = state;
@@ -25,7 +25,7 @@ public sealed class CompleteFileSyncActivity : Activity<CompleteFileSyncRequest,
     }
 
     /// <inheritdoc/>
-    public override async Task<bool> RunAsync(ActivityContext context, CompleteFileSyncRequest input, CancellationToken cancellationToken = default)
+    public override async Task<bool> RunAsync(ActivityContext context, CompleteShareCheckInput input, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(input);
         var reference = input.Transfer;
