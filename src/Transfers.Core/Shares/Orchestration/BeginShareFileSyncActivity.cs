@@ -37,10 +37,7 @@ public sealed class BeginShareFileSyncActivity : Activity<BeginShareCheckInput, 
     {
         ArgumentNullException.ThrowIfNull(input);
         var reference = input.Transfer;
-        var share = await _store.GetShareAsync(reference.Tenant, reference.ShareId, cancellationToken)
-            ?? throw new InvalidOperationException("The share no longer exists.");
-        var current = await _store.GetTransferAsync(reference.ShareId, reference.TransferId, cancellationToken)
-            ?? throw new InvalidOperationException("The transfer no longer exists.");
+        var (share, current) = await _store.GetCheckedAsync(reference, cancellationToken);
         if (current.DestinationIn(share) is not { Kind: ShareDestinationKinds.Files, Container: { } containerName } destination)
         {
             throw new InvalidOperationException("The transfer has no files destination.");

@@ -30,10 +30,7 @@ public sealed class BeginShareTableSyncActivity : Activity<BeginShareCheckInput,
     {
         ArgumentNullException.ThrowIfNull(input);
         var reference = input.Transfer;
-        var share = await _store.GetShareAsync(reference.Tenant, reference.ShareId, cancellationToken)
-            ?? throw new InvalidOperationException("The share no longer exists.");
-        var current = await _store.GetTransferAsync(reference.ShareId, reference.TransferId, cancellationToken)
-            ?? throw new InvalidOperationException("The transfer no longer exists.");
+        var (share, current) = await _store.GetCheckedAsync(reference, cancellationToken);
         var tables = current.Contents.Tables ?? [];
         ShareAccessDetails access;
         switch (current.DestinationIn(share))

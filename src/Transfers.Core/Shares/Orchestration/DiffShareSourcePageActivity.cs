@@ -37,10 +37,7 @@ public sealed class DiffShareSourcePageActivity : Activity<DiffShareSourcePageIn
     {
         ArgumentNullException.ThrowIfNull(input);
         var reference = input.Transfer;
-        var share = await _store.GetShareAsync(reference.Tenant, reference.ShareId, cancellationToken)
-            ?? throw new InvalidOperationException("The share no longer exists.");
-        var transfer = await _store.GetTransferAsync(reference.ShareId, reference.TransferId, cancellationToken)
-            ?? throw new InvalidOperationException("The transfer no longer exists.");
+        var (share, transfer) = await _store.GetCheckedAsync(reference, cancellationToken);
         var selections = SharePaths.Normalize(transfer.Contents.PathNames ?? []);
         var container = _connections.Blobs(share.Source.Connection).GetBlobContainerClient(share.Source.Container);
         if (!await container.ExistsAsync(cancellationToken))

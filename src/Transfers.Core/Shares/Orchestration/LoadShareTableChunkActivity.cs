@@ -33,10 +33,7 @@ public sealed class LoadShareTableChunkActivity : Activity<LoadShareTableChunkIn
     {
         ArgumentNullException.ThrowIfNull(input);
         var reference = input.Transfer;
-        var share = await _store.GetShareAsync(reference.Tenant, reference.ShareId, cancellationToken)
-            ?? throw new InvalidOperationException("The share no longer exists.");
-        var transfer = await _store.GetTransferAsync(reference.ShareId, reference.TransferId, cancellationToken)
-            ?? throw new InvalidOperationException("The transfer no longer exists.");
+        var (share, transfer) = await _store.GetCheckedAsync(reference, cancellationToken);
         var table = transfer.Contents.Tables?.ElementAtOrDefault(input.TableIndex)
             ?? throw new InvalidOperationException($"The transfer has no table number {input.TableIndex}.");
         if (transfer.DestinationIn(share) is not { Kind: ShareDestinationKinds.Table or ShareDestinationKinds.Postgres } destination)

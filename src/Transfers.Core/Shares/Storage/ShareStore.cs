@@ -298,6 +298,24 @@ public sealed class ShareStore
         }
     }
 
+    /// <summary>
+    /// Reads the share and transfer a check's activity works on. Both exist for as long as their orchestration runs
+    /// (a share with active transfers cannot be deleted), so a missing one is an error of the check, not a result.
+    /// </summary>
+    /// <param name="reference">The transfer.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>The share and the transfer.</returns>
+    /// <exception cref="InvalidOperationException">The share or the transfer no longer exists.</exception>
+    public async Task<(Share Share, ShareTransfer Transfer)> GetCheckedAsync(ShareTransferRef reference, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(reference);
+        var share = await GetShareAsync(reference.Tenant, reference.ShareId, cancellationToken)
+            ?? throw new InvalidOperationException("The share no longer exists.");
+        var transfer = await GetTransferAsync(reference.ShareId, reference.TransferId, cancellationToken)
+            ?? throw new InvalidOperationException("The transfer no longer exists.");
+        return (share, transfer);
+    }
+
     /// <summary>Reads a transfer.</summary>
     /// <param name="shareId">The share id.</param>
     /// <param name="transferId">The transfer id.</param>
