@@ -1,12 +1,11 @@
 using System.Text.Json;
-using Azure.Data.Tables;
 using Transfers.Core.Application;
 using Transfers.Core.Storage;
 
 namespace Transfers.Core.Exports;
 
 /// <summary>The Exports family's record tables in the host's account, each created once on first use.</summary>
-public sealed class ExportsTables
+public sealed class ExportsTables : HostTables
 {
     /// <summary>The models: partition tenant, row model name (and the reserved table name of each).</summary>
     public const string Models = ServiceTables.ExportModels;
@@ -26,20 +25,12 @@ public sealed class ExportsTables
     /// <summary>The debug logs: partition transfer id.</summary>
     public const string DebugLogs = ServiceTables.ExportDebugLogs;
 
-    private readonly CreatedTables _tables;
-
     /// <summary>Initializes a new instance of the <see cref="ExportsTables"/> class.</summary>
-    /// <param name="connections">The storage connections; records live in the host's own account.</param>
+    /// <param name="connections">The storage connections.</param>
     public ExportsTables(StorageConnections connections)
+        : base(connections)
     {
-        ArgumentNullException.ThrowIfNull(connections);
-        _tables = new CreatedTables(connections.Tables());
     }
-
-    /// <summary>Gets a table, creating it on first use.</summary>
-    /// <param name="name">One of the table name constants.</param>
-    /// <returns>The table client.</returns>
-    public Task<TableClient> GetAsync(string name) => _tables.GetAsync(name);
 
     /// <summary>Serializes a list or map for a string property.</summary>
     /// <param name="value">The value.</param>

@@ -5,7 +5,7 @@ using Transfers.Core.Storage;
 namespace Transfers.Core.Ownership;
 
 /// <summary>The tables of the Ownership family in the host's storage account, each created once on first use.</summary>
-public sealed class OwnershipTables
+public sealed class OwnershipTables : HostTables
 {
     /// <summary>Users by id, and user ids by e-mail.</summary>
     public const string Users = ServiceTables.OwnershipUsers;
@@ -31,20 +31,12 @@ public sealed class OwnershipTables
     /// <summary>The most entities one table transaction may hold.</summary>
     public const int MaxBatch = 100;
 
-    private readonly CreatedTables _tables;
-
     /// <summary>Initializes a new instance of the <see cref="OwnershipTables"/> class.</summary>
-    /// <param name="connections">The storage connections; the family uses the host's own account.</param>
+    /// <param name="connections">The storage connections.</param>
     public OwnershipTables(StorageConnections connections)
+        : base(connections)
     {
-        ArgumentNullException.ThrowIfNull(connections);
-        _tables = new CreatedTables(connections.Tables());
     }
-
-    /// <summary>Gets a table, creating it on first use.</summary>
-    /// <param name="name">One of the table name constants.</param>
-    /// <returns>The table client.</returns>
-    public Task<TableClient> GetAsync(string name) => _tables.GetAsync(name);
 
     /// <summary>Submits entity actions of one partition in transactions of at most <see cref="MaxBatch"/>.</summary>
     /// <param name="table">The table.</param>

@@ -1,11 +1,10 @@
-using Azure.Data.Tables;
 using Transfers.Core.Application;
 using Transfers.Core.Storage;
 
 namespace Transfers.Core.Shares;
 
 /// <summary>The tables of the Shares family in the host's storage account, each created once on first use.</summary>
-public sealed class SharesTables
+public sealed class SharesTables : HostTables
 {
     /// <summary>Shares, partitioned by tenant.</summary>
     public const string Shares = ServiceTables.Shares;
@@ -22,18 +21,10 @@ public sealed class SharesTables
     /// <summary>The watermarks of table loads.</summary>
     public const string TableState = ServiceTables.ShareTableState;
 
-    private readonly CreatedTables _tables;
-
     /// <summary>Initializes a new instance of the <see cref="SharesTables"/> class.</summary>
-    /// <param name="connections">The storage connections; the family's records live in the host's own account.</param>
+    /// <param name="connections">The storage connections.</param>
     public SharesTables(StorageConnections connections)
+        : base(connections)
     {
-        ArgumentNullException.ThrowIfNull(connections);
-        _tables = new CreatedTables(connections.Tables());
     }
-
-    /// <summary>Gets a table, creating it on first use.</summary>
-    /// <param name="name">One of the table name constants.</param>
-    /// <returns>The table client.</returns>
-    public Task<TableClient> GetAsync(string name) => _tables.GetAsync(name);
 }
